@@ -1,0 +1,368 @@
+//! Server profiles: every setting that changes how the server answers, and
+//! the four presets (default, strict, locked-down, classic).
+
+use crate::catalogue::Verb;
+use crate::limits::{
+    DEFAULT_ERROR_LIMIT, DEFAULT_IDLE_TIMEOUT_SECS, DEFAULT_MESSAGE_SIZE, MAX_RECIPIENTS,
+};
+use crate::reply::EnhancedCode;
+
+/// Which service extensions EHLO offers; a parameter or command of an
+/// extension that is off is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(default)
+)]
+#[allow(missing_docs)]
+pub struct Extensions {
+    pub pipelining: bool,
+    pub size: bool,
+    pub eight_bit_mime: bool,
+    pub enhanced_status_codes: bool,
+    pub smtputf8: bool,
+    pub dsn: bool,
+    pub auth: bool,
+    pub starttls: bool,
+    pub chunking: bool,
+}
+
+impl Default for Extensions {
+    fn default() -> Self {
+        Self {
+            pipelining: true,
+            size: true,
+            eight_bit_mime: true,
+            enhanced_status_codes: true,
+            smtputf8: true,
+            dsn: true,
+            auth: true,
+            starttls: true,
+            chunking: true,
+        }
+    }
+}
+
+impl Extensions {
+    /// Every extension off, as an RFC 821 server.
+    pub const NONE: Self = Self {
+        pipelining: false,
+        size: false,
+        eight_bit_mime: false,
+        enhanced_status_codes: false,
+        smtputf8: false,
+        dsn: false,
+        auth: false,
+        starttls: false,
+        chunking: false,
+    };
+}
+
+/// What VRFY does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
+pub enum VrfyPolicy {
+    /// Answer truthfully: 250 with the user's name, 550 if unknown.
+    Verify,
+    /// 252: will not say, but will accept mail (RFC 5321 section 3.5.3).
+    CannotVerify,
+    /// 502: the command is switched off.
+    Disabled,
+}
+
+/// What EXPN does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
+pub enum ExpnPolicy {
+    /// List the members of lists and aliases.
+    Expand,
+    /// 502: the command is switched off.
+    Disabled,
+}
+
+/// What a bare CR or LF (one not part of CRLF) does. It never ends a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
+pub enum BareLineEnding {
+    /// Keep it as an ordinary character of the line or message.
+    Keep,
+    /// Refuse the command line (500) or the message (554).
+    Refuse,
+}
+
+/// When enhanced status codes are written, if the extension is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
+pub enum EnhancedCodesFrom {
+    /// On every reply that has one, from the first command (Postfix).
+    Start,
+    /// Only once the client has sent EHLO and seen the extension listed
+    /// (the strict reading of RFC 2034).
+    Ehlo,
+}
+
+/// A staged failure: answer `verb` with this reply instead of running it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct RejectRule {
+    /// The command to refuse.
+    pub verb: Verb,
+    /// The reply code, 400 to 599.
+    pub code: u16,
+    /// Its enhanced status code, if any.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub enhanced: Option<EnhancedCode>,
+    /// The reply text.
+    pub text: String,
+    /// How many times to refuse before letting the command through
+    /// (`None`: always).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub times: Option<u32>,
+}
+
+/// Staged real-world failures for lessons.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(default)
+)]
+pub struct Faults {
+    /// Commands answered with a chosen error.
+    pub reject: Vec<RejectRule>,
+    /// Greylisting: the first RCPT for each sender/recipient pair gets
+    /// 451 4.7.1; a retry at least `greylist_delay_secs` later passes.
+    pub greylist: bool,
+    /// See `greylist`.
+    pub greylist_delay_secs: u64,
+    /// Drop the connection without a word after this many commands.
+    pub disconnect_after: Option<u32>,
+}
+
+/// Everything that decides how the server answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(default)
+)]
+pub struct Profile {
+    /// Preset name this profile started from.
+    pub name: String,
+    /// The server's host name, in the greeting and trace headers.
+    pub hostname: String,
+    /// Text after the host name in the 220 greeting.
+    pub banner: String,
+    /// Whether EHLO exists (false: an RFC 821 server answers it with 500).
+    pub ehlo: bool,
+    /// Whether MAIL (and AUTH, STARTTLS...) need HELO/EHLO first.
+    pub require_helo: bool,
+    /// Whether paths must be exactly `FROM:<...>`.
+    pub strict_paths: bool,
+    /// What a bare CR or LF does.
+    pub bare_line_ending: BareLineEnding,
+    /// Whether a message line over 1000 octets is refused.
+    pub reject_long_lines: bool,
+    /// What VRFY does.
+    pub vrfy: VrfyPolicy,
+    /// What EXPN does.
+    pub expn: ExpnPolicy,
+    /// Whether HELP answers.
+    pub help: bool,
+    /// Extensions offered.
+    pub extensions: Extensions,
+    /// When enhanced status codes start.
+    pub enhanced_codes_from: EnhancedCodesFrom,
+    /// Largest message, in octets.
+    pub message_size_limit: usize,
+    /// Recipients per transaction before 452.
+    pub max_recipients: usize,
+    /// Consecutive errors before 421.
+    pub error_limit: u32,
+    /// Seconds of silence before 421 4.4.2.
+    pub idle_timeout_secs: u64,
+    /// Staged failures.
+    pub faults: Faults,
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Self {
+            name: "default".into(),
+            hostname: "mail.example.com".into(),
+            banner: "ESMTP smtplab".into(),
+            ehlo: true,
+            require_helo: false,
+            strict_paths: false,
+            bare_line_ending: BareLineEnding::Keep,
+            reject_long_lines: false,
+            vrfy: VrfyPolicy::Verify,
+            expn: ExpnPolicy::Expand,
+            help: true,
+            extensions: Extensions::default(),
+            enhanced_codes_from: EnhancedCodesFrom::Start,
+            message_size_limit: DEFAULT_MESSAGE_SIZE,
+            max_recipients: MAX_RECIPIENTS,
+            error_limit: DEFAULT_ERROR_LIMIT,
+            idle_timeout_secs: DEFAULT_IDLE_TIMEOUT_SECS,
+            faults: Faults::default(),
+        }
+    }
+}
+
+/// The presets, by name, with a line saying what each is for.
+pub const PRESETS: &[(&str, &str)] = &[
+    (
+        "default",
+        "Modelled on Postfix's defaults: forgiving, every extension on, VRFY and EXPN answer.",
+    ),
+    (
+        "strict",
+        "RFC 5321 to the letter: HELO/EHLO first, <...> paths, bare CR/LF and long lines refused.",
+    ),
+    (
+        "locked-down",
+        "A hardened public server: VRFY answers 252 without verifying, EXPN is refused with 502.",
+    ),
+    (
+        "classic",
+        "An RFC 821 server: no EHLO, no extensions, no enhanced status codes.",
+    ),
+];
+
+impl Profile {
+    /// A preset by name (see [`PRESETS`]).
+    pub fn preset(name: &str) -> Option<Self> {
+        let base = Self::default();
+        let profile = match name {
+            "default" => base,
+            "strict" => Self {
+                name: name.into(),
+                require_helo: true,
+                strict_paths: true,
+                bare_line_ending: BareLineEnding::Refuse,
+                reject_long_lines: true,
+                enhanced_codes_from: EnhancedCodesFrom::Ehlo,
+                ..base
+            },
+            "locked-down" => Self {
+                name: name.into(),
+                vrfy: VrfyPolicy::CannotVerify,
+                expn: ExpnPolicy::Disabled,
+                ..base
+            },
+            "classic" => Self {
+                name: name.into(),
+                banner: "Simple Mail Transfer Service Ready".into(),
+                ehlo: false,
+                extensions: Extensions::NONE,
+                ..base
+            },
+            _ => return None,
+        };
+        Some(profile)
+    }
+
+    /// Checks settings that would make the server misbehave; the message
+    /// names the setting.
+    pub fn validate(&self) -> Result<(), String> {
+        if !crate::address::is_domain(&self.hostname) {
+            return Err(format!("hostname `{}` is not a domain name", self.hostname));
+        }
+        if self.banner.chars().any(char::is_control) {
+            return Err("banner must be one line of text".into());
+        }
+        if self.max_recipients == 0 {
+            return Err("max_recipients must be at least 1".into());
+        }
+        if self.message_size_limit == 0 {
+            return Err("message_size_limit must be at least 1".into());
+        }
+        for rule in &self.faults.reject {
+            if !(400..600).contains(&rule.code) {
+                return Err(format!(
+                    "faults.reject: code {} for {:?} must be an error code (400 to 599)",
+                    rule.code, rule.verb
+                ));
+            }
+            if rule
+                .enhanced
+                .is_some_and(|e| u16::from(e.class) != rule.code / 100)
+            {
+                return Err(format!(
+                    "faults.reject: enhanced code class must match reply code {}",
+                    rule.code
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the server recognises and offers `verb` at all.
+    pub fn offers(&self, verb: Verb) -> bool {
+        match verb {
+            Verb::Ehlo => self.ehlo,
+            Verb::Vrfy => self.vrfy != VrfyPolicy::Disabled,
+            Verb::Expn => self.expn == ExpnPolicy::Expand,
+            Verb::Help => self.help,
+            Verb::Auth => self.extensions.auth,
+            Verb::Starttls => self.extensions.starttls,
+            Verb::Bdat => self.extensions.chunking,
+            Verb::Obsolete => false,
+            _ => true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_exists_and_is_valid() {
+        for (name, _) in PRESETS {
+            let profile = Profile::preset(name).unwrap();
+            assert_eq!(profile.name, *name);
+            assert_eq!(profile.validate(), Ok(()));
+        }
+        assert!(Profile::preset("nonsense").is_none());
+    }
+
+    #[test]
+    fn validation_names_the_bad_setting() {
+        let mut profile = Profile::default();
+        profile.faults.reject.push(RejectRule {
+            verb: Verb::Data,
+            code: 250,
+            enhanced: None,
+            text: "x".into(),
+            times: None,
+        });
+        assert!(profile
+            .validate()
+            .unwrap_err()
+            .contains("faults.reject: code 250"));
+        let profile = Profile {
+            hostname: "not a host".into(),
+            ..Profile::default()
+        };
+        assert!(profile.validate().unwrap_err().contains("hostname"));
+    }
+}

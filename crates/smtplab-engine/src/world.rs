@@ -1,0 +1,419 @@
+//! The simulated world: local domains, mailboxes, aliases, mailing lists and
+//! accounts the server knows, and the mailstore that delivery fills.
+
+use crate::address::Mailbox;
+
+/// A local mailbox (and, with a password, an account for AUTH).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct User {
+    /// Local part, lower case.
+    pub name: String,
+    /// Full name, as VRFY shows it.
+    pub full_name: String,
+    /// AUTH password; `None` means the user cannot log in.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub password: Option<String>,
+}
+
+/// An alias: mail for `name` goes to `target` mailboxes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Alias {
+    /// Local part, lower case.
+    pub name: String,
+    /// Local user names it delivers to.
+    pub targets: Vec<String>,
+}
+
+/// A mailing list that EXPN can expand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct MailingList {
+    /// Local part, lower case.
+    pub name: String,
+    /// What the list is for.
+    pub description: String,
+    /// Local user names on the list.
+    pub members: Vec<String>,
+}
+
+/// Everything the server knows about addresses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(default)
+)]
+pub struct World {
+    /// Domains delivered locally; the first is the primary one.
+    pub domains: Vec<String>,
+    /// Local mailboxes and accounts.
+    pub users: Vec<User>,
+    /// Aliases, `postmaster` among them.
+    pub aliases: Vec<Alias>,
+    /// Mailing lists.
+    pub lists: Vec<MailingList>,
+}
+
+impl Default for World {
+    /// The default world lives on reserved example domains (RFC 2606):
+    /// example.com is local; example.org and example.net are "outside".
+    fn default() -> Self {
+        let user = |name: &str, full_name: &str, password: Option<&str>| User {
+            name: name.into(),
+            full_name: full_name.into(),
+            password: password.map(Into::into),
+        };
+        Self {
+            domains: vec!["example.com".into(), "mail.example.com".into()],
+            users: vec![
+                user("alice", "Alice Liddell", Some("wonderland")),
+                user("bob", "Bob Builder", Some("canwefixit")),
+                user("carol", "Carol Singer", None),
+            ],
+            aliases: vec![
+                Alias {
+                    name: "postmaster".into(),
+                    targets: vec!["alice".into()],
+                },
+                Alias {
+                    name: "info".into(),
+                    targets: vec!["bob".into()],
+                },
+            ],
+            lists: vec![MailingList {
+                name: "team".into(),
+                description: "Everyone at example.com".into(),
+                members: vec!["alice".into(), "bob".into(), "carol".into()],
+            }],
+        }
+    }
+}
+
+/// Where an address leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// Local mailboxes (user names), after aliases and lists.
+    Local(Vec<String>),
+    /// A local domain, but nobody of that name.
+    UnknownLocal,
+    /// Another domain: relaying.
+    Remote,
+}
+
+/// What kind of local name a local part is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LocalName<'a> {
+    /// A mailbox.
+    User(&'a User),
+    /// An alias.
+    Alias(&'a Alias),
+    /// A mailing list.
+    List(&'a MailingList),
+}
+
+impl World {
+    /// Checks that every alias and list points at real users and names are
+    /// unique; the message names the offending entry.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.domains.is_empty() {
+            return Err("world.domains must list at least one local domain".into());
+        }
+        for domain in &self.domains {
+            if !crate::address::is_domain(domain) {
+                return Err(format!("world.domains: `{domain}` is not a domain name"));
+            }
+        }
+        let mut names: Vec<&str> = Vec::new();
+        let all_names = self
+            .users
+            .iter()
+            .map(|u| u.name.as_str())
+            .chain(self.aliases.iter().map(|a| a.name.as_str()))
+            .chain(self.lists.iter().map(|l| l.name.as_str()));
+        for name in all_names {
+            if name.is_empty() || name.contains(['@', ' ', '<', '>']) {
+                return Err(format!("world: `{name}` is not a valid local name"));
+            }
+            if names.iter().any(|seen| seen.eq_ignore_ascii_case(name)) {
+                return Err(format!("world: the name `{name}` is used twice"));
+            }
+            names.push(name);
+        }
+        let is_user = |name: &String| self.users.iter().any(|u| u.name.eq_ignore_ascii_case(name));
+        for alias in &self.aliases {
+            if let Some(bad) = alias.targets.iter().find(|t| !is_user(t)) {
+                return Err(format!(
+                    "world.aliases `{}`: `{bad}` is not a user",
+                    alias.name
+                ));
+            }
+        }
+        for list in &self.lists {
+            if let Some(bad) = list.members.iter().find(|m| !is_user(m)) {
+                return Err(format!(
+                    "world.lists `{}`: `{bad}` is not a user",
+                    list.name
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The primary local domain.
+    pub fn primary_domain(&self) -> &str {
+        self.domains.first().map_or("example.com", String::as_str)
+    }
+
+    /// Whether `domain` is delivered here (any case).
+    pub fn is_local_domain(&self, domain: &str) -> bool {
+        self.domains.iter().any(|d| d.eq_ignore_ascii_case(domain))
+    }
+
+    /// Looks up a local part (any case).
+    pub fn local_name(&self, local: &str) -> Option<LocalName<'_>> {
+        if let Some(user) = self
+            .users
+            .iter()
+            .find(|u| u.name.eq_ignore_ascii_case(local))
+        {
+            return Some(LocalName::User(user));
+        }
+        if let Some(alias) = self
+            .aliases
+            .iter()
+            .find(|a| a.name.eq_ignore_ascii_case(local))
+        {
+            return Some(LocalName::Alias(alias));
+        }
+        self.lists
+            .iter()
+            .find(|l| l.name.eq_ignore_ascii_case(local))
+            .map(LocalName::List)
+    }
+
+    /// A user by name.
+    pub fn user(&self, name: &str) -> Option<&User> {
+        self.users
+            .iter()
+            .find(|u| u.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Where mail for `mailbox` goes. A mailbox without a domain is taken
+    /// to be in the primary domain.
+    pub fn destination(&self, mailbox: &Mailbox) -> Destination {
+        if !mailbox.domain.is_empty() && !self.is_local_domain(&mailbox.domain) {
+            return Destination::Remote;
+        }
+        match self.local_name(&mailbox.local) {
+            Some(LocalName::User(user)) => Destination::Local(vec![user.name.clone()]),
+            Some(LocalName::Alias(alias)) => Destination::Local(alias.targets.clone()),
+            Some(LocalName::List(list)) => Destination::Local(list.members.clone()),
+            None => Destination::UnknownLocal,
+        }
+    }
+
+    /// The account `user` with `password`, if they match.
+    pub fn check_login(&self, user: &str, password: &str) -> Option<&User> {
+        // Accept the bare name or name@local-domain, as most servers do.
+        let name = match user.rsplit_once('@') {
+            Some((local, domain)) if self.is_local_domain(domain) => local,
+            Some(_) => return None,
+            None => user,
+        };
+        self.user(name)
+            .filter(|u| u.password.as_deref() == Some(password))
+    }
+
+    /// `Full Name <user@primary-domain>`, as VRFY and EXPN show a user.
+    pub fn display(&self, user: &User) -> String {
+        format!(
+            "{} <{}@{}>",
+            user.full_name,
+            user.name,
+            self.primary_domain()
+        )
+    }
+}
+
+/// The envelope of a delivered message, kept apart from its headers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Envelope {
+    /// MAIL FROM (empty for the null reverse-path `<>`).
+    pub mail_from: String,
+    /// Every accepted RCPT TO, in order.
+    pub rcpt_to: Vec<String>,
+    /// MAIL parameters as given (SIZE=, BODY=, SMTPUTF8, RET=, ENVID=...).
+    pub mail_parameters: Vec<String>,
+}
+
+/// A message the server accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Delivery {
+    /// The queue id from the `250 ... queued as` reply.
+    pub queue_id: String,
+    /// When it was accepted (Unix seconds, the injected clock).
+    pub received_at: u64,
+    /// The envelope.
+    pub envelope: Envelope,
+    /// Local mailboxes (user names) it went to.
+    pub mailboxes: Vec<String>,
+    /// Outside addresses it would be relayed to (a sandbox never sends).
+    pub relayed_to: Vec<String>,
+    /// Header lines the server put on top (Return-Path, Received).
+    pub trace_headers: Vec<String>,
+    /// Header lines the server added because the client left them out.
+    pub added_headers: Vec<String>,
+    /// The whole message as stored, CRLF line ends, trace headers first.
+    pub message: String,
+}
+
+impl Delivery {
+    /// The header section of the stored message (up to the first empty line).
+    pub fn headers(&self) -> Vec<(String, String)> {
+        let mut headers: Vec<(String, String)> = Vec::new();
+        for line in self.message.split("\r\n") {
+            if line.is_empty() {
+                break;
+            }
+            if line.starts_with([' ', '\t']) {
+                if let Some((_, value)) = headers.last_mut() {
+                    value.push(' ');
+                    value.push_str(line.trim());
+                }
+                continue;
+            }
+            match line.split_once(':') {
+                Some((name, value)) if is_field_name(name) => {
+                    headers.push((name.to_owned(), value.trim().to_owned()));
+                }
+                _ => break,
+            }
+        }
+        headers
+    }
+
+    /// The first header of that name (any case).
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers()
+            .into_iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value)
+    }
+
+    /// The body: everything after the first empty line.
+    pub fn body(&self) -> &str {
+        self.message
+            .split_once("\r\n\r\n")
+            .map_or("", |(_, body)| body)
+    }
+}
+
+/// RFC 5322 field-name: printable ASCII except colon, at least one.
+pub(crate) fn is_field_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| (33..=126).contains(&b) && b != b':')
+}
+
+/// Delivered messages, by mailbox.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Mailstore {
+    /// Every delivery, in order.
+    pub deliveries: Vec<Delivery>,
+}
+
+impl Mailstore {
+    /// Files a delivery.
+    pub fn deliver(&mut self, delivery: Delivery) {
+        self.deliveries.push(delivery);
+    }
+
+    /// Messages in one local mailbox, oldest first.
+    pub fn mailbox<'a>(&'a self, user: &'a str) -> impl Iterator<Item = &'a Delivery> + 'a {
+        self.deliveries
+            .iter()
+            .filter(move |d| d.mailboxes.iter().any(|m| m.eq_ignore_ascii_case(user)))
+    }
+
+    /// Messages held for outside domains (never sent anywhere).
+    pub fn outbox(&self) -> impl Iterator<Item = &Delivery> {
+        self.deliveries.iter().filter(|d| !d.relayed_to.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mailbox(local: &str, domain: &str) -> Mailbox {
+        Mailbox {
+            local: local.into(),
+            domain: domain.into(),
+        }
+    }
+
+    #[test]
+    fn destinations_follow_users_aliases_and_lists() {
+        let world = World::default();
+        for (address, expected) in [
+            (
+                mailbox("alice", "example.com"),
+                Destination::Local(vec!["alice".into()]),
+            ),
+            (
+                mailbox("ALICE", "EXAMPLE.COM"),
+                Destination::Local(vec!["alice".into()]),
+            ),
+            (
+                mailbox("Postmaster", ""),
+                Destination::Local(vec!["alice".into()]),
+            ),
+            (
+                mailbox("info", "mail.example.com"),
+                Destination::Local(vec!["bob".into()]),
+            ),
+            (
+                mailbox("team", "example.com"),
+                Destination::Local(vec!["alice".into(), "bob".into(), "carol".into()]),
+            ),
+            (mailbox("dave", "example.com"), Destination::UnknownLocal),
+            (mailbox("dave", "example.org"), Destination::Remote),
+        ] {
+            assert_eq!(world.destination(&address), expected, "{address}");
+        }
+    }
+
+    #[test]
+    fn default_world_is_valid_and_broken_worlds_are_named() {
+        assert_eq!(World::default().validate(), Ok(()));
+        let mut world = World::default();
+        world.lists[0].members.push("zed".into());
+        assert_eq!(
+            world.validate(),
+            Err("world.lists `team`: `zed` is not a user".into())
+        );
+        let mut world = World::default();
+        world.aliases.push(Alias {
+            name: "Alice".into(),
+            targets: vec!["bob".into()],
+        });
+        assert!(world.validate().unwrap_err().contains("used twice"));
+    }
+
+    #[test]
+    fn logins_need_the_right_password() {
+        let world = World::default();
+        assert!(world.check_login("alice", "wonderland").is_some());
+        assert!(world
+            .check_login("alice@example.com", "wonderland")
+            .is_some());
+        assert!(world.check_login("alice", "wrong").is_none());
+        assert!(world.check_login("carol", "").is_none());
+        assert!(world
+            .check_login("alice@example.org", "wonderland")
+            .is_none());
+    }
+}
