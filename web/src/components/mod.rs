@@ -1,0 +1,11 @@
+//! One file per component of the page.
+
+pub mod command_table;
+pub mod console;
+pub mod explain;
+pub mod guide_panel;
+pub mod mailboxes;
+pub mod settings_panel;
+pub mod state_diagram;
+pub mod toolbar;
+pub mod wire_view;

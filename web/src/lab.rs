@@ -1,0 +1,519 @@
+//! The console's brain, free of any browser API: a pretend shell that
+//! "connects" with telnet or nc, then forwards lines to the engine and keeps
+//! what the learner sees (console lines, wire transcript, mailboxes, state).
+
+use std::rc::Rc;
+
+use smtplab_engine::{
+    ClientInfo, Event, Mailstore, Output, Phase, Reply, Session, Settings, Transcript, Verb,
+};
+
+/// What kind of console line this is, for styling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// Something typed at the shell prompt.
+    ShellInput,
+    /// What the pretend shell or telnet printed.
+    ShellOutput,
+    /// An SMTP command the learner sent.
+    ClientInput,
+    /// A line of message content (after 354).
+    ContentInput,
+    /// A server reply.
+    Reply,
+}
+
+/// One line (or one multi-line reply) in the console.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsoleLine {
+    /// Stable id, for keyed rendering and selection.
+    pub id: usize,
+    /// How to show it.
+    pub kind: LineKind,
+    /// The text as shown.
+    pub text: String,
+    /// The reply, when this is one.
+    pub reply: Option<Rc<Reply>>,
+    /// The command the reply answers, for "why did this come now".
+    pub answers: Option<String>,
+}
+
+/// What the learner has typed, in order, to rebuild a session (share
+/// links, guided steps, lesson replays).
+pub type Script = Vec<String>;
+
+/// How a `telnet`/`nc` invocation resolved.
+enum Dial {
+    Connect { telnet: bool, host: String },
+    Refused(String),
+    Usage(String),
+}
+
+/// The simulated terminal with its SMTP server.
+#[derive(Debug)]
+pub struct Lab {
+    /// Name of the preset the settings started from.
+    pub profile_name: String,
+    /// The server's settings.
+    pub settings: Settings,
+    session: Option<Session>,
+    connections: u64,
+    next_id: usize,
+    /// Everything shown in the console (shared with the view, so a
+    /// re-render does not copy thousands of lines).
+    pub lines: Vec<Rc<ConsoleLine>>,
+    /// Bytes both ways, for the wire view.
+    pub transcript: Transcript,
+    /// Delivered mail.
+    pub mailstore: Mailstore,
+    /// The server's phase (Closed when not connected).
+    pub phase: Phase,
+    /// The last phase change.
+    pub last_transition: Option<(Phase, Phase)>,
+    /// The verb of the last command sent.
+    pub last_verb: Option<Verb>,
+    /// Every submission, for share links and replays.
+    pub script: Script,
+    /// Every engine output since the lab started, for lesson checking.
+    pub outputs: Vec<Output>,
+}
+
+/// Shown for `help` at the shell prompt.
+const SHELL_HELP: &[&str] = &[
+    "This is a pretend terminal with a mail server on this machine.",
+    "Connect to it the way the classic tutorials do:",
+    "  telnet localhost smtp      (or: telnet localhost 25, nc localhost 25)",
+    "Then type SMTP commands such as EHLO, MAIL FROM:, RCPT TO:, DATA, QUIT.",
+    "Other shell commands: help, clear.",
+];
+
+impl Lab {
+    /// A lab at the shell prompt.
+    pub fn new(profile_name: &str, settings: Settings) -> Self {
+        Self {
+            profile_name: profile_name.to_owned(),
+            settings,
+            session: None,
+            connections: 0,
+            next_id: 0,
+            lines: Vec::new(),
+            transcript: Transcript::default(),
+            mailstore: Mailstore::default(),
+            phase: Phase::Closed,
+            last_transition: None,
+            last_verb: None,
+            script: Vec::new(),
+            outputs: Vec::new(),
+        }
+    }
+
+    /// Whether a connection is open.
+    pub fn connected(&self) -> bool {
+        self.session.is_some()
+    }
+
+    /// Whether the server now reads message content.
+    pub fn in_content(&self) -> bool {
+        self.session.as_ref().is_some_and(Session::expects_content)
+    }
+
+    /// The prompt to show before the input.
+    pub fn prompt(&self) -> &'static str {
+        match &self.session {
+            None => "$",
+            Some(s) if s.expects_content() => "data>",
+            Some(s) if s.expects_auth_response() => "auth>",
+            Some(_) => "smtp>",
+        }
+    }
+
+    /// Handles what the learner entered: one line, or several pasted at
+    /// once (sent as one chunk, as a pipelining client would). `now` is
+    /// Unix seconds.
+    pub fn submit(&mut self, text: &str, now: u64) {
+        let text = text.trim_end_matches(['\r', '\n']);
+        self.script.push(text.to_owned());
+        if self.session.is_some() {
+            self.send_to_server(text, now);
+        } else {
+            for line in text.lines() {
+                if self.session.is_some() {
+                    // A paste that connects and goes on talking SMTP.
+                    self.send_to_server(line, now);
+                } else {
+                    self.shell(line, now);
+                }
+            }
+        }
+    }
+
+    fn push(&mut self, kind: LineKind, text: impl Into<String>) {
+        self.push_line(kind, text.into(), None, None);
+    }
+
+    fn push_line(
+        &mut self,
+        kind: LineKind,
+        text: String,
+        reply: Option<Rc<Reply>>,
+        answers: Option<String>,
+    ) {
+        self.lines.push(Rc::new(ConsoleLine {
+            id: self.next_id,
+            kind,
+            text,
+            reply,
+            answers,
+        }));
+        self.next_id += 1;
+    }
+
+    fn shell(&mut self, line: &str, now: u64) {
+        self.push(LineKind::ShellInput, format!("$ {line}"));
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            [] => {}
+            ["help"] | ["?"] => {
+                for help in SHELL_HELP {
+                    self.push(LineKind::ShellOutput, *help);
+                }
+            }
+            ["clear"] => self.lines.clear(),
+            [program @ ("telnet" | "nc" | "netcat" | "ncat"), args @ ..] => {
+                match dial(program, args) {
+                    Dial::Connect { telnet, host } => self.connect(telnet, &host, now),
+                    Dial::Refused(message) | Dial::Usage(message) => {
+                        for text in message.lines() {
+                            self.push(LineKind::ShellOutput, text.to_owned());
+                        }
+                    }
+                }
+            }
+            [word, ..] if smtplab_engine::session::parse_verb(word).is_some() => {
+                self.push(
+                    LineKind::ShellOutput,
+                    format!(
+                        "{word}: command not found. That is an SMTP command: connect first with telnet localhost smtp"
+                    ),
+                );
+            }
+            [word, ..] => self.push(
+                LineKind::ShellOutput,
+                format!("{word}: command not found. Try telnet localhost smtp, or type help"),
+            ),
+        }
+    }
+
+    fn connect(&mut self, telnet: bool, host: &str, now: u64) {
+        if telnet {
+            self.push(LineKind::ShellOutput, "Trying 127.0.0.1...");
+            self.push(LineKind::ShellOutput, format!("Connected to {host}."));
+            self.push(LineKind::ShellOutput, "Escape character is '^]'.");
+        }
+        self.connections += 1;
+        self.transcript = Transcript::default();
+        let session = Session::new(
+            self.settings.clone(),
+            ClientInfo::default(),
+            self.connections,
+            now,
+        );
+        self.session = Some(session);
+        self.phase = Phase::Connected;
+        self.last_transition = None;
+        self.drain(None);
+    }
+
+    fn send_to_server(&mut self, text: &str, now: u64) {
+        let mut chunk = String::new();
+        let mut in_content = self.in_content();
+        let mut first_command = None;
+        for line in text.split('\n') {
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            let kind = if in_content {
+                LineKind::ContentInput
+            } else {
+                LineKind::ClientInput
+            };
+            if kind == LineKind::ClientInput && first_command.is_none() {
+                first_command = Some(line.to_owned());
+            }
+            // Guess where DATA starts and ends inside a paste, only to
+            // style the echo; the engine decides what the bytes mean.
+            if in_content && line == "." {
+                in_content = false;
+            } else if !in_content && line.eq_ignore_ascii_case("DATA") {
+                in_content = true;
+            }
+            self.push(kind, line.to_owned());
+            chunk.push_str(line);
+            chunk.push_str("\r\n");
+        }
+        self.transcript.client(chunk.as_bytes());
+        if let Some(session) = self.session.as_mut() {
+            session.feed(chunk.as_bytes(), now);
+        }
+        self.drain(first_command);
+    }
+
+    fn drain(&mut self, mut answers: Option<String>) {
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        let outputs: Vec<Output> = session.drain_outputs().collect();
+        let mut closed = false;
+        for output in outputs {
+            match &output {
+                Output::Reply(reply) => {
+                    self.transcript.server(reply);
+                    let text = reply
+                        .to_wire()
+                        .trim_end_matches("\r\n")
+                        .replace("\r\n", "\n");
+                    self.push_line(
+                        LineKind::Reply,
+                        text,
+                        Some(Rc::new(reply.clone())),
+                        answers.take(),
+                    );
+                }
+                Output::Event(Event::Delivered(delivery)) => {
+                    self.mailstore.deliver(delivery.as_ref().clone());
+                }
+                Output::Event(Event::StateChanged { from, to }) => {
+                    self.phase = *to;
+                    self.last_transition = Some((*from, *to));
+                }
+                Output::Event(Event::Command { verb, .. }) => self.last_verb = *verb,
+                Output::Event(_) => {}
+                Output::StartTls => self.push(
+                    LineKind::ShellOutput,
+                    "(TLS handshake simulated: from here on the connection counts as encrypted)",
+                ),
+                Output::Close => closed = true,
+            }
+            self.outputs.push(output);
+        }
+        if closed {
+            self.session = None;
+            self.push(LineKind::ShellOutput, "Connection closed by foreign host.");
+        }
+    }
+
+    /// New settings: an open connection is closed and a new one opened, and
+    /// the console says so.
+    pub fn apply_settings(&mut self, profile_name: &str, settings: Settings, now: u64) {
+        self.profile_name = profile_name.to_owned();
+        self.settings = settings;
+        let was_connected = self.session.take().is_some();
+        let note = format!(
+            "Server settings changed (profile: {profile_name}).{}",
+            if was_connected {
+                " Reconnecting with the new settings..."
+            } else {
+                ""
+            }
+        );
+        self.push(LineKind::ShellOutput, note);
+        self.phase = Phase::Closed;
+        if was_connected {
+            self.connect(false, "localhost", now);
+        }
+    }
+
+    /// The console as plain text, for copying and downloading.
+    pub fn export_text(&self) -> String {
+        let mut out = String::new();
+        for line in &self.lines {
+            let prefix = match line.kind {
+                LineKind::ClientInput | LineKind::ContentInput => "C: ",
+                LineKind::Reply => "S: ",
+                LineKind::ShellInput | LineKind::ShellOutput => "",
+            };
+            for text in line.text.split('\n') {
+                out.push_str(prefix);
+                out.push_str(text);
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    /// Rebuilds a lab by replaying a script, all at time `now`.
+    pub fn replay(profile_name: &str, settings: Settings, script: &[String], now: u64) -> Self {
+        let mut lab = Self::new(profile_name, settings);
+        for entry in script {
+            lab.submit(entry, now);
+        }
+        lab
+    }
+}
+
+fn dial(program: &str, args: &[&str]) -> Dial {
+    let telnet = program == "telnet";
+    let positional: Vec<&str> = args
+        .iter()
+        .copied()
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let (host, port) = match positional.as_slice() {
+        [host] if telnet => (*host, "23"),
+        [host, port] => (*host, *port),
+        _ => {
+            return Dial::Usage(if telnet {
+                "usage: telnet host [port]   (try: telnet localhost smtp)".into()
+            } else {
+                format!("usage: {program} host port   (try: {program} localhost 25)")
+            })
+        }
+    };
+    let known_host = matches!(
+        host.to_ascii_lowercase().as_str(),
+        "localhost" | "127.0.0.1" | "::1" | "mail.example.com" | "example.com"
+    );
+    if !known_host {
+        return Dial::Refused(format!(
+            "{program}: could not resolve {host}/{port}: Name or service not known\n(in this sandbox only localhost and mail.example.com exist)"
+        ));
+    }
+    if !matches!(port, "25" | "smtp" | "2525" | "587" | "submission") {
+        return Dial::Refused(if telnet {
+            format!("Trying 127.0.0.1...\ntelnet: Unable to connect to remote host: Connection refused\n(the mail server listens on port 25, \"smtp\")")
+        } else {
+            format!("{program}: connect to {host} port {port} (tcp) failed: Connection refused")
+        });
+    }
+    Dial::Connect {
+        telnet,
+        host: host.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lab() -> Lab {
+        Lab::new("default", Settings::default())
+    }
+
+    fn texts(lab: &Lab) -> Vec<&str> {
+        lab.lines.iter().map(|l| l.text.as_str()).collect()
+    }
+
+    #[test]
+    fn telnet_connects_like_the_real_one_and_quit_returns_to_the_shell() {
+        let mut lab = lab();
+        lab.submit("telnet localhost smtp", 0);
+        assert_eq!(
+            texts(&lab),
+            [
+                "$ telnet localhost smtp",
+                "Trying 127.0.0.1...",
+                "Connected to localhost.",
+                "Escape character is '^]'.",
+                "220 mail.example.com ESMTP smtplab",
+            ]
+        );
+        assert!(lab.connected());
+        lab.submit("quit", 0);
+        assert_eq!(
+            texts(&lab)[5..],
+            [
+                "quit",
+                "221 2.0.0 Bye",
+                "Connection closed by foreign host."
+            ]
+        );
+        assert!(!lab.connected());
+        assert_eq!(lab.prompt(), "$");
+    }
+
+    #[test]
+    fn the_seed_session_delivers_to_bob() {
+        let mut lab = lab();
+        for line in [
+            "telnet localhost smtp",
+            "mail from:alice@example.com",
+            "rcpt to:bob@example.com",
+            "data",
+            "Hi, Bob!",
+            "        This is test email!",
+            ".",
+            "quit",
+        ] {
+            lab.submit(line, 0);
+        }
+        let codes: Vec<u16> = lab
+            .lines
+            .iter()
+            .filter_map(|l| l.reply.as_ref().map(|r| r.code))
+            .collect();
+        assert_eq!(codes, [220, 250, 250, 354, 250, 221]);
+        assert_eq!(lab.mailstore.mailbox("bob").count(), 1);
+        let kinds: Vec<LineKind> = lab.lines.iter().map(|l| l.kind).collect();
+        assert!(kinds.contains(&LineKind::ContentInput));
+    }
+
+    #[test]
+    fn a_paste_is_one_pipelined_chunk() {
+        let mut lab = lab();
+        lab.submit("nc localhost 25", 0);
+        lab.submit(
+            "EHLO x\nMAIL FROM:<a@example.com>\nRCPT TO:<bob@example.com>\nDATA\nhi\n.\n",
+            0,
+        );
+        let client = lab.transcript.render(false);
+        assert!(
+            client.contains("C: EHLO x\nC: MAIL FROM:<a@example.com>\n"),
+            "{client}"
+        );
+        assert_eq!(lab.mailstore.deliveries.len(), 1);
+        // nc prints nothing of its own.
+        assert_eq!(lab.lines[1].text, "220 mail.example.com ESMTP smtplab");
+    }
+
+    #[test]
+    fn shell_errors_are_helpful() {
+        let mut lab = lab();
+        for (input, expected) in [
+            ("ls", "ls: command not found. Try telnet localhost smtp, or type help"),
+            ("EHLO x", "EHLO: command not found. That is an SMTP command: connect first with telnet localhost smtp"),
+            ("telnet", "usage: telnet host [port]   (try: telnet localhost smtp)"),
+            ("telnet example.org 25", "telnet: could not resolve example.org/25: Name or service not known"),
+            ("telnet localhost 80", "Trying 127.0.0.1..."),
+        ] {
+            lab.submit(input, 0);
+            let shown: Vec<&str> = lab.lines.iter().rev().take(4).map(|l| l.text.as_str()).collect();
+            assert!(shown.contains(&expected), "{input}: {shown:?}");
+            assert!(!lab.connected(), "{input}");
+        }
+    }
+
+    #[test]
+    fn changing_settings_reconnects_and_says_so() {
+        let mut lab = lab();
+        lab.submit("telnet localhost smtp", 0);
+        lab.apply_settings("strict", Settings::preset("strict").unwrap(), 0);
+        assert!(lab.connected());
+        assert!(texts(&lab).contains(
+            &"Server settings changed (profile: strict). Reconnecting with the new settings..."
+        ));
+        lab.submit("MAIL FROM:<a@example.com>", 0);
+        assert_eq!(
+            lab.lines.last().unwrap().text,
+            "503 Error: send HELO/EHLO first"
+        );
+    }
+
+    #[test]
+    fn replay_rebuilds_the_same_console() {
+        let mut lab = lab();
+        for line in ["telnet localhost smtp", "EHLO x", "VRFY alice", "QUIT"] {
+            lab.submit(line, 5);
+        }
+        let again = Lab::replay("default", Settings::default(), &lab.script, 5);
+        assert_eq!(again.lines, lab.lines);
+        assert_eq!(again.export_text(), lab.export_text());
+    }
+}
