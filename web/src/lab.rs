@@ -378,7 +378,7 @@ fn dial(program: &str, args: &[&str]) -> Dial {
     }
     if !matches!(port, "25" | "smtp" | "2525" | "587" | "submission") {
         return Dial::Refused(if telnet {
-            format!("Trying 127.0.0.1...\ntelnet: Unable to connect to remote host: Connection refused\n(the mail server listens on port 25, \"smtp\")")
+            "Trying 127.0.0.1...\ntelnet: Unable to connect to remote host: Connection refused\n(the mail server listens on port 25, \"smtp\")".to_owned()
         } else {
             format!("{program}: connect to {host} port {port} (tcp) failed: Connection refused")
         });
