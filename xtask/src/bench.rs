@@ -1,0 +1,18 @@
+//! `cargo xtask bench-web`: web speed benchmarks (the place to add more of them).
+//!
+//! Today: `e2e/timing.mjs`, navigation to usable console (the "Command" input
+//! visible and enabled) for `dist/` vs. the blank Yew baseline, median of
+//! `runs` cold loads each, budget 1.5x.
+
+use crate::build;
+use crate::util::{banner, command, run, Result};
+
+pub fn bench_web(runs: u32) -> Result {
+    build::build()?;
+    build::build_baseline()?;
+    banner("bench-web: navigation to usable console (e2e/timing.mjs)");
+    run(
+        "timing benchmark",
+        command("node").args(["e2e/timing.mjs", "--runs", &runs.to_string()]),
+    )
+}

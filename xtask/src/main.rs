@@ -1,0 +1,76 @@
+//! `cargo xtask`: the project's setup, build, serve, test and size automation.
+//!
+//! Run `cargo xtask --help` for the commands. Everything a fresh machine needs
+//! (wasm target, Trunk, wasm-bindgen-cli, npm packages, Chromium) is installed
+//! on demand by `cargo xtask setup`, which the other commands call first.
+
+mod bench;
+mod build;
+mod serve;
+mod setup;
+mod size;
+mod test;
+mod util;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "smtplab build/test automation",
+    after_help = "The first run installs the tools it needs (several minutes)."
+)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Debug, Subcommand)]
+enum Cmd {
+    /// Install whatever is missing: wasm target, Trunk, wasm-bindgen-cli,
+    /// npm packages (wasm-opt, playwright-core), Chromium + chromedriver.
+    Setup(setup::SetupArgs),
+    /// Setup, then build the web app into dist/ (Trunk, release).
+    Build,
+    /// Build, then serve dist/ on 127.0.0.1.
+    Serve {
+        /// Port to listen on.
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+    },
+    /// Every check, in order: fmt, clippy, native tests, wasm tests, build, e2e, size.
+    Test,
+    /// gzip -9 size of dist/ and of the blank Yew baseline; fails over budget.
+    Size {
+        /// Measure the existing dist/ instead of rebuilding it first.
+        #[arg(long)]
+        no_build: bool,
+    },
+    /// Web speed benchmarks (navigation to usable console vs. the blank baseline).
+    BenchWeb {
+        /// Page loads per app (the median is reported).
+        #[arg(long, default_value_t = 10)]
+        runs: u32,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.cmd {
+        Cmd::Setup(args) => setup::setup(&args),
+        Cmd::Build => build::build(),
+        Cmd::Serve { port } => serve::serve(port),
+        Cmd::Test => test::test(),
+        Cmd::Size { no_build } => size::size(!no_build),
+        Cmd::BenchWeb { runs } => bench::bench_web(runs),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! `cargo xtask size`: gzip -9 transfer size of `dist/` against the blank Yew baseline and the budget.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use crate::build::{self, BASELINE_DIR};
+use crate::util::{banner, command, root, Result};
+
+/// The app's whole `dist/` may weigh at most this much gzip -9 (1 KB = 1000 bytes).
+pub const BUDGET_BYTES: u64 = 200_000;
+
+/// Prints both size reports; fails if the app is over [`BUDGET_BYTES`].
+/// With `build_app`, rebuilds `dist/` first; the baseline is always rebuilt.
+pub fn size(build_app: bool) -> Result {
+    if build_app {
+        build::build()?;
+    }
+    let dist = root().join("dist");
+    if !dist.join("index.html").is_file() {
+        return Err(format!(
+            "{} has no index.html: run `cargo xtask build` first",
+            dist.display()
+        ));
+    }
+    build::build_baseline()?;
+
+    banner("size: smtplab-web (dist/), gzip -9");
+    let app = report(&dist)?;
+    banner(&format!(
+        "size: blank Yew baseline ({BASELINE_DIR}/dist/), gzip -9"
+    ));
+    let baseline = report(&root().join(BASELINE_DIR).join("dist"))?;
+
+    println!();
+    println!("app total:      {}", kb(app));
+    println!("baseline total: {}", kb(baseline));
+    println!(
+        "ratio app/baseline: {:.2}x",
+        app as f64 / baseline.max(1) as f64
+    );
+    if app <= BUDGET_BYTES {
+        println!("size budget: PASS ({} <= {})", kb(app), kb(BUDGET_BYTES));
+        Ok(())
+    } else {
+        println!("size budget: FAIL ({} > {})", kb(app), kb(BUDGET_BYTES));
+        Err(format!(
+            "dist/ is {} gzip, over the {} budget",
+            kb(app),
+            kb(BUDGET_BYTES)
+        ))
+    }
+}
+
+/// Prints one line per file (raw and gzip -9 bytes) and returns the gzip total.
+fn report(dir: &Path) -> Result<u64> {
+    let mut files = Vec::new();
+    walk(dir, &mut files).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+    files.sort();
+    if files.is_empty() {
+        return Err(format!("{} is empty", dir.display()));
+    }
+    println!("{:>10} {:>10}  file", "raw", "gzip -9");
+    let (mut raw_total, mut gz_total) = (0, 0);
+    for file in &files {
+        let raw = fs::metadata(file)
+            .map_err(|e| format!("{}: {e}", file.display()))?
+            .len();
+        let gz = gzip_size(file)?;
+        raw_total += raw;
+        gz_total += gz;
+        let name = file.strip_prefix(dir).unwrap_or(file).display();
+        println!("{raw:>10} {gz:>10}  {name}");
+    }
+    println!(
+        "{raw_total:>10} {gz_total:>10}  total ({} files)",
+        files.len()
+    );
+    Ok(gz_total)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Size of `gzip -9 -n` output (no name or timestamp in the header, as a server would send it).
+fn gzip_size(file: &Path) -> Result<u64> {
+    let out = command("gzip")
+        .args(["-9", "-n", "-c"])
+        .arg(file)
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run gzip: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "gzip -9 {} failed ({})",
+            file.display(),
+            out.status
+        ));
+    }
+    Ok(out.stdout.len() as u64)
+}
+
+fn kb(bytes: u64) -> String {
+    format!("{:.1} KB", bytes as f64 / 1000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gzip_size_is_smaller_for_repetitive_data_and_counts_bytes() {
+        let dir = std::env::temp_dir().join(format!("xtask-size-test-{}", std::process::id()));
+        fs::create_dir_all(dir.join("nested")).unwrap();
+        fs::write(dir.join("a.txt"), "smtplab ".repeat(10_000)).unwrap();
+        fs::write(dir.join("nested/empty.txt"), "").unwrap();
+        let a = gzip_size(&dir.join("a.txt")).unwrap();
+        let empty = gzip_size(&dir.join("nested/empty.txt")).unwrap();
+        assert!(
+            a > empty && a < 1_000,
+            "80 000 repetitive bytes gzip to {a}"
+        );
+        assert_eq!(
+            empty, 20,
+            "an empty gzip -n stream is a 10-byte header, 2-byte block, 8-byte trailer"
+        );
+        assert_eq!(report(&dir).unwrap(), a + empty);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,144 @@
+//! `cargo xtask test`: every check in order, stopping at the first failure with the step's name.
+//!
+//! To run a crate's `wasm_bindgen_test`s in headless Chromium, add its package
+//! name to [`WASM_TEST_PACKAGES`]. Web crates to lint for wasm32 go in
+//! [`WASM_CLIPPY_PACKAGES`]. E2E tests are files in `e2e/tests/` (see `e2e/run.mjs`).
+
+use std::process::Stdio;
+use std::time::Instant;
+
+use crate::util::{banner, command, run, Result};
+use crate::{build, setup, size};
+
+/// Packages whose tests also run on wasm32-unknown-unknown in headless Chromium
+/// (each is skipped, with a note, while it has no `wasm-bindgen-test` dev-dependency).
+pub const WASM_TEST_PACKAGES: &[&str] = &["smtplab-web"];
+
+/// Packages linted a second time for wasm32 (code behind `cfg(target_arch = "wasm32")`).
+pub const WASM_CLIPPY_PACKAGES: &[&str] = &["smtplab-web", "blank-yew"];
+
+const WASM: &str = "wasm32-unknown-unknown";
+
+type Step = (&'static str, fn() -> Result);
+
+const STEPS: &[Step] = &[
+    ("setup", || setup::ensure()),
+    ("fmt", fmt),
+    ("clippy", clippy),
+    ("clippy (wasm32)", clippy_wasm),
+    ("native tests", native_tests),
+    ("wasm tests", wasm_tests),
+    ("build", build::build),
+    ("e2e tests", e2e),
+    ("size", || size::size(false)),
+];
+
+pub fn test() -> Result {
+    let start = Instant::now();
+    for (i, (name, step)) in STEPS.iter().enumerate() {
+        banner(&format!("test step {}/{}: {name}", i + 1, STEPS.len()));
+        let t = Instant::now();
+        if let Err(e) = step() {
+            eprintln!(
+                "\nxtask test: FAILED at step '{name}' after {:.0}s",
+                start.elapsed().as_secs_f64()
+            );
+            return Err(format!("step '{name}' failed: {e}"));
+        }
+        println!("<== step '{name}' ok ({:.1}s)", t.elapsed().as_secs_f64());
+    }
+    println!(
+        "\nxtask test: all {} steps passed in {:.0}s",
+        STEPS.len(),
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn fmt() -> Result {
+    run(
+        "cargo fmt",
+        command("cargo").args(["fmt", "--all", "--", "--check"]),
+    )
+}
+
+fn clippy() -> Result {
+    run(
+        "cargo clippy",
+        command("cargo").args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )
+}
+
+fn clippy_wasm() -> Result {
+    let mut cmd = command("cargo");
+    cmd.args(["clippy", "--target", WASM, "--all-targets"]);
+    for package in WASM_CLIPPY_PACKAGES {
+        cmd.args(["-p", package]);
+    }
+    run("cargo clippy (wasm32)", cmd.args(["--", "-D", "warnings"]))
+}
+
+fn native_tests() -> Result {
+    run("cargo test", command("cargo").args(["test", "--workspace"]))
+}
+
+fn wasm_tests() -> Result {
+    let mut packages = Vec::new();
+    for package in WASM_TEST_PACKAGES {
+        if has_wasm_bindgen_test(package)? {
+            packages.push(*package);
+        } else {
+            println!("{package}: no wasm-bindgen-test dev-dependency, so no wasm tests: skipped");
+        }
+    }
+    if packages.is_empty() {
+        println!("no package with wasm tests: step skipped");
+        return Ok(());
+    }
+    let mut cmd = command("cargo");
+    cmd.args(["test", "--target", WASM]);
+    for package in packages {
+        cmd.args(["-p", package]);
+    }
+    // The runner (.cargo/config.toml) is wasm-bindgen-test-runner, which drives Chromium.
+    cmd.env("CHROMEDRIVER", setup::CHROMEDRIVER);
+    run("wasm tests", &mut cmd)
+}
+
+/// Whether workspace package `name` has `wasm-bindgen-test` among its dev-dependencies.
+fn has_wasm_bindgen_test(name: &str) -> Result<bool> {
+    let out = command("cargo")
+        .args(["metadata", "--format-version", "1", "--no-deps"])
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run cargo metadata: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("cargo metadata failed ({})", out.status));
+    }
+    let meta: serde_json::Value =
+        serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
+    let package = meta["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["name"] == name)
+        .ok_or_else(|| {
+            format!("WASM_TEST_PACKAGES lists {name:?}, which is not a workspace package")
+        })?;
+    Ok(package["dependencies"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|d| d["name"] == "wasm-bindgen-test" && d["kind"] == "dev"))
+}
+
+fn e2e() -> Result {
+    run("e2e tests", command("node").arg("e2e/run.mjs"))
+}
