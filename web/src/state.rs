@@ -57,8 +57,17 @@ pub struct AppState {
 
 impl Default for AppState {
     fn default() -> Self {
+        Self::with_profile("default")
+    }
+}
+
+impl AppState {
+    /// A fresh state at the shell prompt, the server running `profile` (the
+    /// default profile when the name is unknown).
+    pub fn with_profile(profile: &str) -> Self {
+        let (name, settings) = preset_or_default(profile);
         Self {
-            lab: Rc::new(RefCell::new(Lab::new("default", Settings::default()))),
+            lab: Rc::new(RefCell::new(Lab::new(name, settings))),
             version: 0,
             draft: String::new(),
             selected: None,
@@ -112,6 +121,16 @@ pub enum Action {
     Restore(Shared),
     /// Show or clear a message.
     Notice(Option<String>),
+    /// Start again from an empty console with this profile.
+    Reset(String),
+}
+
+/// The named preset, or the default profile when the name is unknown.
+fn preset_or_default(profile: &str) -> (&str, Settings) {
+    match Settings::preset(profile) {
+        Some(settings) => (profile, settings),
+        None => ("default", Settings::default()),
+    }
 }
 
 /// Unix seconds from the browser clock (the engine never reads a clock).
@@ -212,6 +231,12 @@ impl Reducible for AppState {
                 next.guide = None;
             }
             Action::Notice(notice) => next.notice = notice,
+            Action::Reset(profile) => {
+                let (name, settings) = preset_or_default(&profile);
+                next.replaced_lab(Lab::new(name, settings));
+                next.guide = None;
+                next.draft.clear();
+            }
         }
         Rc::new(next)
     }

@@ -11,7 +11,78 @@ pub const BASELINE_DIR: &str = "bench/blank-yew";
 pub fn build() -> Result {
     setup::ensure()?;
     banner("build: smtplab-web -> dist/");
-    trunk_build(&root())
+    trunk_build(&root())?;
+    build_widget()
+}
+
+/// Features rustc 1.95 turns on for wasm32 (and wasm-bindgen keeps), which
+/// wasm-opt must be told about to accept the module.
+pub const WASM_OPT_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+/// The `<smtp-lab>` widget into `dist/widget/` (ES module + wasm, with the
+/// element's loader), and the demo and iframe pages into `dist/`.
+pub fn build_widget() -> Result {
+    banner("build: <smtp-lab> widget -> dist/widget/");
+    let root = root();
+    let out = root.join("dist").join("widget");
+    bindgen_package("smtplab-widget", "smtplab_widget", &out)?;
+    for file in ["smtp-lab.js", "embed.js", "demo.css"] {
+        copy(&root.join("web/widget").join(file), &out.join(file))?;
+    }
+    for page in ["demo.html", "embed.html"] {
+        copy(&root.join("web").join(page), &root.join("dist").join(page))?;
+    }
+    Ok(())
+}
+
+/// Release build of a cdylib for wasm32, `wasm-bindgen --target web` into
+/// `out`, then `wasm-opt -Oz` in place.
+pub fn bindgen_package(package: &str, artifact: &str, out: &Path) -> Result {
+    let root = root();
+    run(
+        "cargo build (wasm32)",
+        command("cargo").args([
+            "build",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            package,
+        ]),
+    )?;
+    let wasm = root
+        .join("target/wasm32-unknown-unknown/release")
+        .join(format!("{artifact}.wasm"));
+    run(
+        "wasm-bindgen",
+        command("wasm-bindgen")
+            .args(["--target", "web", "--no-typescript", "--out-dir"])
+            .arg(out)
+            .arg(&wasm),
+    )?;
+    let bindgen_wasm = out.join(format!("{artifact}_bg.wasm"));
+    run(
+        "wasm-opt",
+        command("wasm-opt")
+            .args(["-Oz"])
+            .args(WASM_OPT_FEATURES)
+            .arg("-o")
+            .arg(&bindgen_wasm)
+            .arg(&bindgen_wasm),
+    )
+}
+
+fn copy(from: &Path, to: &Path) -> Result {
+    std::fs::copy(from, to)
+        .map(|_| ())
+        .map_err(|e| format!("copy {} -> {}: {e}", from.display(), to.display()))
 }
 
 /// Builds the blank Yew baseline into `bench/blank-yew/dist/`.

@@ -15,6 +15,12 @@ use crate::state::{Action, AppState};
 pub struct ConsoleProps {
     /// The app state.
     pub state: UseReducerHandle<AppState>,
+    /// A demo that plays by itself: no input line.
+    #[prop_or_default]
+    pub read_only: bool,
+    /// CSS height of the transcript (the widget's `height` attribute).
+    #[prop_or_default]
+    pub height: Option<AttrValue>,
 }
 
 /// The transcript and the input under it.
@@ -131,9 +137,11 @@ pub fn console(props: &ConsoleProps) -> Html {
 
     html! {
         <section class="console" aria-label="Console">
-            <div class="log" role="log" aria-label="Transcript" aria-live="polite" tabindex="0" ref={log_ref} onclick={focus_input}>
+            <div class="log" role="log" aria-label="Transcript" aria-live="polite" tabindex="0" ref={log_ref} onclick={focus_input}
+                style={props.height.as_ref().map(|h| format!("height: {h}"))}>
                 { for rows }
             </div>
+            if !props.read_only {
             <div class={classes!("input-row", in_content.then_some("content"))}>
                 <label class="prompt" for="command-input">{ prompt }</label>
                 <input
@@ -151,6 +159,7 @@ pub fn console(props: &ConsoleProps) -> Html {
                     {onpaste}
                 />
             </div>
+            }
         </section>
     }
 }

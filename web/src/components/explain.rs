@@ -25,7 +25,7 @@ pub fn explain(props: &ExplainProps) -> Html {
         return html! {
             <div class="explain empty">
                 <p>{ "Select any server reply in the console (click it, or Tab to it and press Enter) to see what it means." }</p>
-                <p>{ "New here? Type " }<kbd>{ "telnet localhost smtp" }</kbd>{ " and press Enter, or step through a guided session above." }</p>
+                <p>{ "New here? Type " }<kbd>{ "telnet localhost smtp" }</kbd>{ " and press Enter." }</p>
             </div>
         };
     };

@@ -1,0 +1,85 @@
+// The <smtp-lab> widget on the demo page: independent sessions, shadow-DOM
+// isolation from host CSS, a strict CSP, the autoplay demo and the iframe route.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+
+function recordCspViolations(context) {
+  return context.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+}
+
+async function sendTo(widget, line) {
+  const input = widget.getByRole('textbox', { name: 'Command' });
+  await input.fill(line);
+  await input.press('Enter');
+}
+
+/** Three widgets, each its own session; the demo plays itself; CSP holds. */
+export async function threeIndependentWidgets(page, t) {
+  await recordCspViolations(t.context);
+  await page.goto(t.url + 'demo.html');
+  assert.equal(await page.locator('smtp-lab').count(), 3);
+  const seed = page.locator('#demo-seed');
+  const strict = page.locator('#free-strict');
+  const lesson = page.locator('#lesson');
+  // The demo is read-only and plays the seed session to the end.
+  assert.equal(await seed.getByRole('textbox', { name: 'Command' }).count(), 0);
+  await seed.getByRole('log', { name: 'Transcript' }).getByText('Connection closed by foreign host.').waitFor({ timeout: 20_000 });
+  assert.match(await seed.getByRole('log').textContent(), /250 2\.0\.0 Ok: queued as/);
+  await seed.getByRole('button', { name: 'Replay' }).click();
+  await seed.getByText('Demo: step 1 of 6').waitFor();
+  // The strict console and the lesson console answer independently.
+  await sendTo(strict, 'telnet localhost smtp');
+  await sendTo(strict, 'MAIL FROM:<alice@example.com>');
+  await strict.getByRole('log').getByText('503 Error: send HELO/EHLO first').waitFor();
+  await sendTo(lesson, 'telnet localhost smtp');
+  await sendTo(lesson, 'MAIL FROM:<alice@example.com>');
+  await lesson.getByRole('log').getByText('250 2.1.0 Ok').waitFor();
+  assert.doesNotMatch(await strict.getByRole('log').textContent(), /250 2\.1\.0/);
+  assert.equal(await strict.getByRole('table', { name: 'SMTP commands' }).count(), 1);
+  await page.screenshot({ path: path.join(t.artifacts, 'widget-demo.png'), fullPage: true });
+  assert.deepEqual(await page.evaluate(() => window.__csp), [], 'CSP violations');
+  assert.deepEqual(t.pageErrors, []);
+  const foreign = t.requests.filter((u) => !u.startsWith('data:') && new URL(u).origin !== t.origin);
+  assert.deepEqual(foreign, []);
+}
+
+/** Hostile host CSS does not reach inside the widget. */
+export async function hostCssStaysOutside(page, t) {
+  await page.goto(t.url + 'demo.html');
+  await page.addStyleTag({ content: '* { color: red !important; font-size: 40px !important } input { display: none !important }' });
+  const strict = page.locator('#free-strict');
+  const input = strict.getByRole('textbox', { name: 'Command' });
+  await input.waitFor({ state: 'visible' });
+  await sendTo(strict, 'telnet localhost smtp');
+  const reply = strict.locator('.reply .text').first();
+  await reply.waitFor();
+  const color = await reply.evaluate((e) => getComputedStyle(e).color);
+  assert.notEqual(color, 'rgb(255, 0, 0)');
+  const size = await input.evaluate((e) => getComputedStyle(e).fontSize);
+  assert.notEqual(size, '40px');
+  // The host page itself did turn red: the rule was live.
+  const hostColor = await page.locator('h1').evaluate((e) => getComputedStyle(e).color);
+  assert.equal(hostColor, 'rgb(255, 0, 0)');
+}
+
+/** The widget cannot break the host page: its styles stay in the shadow root. */
+export async function widgetCssStaysInside(page, t) {
+  await page.goto(t.url + 'demo.html');
+  await page.locator('#free-strict').getByRole('textbox', { name: 'Command' }).waitFor();
+  const font = await page.locator('h1').evaluate((e) => getComputedStyle(e).fontSize);
+  // demo.css leaves h1 at the browser default (2em of 16px); the widget's h1 rule must not apply.
+  assert.equal(font, '32px');
+  const boxSizing = await page.locator('main').evaluate((e) => getComputedStyle(e).boxSizing);
+  assert.equal(boxSizing, 'content-box');
+}
+
+/** The iframe route takes the same options as URL parameters. */
+export async function iframeRoute(page, t) {
+  await recordCspViolations(t.context);
+  await page.goto(t.url + 'embed.html?profile=locked-down&script=' + encodeURIComponent('telnet localhost smtp\nVRFY alice'));
+  await page.getByRole('log', { name: 'Transcript' }).getByText('252 2.0.0 Cannot VRFY user').waitFor();
+  assert.deepEqual(await page.evaluate(() => window.__csp), []);
+}

@@ -1,0 +1,14 @@
+//! smtplab's browser front end as a library: the full app ([`app::App`])
+//! and the embeddable widget ([`widget::Widget`]) share every component.
+
+// Component props hold Yew handles and callbacks; printing them would show
+// nothing useful.
+#![allow(missing_debug_implementations)]
+
+pub mod app;
+pub mod components;
+pub mod guide;
+pub mod lab;
+pub mod share;
+pub mod state;
+pub mod widget;
