@@ -83,3 +83,30 @@ export async function iframeRoute(page, t) {
   await page.getByRole('log', { name: 'Transcript' }).getByText('252 2.0.0 Cannot VRFY user').waitFor();
   assert.deepEqual(await page.evaluate(() => window.__csp), []);
 }
+
+/** "Embed this" gives a snippet whose element and iframe both rebuild the session. */
+export async function embedThisSnippet(page, t) {
+  await page.goto(t.url);
+  const input = page.getByRole('textbox', { name: 'Command' });
+  await input.waitFor();
+  for (const line of ['telnet localhost smtp', 'VRFY bob']) {
+    await input.fill(line);
+    await input.press('Enter');
+  }
+  await page.getByRole('button', { name: 'Embed this' }).click();
+  const snippet = await page.getByRole('textbox', { name: 'Embed snippet' }).inputValue();
+  assert.match(snippet, /^<script type="module" src="http:\/\/127\.0\.0\.1:\d+\/widget\/smtp-lab\.js"><\/script>\n<smtp-lab profile="default" script="telnet localhost smtp\nVRFY bob"><\/smtp-lab>/);
+  // The element form, dropped into a page that already loads the widget.
+  await page.goto(t.url + 'demo.html');
+  await page.evaluate((html) => {
+    const holder = document.createElement('section');
+    holder.id = 'pasted';
+    holder.innerHTML = html;
+    document.body.append(holder);
+  }, snippet);
+  await page.locator('#pasted smtp-lab').getByRole('log').getByText('250 2.1.5 Bob Builder <bob@example.com>').waitFor();
+  // The iframe form.
+  const src = snippet.match(/<iframe title="smtplab" src="([^"]+)"/)[1].replaceAll('&amp;', '&');
+  await page.goto(src);
+  await page.getByRole('log').getByText('250 2.1.5 Bob Builder <bob@example.com>').waitFor();
+}

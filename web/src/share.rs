@@ -66,9 +66,63 @@ pub fn decode(fragment: &str) -> Result<Option<Shared>, String> {
     Ok(Some(Shared { profile, script }))
 }
 
+/// Escapes text for an HTML attribute value in double quotes.
+fn attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Percent-encodes a URL query value (everything but unreserved characters).
+fn query_value(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// The HTML a documentation author pastes to embed this session: the
+/// `<smtp-lab>` element, and the iframe route for hosts that strip scripts.
+/// `base` is the URL of the smtplab site, ending in `/`.
+pub fn embed_snippet(base: &str, shared: &Shared) -> String {
+    let script = shared.script.join("\n");
+    let mut element = format!("<smtp-lab profile=\"{}\"", attribute(&shared.profile));
+    let mut query = format!("profile={}", query_value(&shared.profile));
+    if !script.is_empty() {
+        element.push_str(&format!(" script=\"{}\"", attribute(&script)));
+        query.push_str(&format!("&amp;script={}", query_value(&script)));
+    }
+    format!(
+        "<script type=\"module\" src=\"{base}widget/smtp-lab.js\"></script>\n{element}></smtp-lab>\n\n<!-- Where pages may not load scripts: -->\n<iframe title=\"smtplab\" src=\"{base}embed.html?{query}\" width=\"100%\" height=\"420\"></iframe>\n"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn embed_snippets_escape_what_the_learner_typed() {
+        let snippet = embed_snippet(
+            "https://lab.example/smtp/",
+            &Shared {
+                profile: "strict".into(),
+                script: vec![
+                    "telnet localhost smtp".into(),
+                    "MAIL FROM:<a@example.com> \"x\" & y".into(),
+                ],
+            },
+        );
+        assert!(snippet.starts_with("<script type=\"module\" src=\"https://lab.example/smtp/widget/smtp-lab.js\"></script>\n"));
+        assert!(snippet.contains("<smtp-lab profile=\"strict\" script=\"telnet localhost smtp\nMAIL FROM:&lt;a@example.com&gt; &quot;x&quot; &amp; y\"></smtp-lab>"));
+        assert!(snippet.contains("embed.html?profile=strict&amp;script=telnet%20localhost%20smtp%0AMAIL%20FROM%3A%3Ca%40example.com%3E%20%22x%22%20%26%20y\""));
+    }
 
     #[test]
     fn round_trips_multi_line_submissions() {

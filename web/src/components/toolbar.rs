@@ -4,7 +4,7 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::share::{encode, Shared};
+use crate::share::{embed_snippet, encode, Shared};
 use crate::state::{Action, AppState};
 
 /// Props of [`Toolbar`].
@@ -51,7 +51,18 @@ fn download(name: &str, text: &str) -> Result<(), String> {
 #[component(Toolbar)]
 pub fn toolbar(props: &ToolbarProps) -> Html {
     let share_link = use_state(|| None::<String>);
+    let snippet = use_state(|| None::<String>);
     let state = props.state.clone();
+    let current = {
+        let state = state.clone();
+        move || {
+            let lab = state.lab.borrow();
+            Shared {
+                profile: lab.profile_name.trim_end_matches(" (custom)").to_owned(),
+                script: lab.script.clone(),
+            }
+        }
+    };
 
     let on_copy = {
         let state = state.clone();
@@ -79,14 +90,9 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     let on_share = {
         let state = state.clone();
         let share_link = share_link.clone();
+        let current = current.clone();
         Callback::from(move |_: MouseEvent| {
-            let lab = state.lab.borrow();
-            let profile = lab.profile_name.trim_end_matches(" (custom)").to_owned();
-            let fragment = encode(&Shared {
-                profile,
-                script: lab.script.clone(),
-            });
-            drop(lab);
+            let fragment = encode(&current());
             let Some(window) = web_sys::window() else {
                 return;
             };
@@ -112,6 +118,26 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             )));
         })
     };
+    let on_embed = {
+        let state = state.clone();
+        let snippet = snippet.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(location) = web_sys::window().map(|w| w.location()) else {
+                return;
+            };
+            let page = location.href().unwrap_or_default();
+            let page = page.split(['#', '?']).next().unwrap_or_default();
+            // The site's folder: the page URL up to its last slash.
+            let base = &page[..page.rfind('/').map_or(page.len(), |i| i + 1)];
+            let text = embed_snippet(base, &current());
+            copy_to_clipboard(&text);
+            snippet.set(Some(text));
+            state.dispatch(Action::Notice(Some(
+                "Embed snippet copied: paste it into any HTML page (or use the iframe form)."
+                    .into(),
+            )));
+        })
+    };
     let on_wire = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(Action::ToggleWire))
@@ -121,9 +147,13 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             <button type="button" onclick={on_copy}>{ "Copy transcript" }</button>
             <button type="button" onclick={on_download}>{ "Download" }</button>
             <button type="button" onclick={on_share}>{ "Share link" }</button>
+            <button type="button" onclick={on_embed}>{ "Embed this" }</button>
             <button type="button" aria-pressed={state.wire.to_string()} onclick={on_wire}>{ "Wire view" }</button>
             if let Some(link) = (*share_link).clone() {
                 <input class="share-link" type="text" readonly=true aria-label="Share link" value={link} />
+            }
+            if let Some(text) = (*snippet).clone() {
+                <textarea class="snippet" readonly=true aria-label="Embed snippet" rows="6" value={text} />
             }
         </div>
     }
