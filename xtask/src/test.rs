@@ -12,10 +12,11 @@ use crate::{build, setup, size};
 
 /// Packages whose tests also run on wasm32-unknown-unknown in headless Chromium
 /// (each is skipped, with a note, while it has no `wasm-bindgen-test` dev-dependency).
-pub const WASM_TEST_PACKAGES: &[&str] = &["smtplab-web"];
+pub const WASM_TEST_PACKAGES: &[&str] = &["smtplab-web", "smtplab-wasm"];
 
 /// Packages linted a second time for wasm32 (code behind `cfg(target_arch = "wasm32")`).
-pub const WASM_CLIPPY_PACKAGES: &[&str] = &["smtplab-web", "blank-yew"];
+pub const WASM_CLIPPY_PACKAGES: &[&str] =
+    &["smtplab-web", "blank-yew", "smtplab-wasm", "smtplab-widget"];
 
 const WASM: &str = "wasm32-unknown-unknown";
 
@@ -28,6 +29,7 @@ const STEPS: &[Step] = &[
     ("clippy (wasm32)", clippy_wasm),
     ("native tests", native_tests),
     ("wasm tests", wasm_tests),
+    ("fuzz target builds", fuzz_build),
     ("build", build::build),
     ("e2e tests", e2e),
     ("size", || size::size(false)),
@@ -53,6 +55,20 @@ pub fn test() -> Result {
         start.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// The cargo-fuzz target must keep compiling (it is not run here: fuzzing
+/// is open-ended). It needs the nightly toolchain the machine carries.
+fn fuzz_build() -> Result {
+    run(
+        "fuzz target (nightly)",
+        command("cargo").args([
+            "+nightly",
+            "build",
+            "--manifest-path",
+            "fuzz/Cargo.toml",
+        ]),
+    )
 }
 
 fn fmt() -> Result {
