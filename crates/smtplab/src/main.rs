@@ -1,0 +1,45 @@
+//! `smtplab`: the command line of the SMTP teaching sandbox; each subcommand
+//! lives in its own module and is one variant of [`Command`].
+
+#[macro_use]
+mod log;
+mod connection;
+mod save;
+mod serve;
+mod settings_file;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "smtplab",
+    version,
+    about = "An SMTP teaching sandbox: a simulated mail server that never delivers mail anywhere"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the simulated server over real TCP, for telnet, nc, swaks,
+    /// smtplib, curl or a mail client under test.
+    Serve(serve::ServeArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve(args) => serve::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("smtplab: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
