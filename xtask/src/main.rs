@@ -5,6 +5,7 @@
 //! on demand by `cargo xtask setup`, which the other commands call first.
 
 mod bench;
+mod bench_serve;
 mod build;
 mod serve;
 mod setup;
@@ -54,6 +55,13 @@ enum Cmd {
         #[arg(long, default_value_t = 10)]
         runs: u32,
     },
+    /// smtp-source load on `smtplab serve` vs. Postfix's smtp-sink (msgs/s, ratio),
+    /// and smtplab's memory with 1,000 idle connections. Installs postfix.
+    BenchServe {
+        /// Runs per server and mode (the best is reported).
+        #[arg(long, default_value_t = 3)]
+        runs: u32,
+    },
 }
 
 fn main() -> ExitCode {
@@ -65,6 +73,7 @@ fn main() -> ExitCode {
         Cmd::Test => test::test(),
         Cmd::Size { no_build } => size::size(!no_build),
         Cmd::BenchWeb { runs } => bench::bench_web(runs),
+        Cmd::BenchServe { runs } => bench_serve::bench_serve(runs),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -23,7 +23,7 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// Options of `cargo xtask setup`.
 #[derive(Debug, Default, clap::Args)]
 pub struct SetupArgs {
-    /// Also install the SMTP server tools (Debian `postfix` for smtp-sink/smtp-source, `swaks`).
+    /// Also install the SMTP tools (Debian `postfix` for smtp-sink/smtp-source, `swaks`, `curl`).
     #[arg(long)]
     pub server_tools: bool,
 }
@@ -163,12 +163,14 @@ fn chromium() -> Result {
     apt_install(&["chromium", "chromium-driver"])
 }
 
-fn server_tools() -> Result {
-    if Path::new("/usr/sbin/smtp-sink").is_file() && on_path("swaks") {
-        println!("setup: postfix (smtp-sink, smtp-source) + swaks: present");
+/// The SMTP clients `smtplab serve`'s tests use (swaks, curl) and the
+/// benchmark's load generator and reference server (postfix).
+pub fn server_tools() -> Result {
+    if Path::new("/usr/sbin/smtp-sink").is_file() && on_path("swaks") && on_path("curl") {
+        println!("setup: postfix (smtp-sink, smtp-source) + swaks + curl: present");
         return Ok(());
     }
-    println!("setup: installing Debian postfix + swaks (apt-get)");
+    println!("setup: installing Debian postfix + swaks + curl (apt-get)");
     // Preseed so that postfix installs without asking and without configuring a mail server.
     let mut preseed = root_command("debconf-set-selections");
     preseed.stdin(Stdio::piped());
@@ -191,7 +193,7 @@ fn server_tools() -> Result {
     if !status.success() {
         return Err(format!("debconf-set-selections failed ({status})"));
     }
-    apt_install(&["postfix", "swaks"])
+    apt_install(&["postfix", "swaks", "curl"])
 }
 
 fn is_root() -> bool {

@@ -23,7 +23,8 @@ const WASM: &str = "wasm32-unknown-unknown";
 type Step = (&'static str, fn() -> Result);
 
 const STEPS: &[Step] = &[
-    ("setup", || setup::ensure()),
+    // With the SMTP tools: smtplab serve's tests drive swaks and curl.
+    ("setup", || setup::setup(&setup::SetupArgs { server_tools: true })),
     ("fmt", fmt),
     ("clippy", clippy),
     ("clippy (wasm32)", clippy_wasm),
