@@ -1,0 +1,474 @@
+//! What a learner typed, connection by connection (a [`Script`]), and a
+//! student's [`Attempt`] at a lesson with its small text export format.
+//!
+//! The text format (documented in `docs/lessons.md`):
+//!
+//! ```text
+//! smtplab attempt 1
+//! pack: builtin
+//! lesson: first-message
+//! student: Ana Lima
+//!
+//! connect
+//! > HELO client.example
+//! > MAIL FROM:<alice@example.com>
+//! | RCPT TO:<bob@example.com>
+//! wait 20
+//! ```
+//!
+//! `>` starts a submission (a line typed and sent with Enter), `|` adds a
+//! line to the submission above (lines pasted and sent together, as a
+//! pipelining client does), `connect` opens a new connection, `wait N`
+//! lets N seconds pass. Blank lines and lines starting with `#` are
+//! ignored.
+
+use core::fmt;
+
+use serde::Deserialize;
+
+/// The first line of every attempt file.
+pub const ATTEMPT_MAGIC: &str = "smtplab attempt 1";
+
+/// One thing a learner did inside a connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Lines sent together, each ended with CRLF: one line typed and
+    /// entered, or several pasted at once.
+    Send(Vec<String>),
+    /// Time passing, in seconds, before the next step.
+    Wait(u64),
+}
+
+/// What was typed, connection by connection. A new connection starts after
+/// a QUIT or a dropped connection (the learner types `telnet localhost
+/// smtp` again).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Script {
+    /// The steps of each connection, in order.
+    pub connections: Vec<Vec<Step>>,
+}
+
+impl Script {
+    /// Starts a new connection.
+    pub fn connect(&mut self) {
+        self.connections.push(Vec::new());
+    }
+
+    /// Records one submission: `text` may hold several lines (a paste),
+    /// split at `\n` with any `\r` before it dropped. Without a connection
+    /// nothing is recorded, because nothing reached a server.
+    pub fn send(&mut self, text: &str) {
+        let Some(steps) = self.connections.last_mut() else {
+            return;
+        };
+        steps.push(Step::Send(split_lines(text)));
+    }
+
+    /// Records time passing; consecutive waits add up. Ignored before the
+    /// first connection.
+    pub fn wait(&mut self, seconds: u64) {
+        if seconds == 0 {
+            return;
+        }
+        let Some(steps) = self.connections.last_mut() else {
+            return;
+        };
+        match steps.last_mut() {
+            Some(Step::Wait(waited)) => *waited = waited.saturating_add(seconds),
+            _ => steps.push(Step::Wait(seconds)),
+        }
+    }
+
+    /// How many lines were typed in all.
+    pub fn line_count(&self) -> usize {
+        self.connections
+            .iter()
+            .flatten()
+            .map(|step| match step {
+                Step::Send(lines) => lines.len(),
+                Step::Wait(_) => 0,
+            })
+            .sum()
+    }
+}
+
+/// The lines of a submission as the console splits them.
+pub(crate) fn split_lines(text: &str) -> Vec<String> {
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    let text = text.strip_suffix('\r').unwrap_or(text);
+    text.split('\n')
+        .map(|line| line.strip_suffix('\r').unwrap_or(line).to_owned())
+        .collect()
+}
+
+/// In lesson JSON a solution step is a string (one line entered), an
+/// object `{"pipeline": [lines]}` (lines sent together) or `{"wait":
+/// seconds}`.
+impl<'de> Deserialize<'de> for Step {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct StepVisitor;
+        impl<'de> serde::de::Visitor<'de> for StepVisitor {
+            type Value = Step;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(r#"a typed line, {"pipeline": [lines]} or {"wait": seconds}"#)
+            }
+
+            fn visit_str<E: serde::de::Error>(self, line: &str) -> Result<Step, E> {
+                Ok(Step::Send(vec![line.to_owned()]))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Step, A::Error> {
+                let Some(key) = map.next_key::<String>()? else {
+                    return Err(serde::de::Error::custom(
+                        r#"an empty object: write {"pipeline": [lines]} or {"wait": seconds}"#,
+                    ));
+                };
+                let step = match key.as_str() {
+                    "pipeline" => Step::Send(map.next_value::<Vec<String>>()?),
+                    "wait" => Step::Wait(map.next_value::<u64>()?),
+                    other => {
+                        return Err(serde::de::Error::unknown_field(
+                            other,
+                            &["pipeline", "wait"],
+                        ))
+                    }
+                };
+                if let Some(extra) = map.next_key::<String>()? {
+                    return Err(serde::de::Error::custom(format!(
+                        "unexpected `{extra}`: a step is one line, one pipeline or one wait"
+                    )));
+                }
+                Ok(step)
+            }
+        }
+        deserializer.deserialize_any(StepVisitor)
+    }
+}
+
+/// A student's attempt at one lesson.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Attempt {
+    /// The pack the lesson is in (`builtin` for the built-in curriculum).
+    pub pack: String,
+    /// The lesson id.
+    pub lesson: String,
+    /// Who made it, if the student gave a name.
+    pub student: Option<String>,
+    /// What they typed.
+    pub script: Script,
+}
+
+/// Why an attempt file could not be read; `line` is 1-based.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttemptError {
+    /// The line of the file.
+    pub line: usize,
+    /// What is wrong there.
+    pub message: String,
+}
+
+impl fmt::Display for AttemptError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+impl std::error::Error for AttemptError {}
+
+impl Attempt {
+    /// An attempt at `lesson` of `pack` with nothing typed yet.
+    pub fn new(pack: &str, lesson: &str) -> Self {
+        Self {
+            pack: pack.to_owned(),
+            lesson: lesson.to_owned(),
+            student: None,
+            script: Script::default(),
+        }
+    }
+
+    /// The attempt in the text export format; [`Attempt::from_text`] reads
+    /// it back unchanged.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        out.push_str(ATTEMPT_MAGIC);
+        out.push('\n');
+        out.push_str(&format!("pack: {}\n", self.pack));
+        out.push_str(&format!("lesson: {}\n", self.lesson));
+        if let Some(student) = &self.student {
+            out.push_str(&format!("student: {student}\n"));
+        }
+        for steps in &self.script.connections {
+            out.push_str("\nconnect\n");
+            for step in steps {
+                match step {
+                    Step::Send(lines) => {
+                        for (index, line) in lines.iter().enumerate() {
+                            out.push(if index == 0 { '>' } else { '|' });
+                            // An empty line is written as a bare marker, so
+                            // editors that strip trailing spaces keep it.
+                            if !line.is_empty() {
+                                out.push(' ');
+                                out.push_str(line);
+                            }
+                            out.push('\n');
+                        }
+                    }
+                    Step::Wait(seconds) => out.push_str(&format!("wait {seconds}\n")),
+                }
+            }
+        }
+        out
+    }
+
+    /// Reads the text export format. Windows line ends are accepted.
+    pub fn from_text(text: &str) -> Result<Self, AttemptError> {
+        let mut attempt = Attempt::default();
+        let mut seen_magic = false;
+        let mut pack = None;
+        let mut lesson = None;
+        // Whether the previous line was typed text, so `|` may continue it.
+        let mut in_submission = false;
+        for (index, raw) in text.split('\n').enumerate() {
+            let number = index + 1;
+            let line = raw.strip_suffix('\r').unwrap_or(raw);
+            let error = |message: String| AttemptError {
+                line: number,
+                message,
+            };
+            if let Some(marker) = line.chars().next().filter(|c| matches!(c, '>' | '|')) {
+                if !seen_magic {
+                    return Err(error(format!("the file must start with `{ATTEMPT_MAGIC}`")));
+                }
+                let typed = &line[1..];
+                let typed = typed.strip_prefix(' ').unwrap_or(typed).to_owned();
+                let Some(steps) = attempt.script.connections.last_mut() else {
+                    return Err(error(
+                        "typed text before any `connect` line: nothing was connected".into(),
+                    ));
+                };
+                if marker == '>' {
+                    steps.push(Step::Send(vec![typed]));
+                } else {
+                    match steps.last_mut() {
+                        Some(Step::Send(lines)) if in_submission => lines.push(typed),
+                        _ => return Err(error(
+                            "a `|` line continues the typed line just above it, and there is none"
+                                .into(),
+                        )),
+                    }
+                }
+                in_submission = true;
+                continue;
+            }
+            in_submission = false;
+            let trimmed = line.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            if !seen_magic {
+                if trimmed != ATTEMPT_MAGIC {
+                    return Err(error(format!(
+                        "the file must start with `{ATTEMPT_MAGIC}`, found `{trimmed}`"
+                    )));
+                }
+                seen_magic = true;
+                continue;
+            }
+            if trimmed == "connect" {
+                attempt.script.connect();
+                continue;
+            }
+            if let Some(seconds) = trimmed.strip_prefix("wait ") {
+                let seconds: u64 = seconds.trim().parse().map_err(|_| {
+                    error(format!("`{trimmed}`: wait takes a whole number of seconds"))
+                })?;
+                let Some(steps) = attempt.script.connections.last_mut() else {
+                    return Err(error("`wait` before any `connect` line".into()));
+                };
+                steps.push(Step::Wait(seconds));
+                continue;
+            }
+            if let Some((key, value)) = trimmed.split_once(':') {
+                if !attempt.script.connections.is_empty() {
+                    return Err(error(format!(
+                        "`{trimmed}`: header lines (`{key}:`) go before the first `connect`; typed lines start with `> `"
+                    )));
+                }
+                let value = value.trim().to_owned();
+                let slot = match key.trim() {
+                    "pack" => &mut pack,
+                    "lesson" => &mut lesson,
+                    "student" => &mut attempt.student,
+                    other => {
+                        return Err(error(format!(
+                            "unknown header `{other}` (expected pack, lesson or student)"
+                        )))
+                    }
+                };
+                if slot.is_some() {
+                    return Err(error(format!("`{}` is given twice", key.trim())));
+                }
+                *slot = Some(value);
+                continue;
+            }
+            return Err(error(format!(
+                "`{trimmed}` is not understood: typed lines start with `> `, and other lines are `connect`, `wait N`, headers or # comments"
+            )));
+        }
+        if !seen_magic {
+            return Err(AttemptError {
+                line: 1,
+                message: format!("the file must start with `{ATTEMPT_MAGIC}`"),
+            });
+        }
+        let missing = |name: &str| AttemptError {
+            line: 1,
+            message: format!("the `{name}:` header is missing"),
+        };
+        attempt.pack = pack
+            .filter(|p| !p.is_empty())
+            .ok_or_else(|| missing("pack"))?;
+        attempt.lesson = lesson
+            .filter(|l| !l.is_empty())
+            .ok_or_else(|| missing("lesson"))?;
+        Ok(attempt)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Attempt {
+        let mut attempt = Attempt::new("builtin", "pipelining");
+        attempt.student = Some("Ana Lima".into());
+        attempt.script.connect();
+        attempt.script.send("EHLO client.example");
+        attempt
+            .script
+            .send("MAIL FROM:<alice@example.com>\r\nRCPT TO:<bob@example.com>\r\nDATA");
+        attempt.script.send("Subject: hi");
+        attempt.script.send("");
+        attempt.script.send("  indented, trailing space ");
+        attempt.script.send(">> quoted | with markers");
+        attempt.script.send(".");
+        attempt.script.wait(5);
+        attempt.script.wait(15);
+        attempt.script.send("QUIT");
+        attempt.script.connect();
+        attempt.script.send("# not a comment when typed");
+        attempt
+    }
+
+    #[test]
+    fn text_round_trips() {
+        let attempt = sample();
+        let text = attempt.to_text();
+        assert_eq!(Attempt::from_text(&text), Ok(attempt.clone()));
+        assert!(text
+            .contains("\n> MAIL FROM:<alice@example.com>\n| RCPT TO:<bob@example.com>\n| DATA\n"));
+        assert!(text.contains("\n>\n"), "empty line as a bare marker");
+        assert!(text.contains("\nwait 20\n"), "waits add up");
+        // Windows line ends, comments and blank lines change nothing.
+        let windows = text
+            .replace('\n', "\r\n")
+            .replace("connect", "# a note\n\nconnect");
+        assert_eq!(Attempt::from_text(&windows), Ok(attempt));
+    }
+
+    #[test]
+    fn without_a_student_or_connections_it_still_round_trips() {
+        let attempt = Attempt::new("p", "l");
+        assert_eq!(Attempt::from_text(&attempt.to_text()), Ok(attempt));
+    }
+
+    #[test]
+    fn broken_files_name_the_line_and_the_problem() {
+        for (text, line, expected) in [
+            ("", 1, "must start with"),
+            ("pack: x\n", 1, "must start with"),
+            ("smtplab attempt 2\n", 1, "must start with"),
+            (
+                "smtplab attempt 1\nlesson: l\n",
+                1,
+                "`pack:` header is missing",
+            ),
+            (
+                "smtplab attempt 1\npack: p\n",
+                1,
+                "`lesson:` header is missing",
+            ),
+            (
+                "smtplab attempt 1\npack: p\nlesson: l\n> NOOP\n",
+                4,
+                "before any `connect`",
+            ),
+            (
+                "smtplab attempt 1\npack: p\nlesson: l\nconnect\n| NOOP\n",
+                5,
+                "continues the typed line",
+            ),
+            (
+                "smtplab attempt 1\npack: p\nlesson: l\nconnect\n> A\n\n| B\n",
+                7,
+                "continues the typed line",
+            ),
+            (
+                "smtplab attempt 1\npack: p\nlesson: l\nconnect\nwait soon\n",
+                5,
+                "whole number",
+            ),
+            (
+                "smtplab attempt 1\npack: p\nlesson: l\nwait 5\n",
+                4,
+                "before any `connect`",
+            ),
+            (
+                "smtplab attempt 1\npack: p\nlesson: l\nconnect\nNOOP\n",
+                5,
+                "not understood",
+            ),
+            (
+                "smtplab attempt 1\npack: p\nlesson: l\nconnect\nMAIL FROM:<a@b.c>\n",
+                5,
+                "header lines",
+            ),
+            (
+                "smtplab attempt 1\npack: p\nlesson: l\ngrade: A\n",
+                4,
+                "unknown header `grade`",
+            ),
+            (
+                "smtplab attempt 1\npack: p\npack: q\nlesson: l\n",
+                3,
+                "given twice",
+            ),
+        ] {
+            let error = Attempt::from_text(text).unwrap_err();
+            assert_eq!(error.line, line, "{text:?}: {error}");
+            assert!(error.message.contains(expected), "{text:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn a_marker_without_a_space_is_read_leniently() {
+        let attempt =
+            Attempt::from_text("smtplab attempt 1\npack: p\nlesson: l\nconnect\n>NOOP\n").unwrap();
+        assert_eq!(
+            attempt.script.connections,
+            vec![vec![Step::Send(vec!["NOOP".into()])]]
+        );
+    }
+
+    #[test]
+    fn sending_without_a_connection_records_nothing() {
+        let mut script = Script::default();
+        script.send("NOOP");
+        script.wait(3);
+        assert_eq!(script, Script::default());
+        script.connect();
+        script.wait(0);
+        assert_eq!(script.connections, vec![vec![]]);
+    }
+}

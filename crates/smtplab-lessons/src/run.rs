@@ -1,0 +1,362 @@
+//! Running a lesson: a [`LessonSession`] drives the engine with a virtual
+//! clock and fixed seeds, feeds the checker and records the attempt, and
+//! [`replay`] runs a recorded attempt the same way to a [`Report`].
+//!
+//! Determinism: connection N (counting from 1) is seeded with N, as the web
+//! console does, and the clock starts at [`CLOCK_START`] and moves only by
+//! the waits the script records. The same script therefore gives the same
+//! replies, queue ids and goals in the browser, in `smtplab check` and in
+//! tests.
+
+use core::fmt;
+
+use smtplab_engine::{ClientInfo, Output, Session, Transcript};
+
+use crate::attempt::{split_lines, Attempt, Script, Step};
+use crate::checker::{Checker, GoalStatus};
+use crate::pack::{Lesson, Pack};
+
+/// Where a lesson's clock starts: 2026-01-01 00:00:00 UTC, in Unix seconds.
+pub const CLOCK_START: u64 = 1_767_225_600;
+
+/// The seed of the `number`th connection (1-based), as the web console
+/// seeds it.
+pub fn connection_seed(number: u64) -> u64 {
+    number
+}
+
+/// A lesson being worked through: the server, the virtual clock, the
+/// checker and the attempt being recorded.
+#[derive(Debug)]
+pub struct LessonSession {
+    lesson_id: String,
+    settings: smtplab_engine::Settings,
+    session: Option<Session>,
+    connections: u64,
+    elapsed: u64,
+    checker: Checker,
+    script: Script,
+    transcripts: Vec<Transcript>,
+}
+
+impl LessonSession {
+    /// A session at the shell prompt, nothing connected yet.
+    pub fn new(lesson: &Lesson) -> Self {
+        Self {
+            lesson_id: lesson.id().to_owned(),
+            settings: lesson.settings().clone(),
+            session: None,
+            connections: 0,
+            elapsed: 0,
+            checker: lesson.checker(),
+            script: Script::default(),
+            transcripts: Vec::new(),
+        }
+    }
+
+    /// Opens a new connection (dropping an open one) and returns the
+    /// greeting outputs.
+    pub fn connect(&mut self) -> Vec<Output> {
+        self.connections += 1;
+        self.script.connect();
+        let session = Session::new(
+            self.settings.clone(),
+            ClientInfo::default(),
+            connection_seed(self.connections),
+            self.now(),
+        );
+        self.session = Some(session);
+        self.transcripts.push(Transcript::default());
+        self.drain()
+    }
+
+    /// Sends one submission: one line, or several pasted together (split at
+    /// `\n`), each ended with CRLF. Without a connection nothing is sent and
+    /// nothing is returned.
+    pub fn send(&mut self, text: &str) -> Vec<Output> {
+        if self.session.is_none() {
+            return Vec::new();
+        }
+        self.script.send(text);
+        let mut chunk = String::new();
+        for line in split_lines(text) {
+            chunk.push_str(&line);
+            chunk.push_str("\r\n");
+        }
+        if let Some(transcript) = self.transcripts.last_mut() {
+            transcript.client(chunk.as_bytes());
+        }
+        let now = self.now();
+        if let Some(session) = self.session.as_mut() {
+            session.feed(chunk.as_bytes(), now);
+        }
+        self.drain()
+    }
+
+    /// Lets `seconds` pass on the lesson clock.
+    pub fn wait(&mut self, seconds: u64) {
+        self.elapsed = self.elapsed.saturating_add(seconds);
+        if self.session.is_some() {
+            self.script.wait(seconds);
+        }
+    }
+
+    /// Moves the clock to `elapsed` seconds after the start, if that is
+    /// later: a browser calls this with the real seconds since the lesson
+    /// started before each submission, so waiting for real is recorded.
+    pub fn advance_to(&mut self, elapsed: u64) {
+        if elapsed > self.elapsed {
+            self.wait(elapsed - self.elapsed);
+        }
+    }
+
+    /// Plays a whole script, returning every output in order.
+    pub fn play(&mut self, script: &Script) -> Vec<Output> {
+        let mut outputs = Vec::new();
+        for steps in &script.connections {
+            outputs.extend(self.connect());
+            for step in steps {
+                match step {
+                    Step::Send(lines) => outputs.extend(self.send(&lines.join("\n"))),
+                    Step::Wait(seconds) => self.wait(*seconds),
+                }
+            }
+        }
+        outputs
+    }
+
+    fn drain(&mut self) -> Vec<Output> {
+        let Some(session) = self.session.as_mut() else {
+            return Vec::new();
+        };
+        let outputs: Vec<Output> = session.drain_outputs().collect();
+        for output in &outputs {
+            match output {
+                Output::Reply(reply) => {
+                    if let Some(transcript) = self.transcripts.last_mut() {
+                        transcript.server(reply);
+                    }
+                }
+                Output::Close => self.session = None,
+                _ => {}
+            }
+        }
+        self.checker.observe_submission(&outputs);
+        outputs
+    }
+
+    /// The lesson clock now, in Unix seconds.
+    pub fn now(&self) -> u64 {
+        CLOCK_START.saturating_add(self.elapsed)
+    }
+
+    /// The open connection's engine session (for the prompt: whether it
+    /// reads message content or an AUTH response).
+    pub fn session(&self) -> Option<&Session> {
+        self.session.as_ref()
+    }
+
+    /// Whether a connection is open.
+    pub fn is_connected(&self) -> bool {
+        self.session.is_some()
+    }
+
+    /// The goals so far.
+    pub fn checker(&self) -> &Checker {
+        &self.checker
+    }
+
+    /// Everything sent, connection by connection.
+    pub fn script(&self) -> &Script {
+        &self.script
+    }
+
+    /// The bytes both ways, one transcript per connection.
+    pub fn transcripts(&self) -> &[Transcript] {
+        &self.transcripts
+    }
+
+    /// Every connection's transcript as `C:`/`S:` lines, each connection
+    /// under a `-- connection N --` line.
+    pub fn render_transcripts(&self) -> String {
+        let mut out = String::new();
+        for (index, transcript) in self.transcripts.iter().enumerate() {
+            out.push_str(&format!("-- connection {} --\n", index + 1));
+            out.push_str(&transcript.render(false));
+        }
+        out
+    }
+
+    /// The attempt so far, for export.
+    pub fn attempt(&self, pack_id: &str) -> Attempt {
+        Attempt {
+            pack: pack_id.to_owned(),
+            lesson: self.lesson_id.clone(),
+            student: None,
+            script: self.script.clone(),
+        }
+    }
+}
+
+/// One goal's result in a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoalResult {
+    /// The learner-facing description.
+    pub description: String,
+    /// Where it stood at the end.
+    pub status: GoalStatus,
+}
+
+/// The result of replaying an attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// The pack id.
+    pub pack: String,
+    /// The lesson id.
+    pub lesson: String,
+    /// The lesson title.
+    pub title: String,
+    /// The student, if the attempt names one.
+    pub student: Option<String>,
+    /// Every goal, in the lesson's order.
+    pub goals: Vec<GoalResult>,
+    /// Commands sent in all.
+    pub commands_used: u32,
+    /// The conversation, `C:`/`S:` lines.
+    pub transcript: String,
+}
+
+impl Report {
+    /// Whether every goal was met.
+    pub fn passed(&self) -> bool {
+        self.goals.iter().all(|g| g.status.is_met())
+    }
+
+    /// Goals not met, with their index.
+    pub fn unmet_descriptions(&self) -> Vec<(usize, &str)> {
+        self.goals
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| !g.status.is_met())
+            .map(|(index, g)| (index, g.description.as_str()))
+            .collect()
+    }
+}
+
+impl fmt::Display for Report {
+    /// The goals, one a line: `[x]` met, `[ ]` not met, `[!]` a limit broken.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let met = self.goals.iter().filter(|g| g.status.is_met()).count();
+        write!(f, "{} / {} ({})", self.pack, self.lesson, self.title)?;
+        if let Some(student) = &self.student {
+            write!(f, ", {student}")?;
+        }
+        writeln!(
+            f,
+            ": {} ({met} of {} goals met)",
+            if self.passed() {
+                "PASSED"
+            } else {
+                "NOT PASSED"
+            },
+            self.goals.len()
+        )?;
+        for goal in &self.goals {
+            let mark = match goal.status {
+                GoalStatus::Met => "[x]",
+                GoalStatus::Pending => "[ ]",
+                GoalStatus::Failed => "[!]",
+            };
+            writeln!(f, "  {mark} {}", goal.description)?;
+        }
+        Ok(())
+    }
+}
+
+/// Runs a script against a lesson (pack and student left blank).
+pub(crate) fn run_script(lesson: &Lesson, script: &Script) -> Report {
+    let mut run = LessonSession::new(lesson);
+    run.play(script);
+    let checker = run.checker();
+    Report {
+        pack: String::new(),
+        lesson: lesson.id().to_owned(),
+        title: lesson.title().to_owned(),
+        student: None,
+        goals: checker
+            .goals()
+            .iter()
+            .zip(checker.statuses())
+            .map(|(goal, status)| GoalResult {
+                description: goal.description.clone(),
+                status,
+            })
+            .collect(),
+        commands_used: checker.commands_used(),
+        transcript: run.render_transcripts(),
+    }
+}
+
+/// Replays an attempt's script against `lesson`, deterministically. The
+/// attempt's lesson id is not compared; [`Pack::replay`] finds the lesson.
+pub fn replay(lesson: &Lesson, attempt: &Attempt) -> Report {
+    Report {
+        pack: attempt.pack.clone(),
+        student: attempt.student.clone(),
+        ..run_script(lesson, &attempt.script)
+    }
+}
+
+/// Why an attempt could not be replayed against a pack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplayError {
+    /// The attempt names another pack.
+    WrongPack {
+        /// The pack the attempt names.
+        attempt: String,
+        /// The pack it was checked against.
+        pack: String,
+    },
+    /// The pack has no lesson with that id.
+    UnknownLesson {
+        /// The lesson the attempt names.
+        lesson: String,
+        /// The pack.
+        pack: String,
+    },
+}
+
+impl fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::WrongPack { attempt, pack } => write!(
+                f,
+                "the attempt is for pack `{attempt}`, but it was checked against pack `{pack}`"
+            ),
+            Self::UnknownLesson { lesson, pack } => {
+                write!(f, "pack `{pack}` has no lesson `{lesson}`")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ReplayError {}
+
+impl Pack {
+    /// Finds the attempt's lesson in this pack and replays it.
+    pub fn replay(&self, attempt: &Attempt) -> Result<Report, ReplayError> {
+        if attempt.pack != self.id() {
+            return Err(ReplayError::WrongPack {
+                attempt: attempt.pack.clone(),
+                pack: self.id().to_owned(),
+            });
+        }
+        let lesson = self
+            .lesson(&attempt.lesson)
+            .ok_or_else(|| ReplayError::UnknownLesson {
+                lesson: attempt.lesson.clone(),
+                pack: self.id().to_owned(),
+            })?;
+        Ok(replay(lesson, attempt))
+    }
+}
