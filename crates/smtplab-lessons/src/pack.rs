@@ -307,14 +307,19 @@ fn check_format(text: &str) -> Result<(), PackError> {
     struct Probe {
         format: Option<Value>,
     }
-    let probe: Probe = serde_json::from_str(text).map_err(|error| {
-        let message = if error.is_data() {
-            format!("a pack is a JSON object: {error}")
-        } else {
-            format!("not valid JSON: {error}")
-        };
-        PackError::single(None, "", message)
-    })?;
+    let start = text.trim_start();
+    if start.is_empty() {
+        return Err(PackError::single(None, "", "the pack is empty"));
+    }
+    if !start.starts_with('{') {
+        return Err(PackError::single(
+            None,
+            "",
+            "a pack is a JSON object, starting with `{`",
+        ));
+    }
+    let probe: Probe = serde_json::from_str(text)
+        .map_err(|error| PackError::single(None, "", format!("not valid JSON: {error}")))?;
     match probe.format {
         None => Err(PackError::single(
             None,
@@ -399,7 +404,7 @@ fn validate_lesson(lesson: &mut Lesson) -> FieldProblems {
         if lesson.disabled_commands[..index].contains(verb) {
             problem(
                 &format!("disabled_commands[{index}]"),
-                format!("{verb:?} is listed twice"),
+                format!("{} is listed twice", format!("{verb:?}").to_uppercase()),
             );
         }
     }
@@ -434,7 +439,6 @@ fn validate_lesson(lesson: &mut Lesson) -> FieldProblems {
         }
     }
     check_solution(&lesson.solution, &mut problem);
-    drop(problem);
     if let Some(settings) = settings {
         lesson.settings = settings;
         if problems.is_empty() {

@@ -3,18 +3,25 @@
 //! lesson fails with the goal a teacher would expect.
 
 use smtplab_engine::Verb;
-use smtplab_lessons::{builtin, replay, Attempt, GoalStatus, Pack, Step, BUILTIN_PACK_ID};
+use smtplab_lessons::{builtin, Attempt, Condition, GoalStatus, Pack, Step, BUILTIN_PACK_ID};
 
 #[test]
 fn the_builtin_curriculum_validates() {
-    let pack = Pack::from_json(smtplab_lessons::builtin::BUILTIN_JSON);
-    // The public loader refuses the reserved id; the builtin loader does not.
-    let error = pack.unwrap_err();
-    assert_eq!(error.problems.len(), 1, "{error}");
-    assert!(error.to_string().contains("reserved"), "{error}");
     let pack = builtin();
     assert_eq!(pack.id(), BUILTIN_PACK_ID);
     assert!(pack.lessons().len() >= 12);
+    for lesson in pack.lessons() {
+        assert!(
+            !lesson.hints().is_empty(),
+            "{}: built-in lessons have hints",
+            lesson.id()
+        );
+    }
+    // The public loader refuses the reserved id, and only that.
+    let error = Pack::from_json(smtplab_lessons::builtin::BUILTIN_JSON).unwrap_err();
+    assert_eq!(error.problems.len(), 1, "{error}");
+    assert_eq!(error.problems[0].field, "id");
+    assert!(error.to_string().contains("reserved"), "{error}");
 }
 
 #[test]
@@ -25,4 +32,366 @@ fn every_reference_solution_meets_every_goal() {
         let report = builtin().replay(&attempt).unwrap();
         assert!(report.passed(), "{report}\n{}", report.transcript);
     }
+}
+
+/// The verbs a goal or the solution of a lesson exercises.
+fn verbs_used(lesson: &smtplab_lessons::Lesson) -> Vec<Verb> {
+    fn from_condition(condition: &Condition, verbs: &mut Vec<Verb>) {
+        match condition {
+            Condition::CommandAnswered { verb, .. } => verbs.push(*verb),
+            Condition::ReplySeen {
+                after_verb: Some(verb),
+                ..
+            } => verbs.push(*verb),
+            Condition::TransactionReset { by: Some(verb) } => verbs.push(*verb),
+            Condition::Sequence { steps } => {
+                for step in steps {
+                    from_condition(step, verbs);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut verbs = Vec::new();
+    for goal in lesson.goals() {
+        from_condition(&goal.condition, &mut verbs);
+    }
+    verbs
+}
+
+#[test]
+fn the_curriculum_covers_the_seed_table_and_ehlo() {
+    let pack = builtin();
+    // Every command of the seed's table, and EHLO, is the subject of a goal
+    // somewhere (MAIL, RCPT and DATA through deliveries and goals on them).
+    let mut verbs: Vec<Verb> = pack.lessons().iter().flat_map(verbs_used).collect();
+    let delivers = pack.lessons().iter().any(|lesson| {
+        lesson
+            .goals()
+            .iter()
+            .any(|g| matches!(g.condition, Condition::Delivered(_)))
+    });
+    assert!(delivers);
+    verbs.extend(
+        [Verb::Mail, Verb::Rcpt, Verb::Data]
+            .into_iter()
+            .filter(|_| delivers),
+    );
+    let quits = pack.lessons().iter().any(|lesson| {
+        lesson
+            .goals()
+            .iter()
+            .any(|g| matches!(g.condition, Condition::QuitCleanly {}))
+    });
+    if quits {
+        verbs.push(Verb::Quit);
+    }
+    for verb in [
+        Verb::Helo,
+        Verb::Ehlo,
+        Verb::Mail,
+        Verb::Rcpt,
+        Verb::Data,
+        Verb::Vrfy,
+        Verb::Expn,
+        Verb::Help,
+        Verb::Noop,
+        Verb::Quit,
+        Verb::Rset,
+    ] {
+        assert!(verbs.contains(&verb), "no goal exercises {verb:?}");
+    }
+    // The topics the issue lists, by lesson id, in a sensible order.
+    let ids: Vec<&str> = pack.lessons().iter().map(|l| l.id()).collect();
+    assert_eq!(
+        ids,
+        [
+            "first-message",
+            "helo-vs-ehlo",
+            "envelope-vs-headers",
+            "several-recipients",
+            "recover-with-rset",
+            "dot-stuffing",
+            "vrfy",
+            "vrfy-refused",
+            "expn-list",
+            "help-and-noop",
+            "relay-and-auth",
+            "size-limit",
+            "pipelining",
+            "greylisting",
+        ]
+    );
+}
+
+/// Builds an attempt: each inner list is a connection, each string one
+/// submission (`\n` separates pasted lines); `wait N` lets time pass.
+fn attempt(lesson: &str, connections: &[&[&str]]) -> Attempt {
+    let mut attempt = Attempt::new(BUILTIN_PACK_ID, lesson);
+    for steps in connections {
+        attempt.script.connect();
+        for step in *steps {
+            match step.strip_prefix("wait ") {
+                Some(seconds) => attempt.script.wait(seconds.parse().unwrap()),
+                None => attempt.script.send(step),
+            }
+        }
+    }
+    attempt
+}
+
+#[test]
+fn a_plausible_wrong_attempt_at_each_lesson_fails_with_the_expected_goal() {
+    let long_line = "x".repeat(450);
+    let oversized: [&str; 7] = [
+        "EHLO client.example",
+        "MAIL FROM:<alice@example.com>",
+        "RCPT TO:<bob@example.com>",
+        "DATA",
+        &long_line,
+        ".",
+        "QUIT",
+    ];
+    /// Lesson, connections typed, indexes of the goals left unmet.
+    type WrongAttempt<'a> = (&'a str, Vec<&'a [&'a str]>, &'a [usize]);
+    let cases: Vec<WrongAttempt> = vec![
+        // Forgot the lone dot: QUIT became part of the message.
+        (
+            "first-message",
+            vec![&[
+                "HELO client.example",
+                "MAIL FROM:<alice@example.com>",
+                "RCPT TO:<bob@example.com>",
+                "DATA",
+                "Hi, Bob!",
+                "This is test email!",
+                "QUIT",
+            ]],
+            &[1, 2],
+        ),
+        // Only ever said HELO.
+        (
+            "helo-vs-ehlo",
+            vec![&[
+                "HELO client.example",
+                "MAIL FROM:<bob@example.com> BODY=8BITMIME",
+                "RCPT TO:<alice@example.com>",
+                "DATA",
+                "Hi",
+                ".",
+            ]],
+            &[1],
+        ),
+        // Envelope and headers agree, and Bob was added to the envelope.
+        (
+            "envelope-vs-headers",
+            vec![&[
+                "HELO client.example",
+                "MAIL FROM:<alice@example.com>",
+                "RCPT TO:<carol@example.com>",
+                "RCPT TO:<bob@example.com>",
+                "DATA",
+                "From: Alice <alice@example.com>",
+                "To: Bob <bob@example.com>",
+                "",
+                "Hello",
+                ".",
+            ]],
+            &[0, 1],
+        ),
+        // Gave up after the 550 for dave.
+        (
+            "several-recipients",
+            vec![&[
+                "HELO client.example",
+                "MAIL FROM:<teacher@example.org>",
+                "RCPT TO:<alice@example.com>",
+                "RCPT TO:<bob@example.com>",
+                "RCPT TO:<dave@example.com>",
+                "QUIT",
+            ]],
+            &[1],
+        ),
+        // Hung up and reconnected instead of RSET.
+        (
+            "recover-with-rset",
+            vec![
+                &[
+                    "HELO client.example",
+                    "MAIL FROM:<alice@example.com>",
+                    "MAIL FROM:<carol@example.com>",
+                    "QUIT",
+                ],
+                &[
+                    "HELO client.example",
+                    "MAIL FROM:<carol@example.com>",
+                    "RCPT TO:<bob@example.com>",
+                    "DATA",
+                    "Hi",
+                    ".",
+                    "QUIT",
+                ],
+            ],
+            &[1],
+        ),
+        // Typed the dotted line without stuffing it.
+        (
+            "dot-stuffing",
+            vec![&[
+                "HELO client.example",
+                "MAIL FROM:<alice@example.com>",
+                "RCPT TO:<bob@example.com>",
+                "DATA",
+                "Your settings live in",
+                ".profile",
+                "Bye.",
+                ".",
+            ]],
+            &[0, 1],
+        ),
+        // Asked about known users only.
+        (
+            "vrfy",
+            vec![&["HELO client.example", "VRFY alice", "VRFY bob", "QUIT"]],
+            &[1, 2],
+        ),
+        // Took the 252 for a yes and stopped there.
+        (
+            "vrfy-refused",
+            vec![&["EHLO client.example", "VRFY alice", "VRFY dave", "QUIT"]],
+            &[1, 2],
+        ),
+        // Guessed the list name wrong and mailed one member.
+        (
+            "expn-list",
+            vec![&[
+                "HELO client.example",
+                "EXPN chess-club",
+                "MAIL FROM:<bob@example.com>",
+                "RCPT TO:<alice@example.com>",
+                "DATA",
+                "Hi",
+                ".",
+            ]],
+            &[0, 1],
+        ),
+        // Misspelt NOOP.
+        (
+            "help-and-noop",
+            vec![&["HELP", "HELP RCPT", "NOP", "QUIT"]],
+            &[2],
+        ),
+        // Wrong password.
+        (
+            "relay-and-auth",
+            vec![&[
+                "EHLO client.example",
+                "MAIL FROM:<alice@example.com>",
+                "RCPT TO:<friend@example.org>",
+                "RSET",
+                "AUTH PLAIN AGFsaWNlAGFsaWNl",
+                "MAIL FROM:<alice@example.com>",
+                "RCPT TO:<friend@example.org>",
+                "QUIT",
+            ]],
+            &[1, 2],
+        ),
+        // Sent the big message without declaring its size.
+        ("size-limit", vec![&oversized], &[0, 1]),
+        // One command at a time.
+        (
+            "pipelining",
+            vec![&[
+                "EHLO client.example",
+                "MAIL FROM:<bob@example.com>",
+                "RCPT TO:<alice@example.com>",
+                "RCPT TO:<carol@example.com>",
+                "DATA",
+                "Hi",
+                ".",
+            ]],
+            &[0],
+        ),
+        // Retried at once, then gave up.
+        (
+            "greylisting",
+            vec![&[
+                "EHLO client.example",
+                "MAIL FROM:<alice@example.org>",
+                "RCPT TO:<bob@example.com>",
+                "wait 5",
+                "RCPT TO:<bob@example.com>",
+                "QUIT",
+            ]],
+            &[1],
+        ),
+    ];
+    let mut covered: Vec<&str> = Vec::new();
+    for (lesson, connections, unmet) in cases {
+        let report = builtin().replay(&attempt(lesson, &connections)).unwrap();
+        let actual: Vec<usize> = report
+            .unmet_descriptions()
+            .iter()
+            .map(|(i, _)| *i)
+            .collect();
+        assert_eq!(actual, unmet, "{lesson}:\n{report}\n{}", report.transcript);
+        assert!(!report.passed());
+        covered.push(lesson);
+    }
+    for lesson in builtin().lessons() {
+        assert!(
+            covered.contains(&lesson.id()),
+            "no wrong attempt for {}",
+            lesson.id()
+        );
+    }
+}
+
+#[test]
+fn help_and_noop_fails_its_limit_when_the_learner_rambles() {
+    let report = builtin()
+        .replay(&attempt(
+            "help-and-noop",
+            &[&["HELO x", "HELP", "HELP RCPT", "NOOP", "NOOP", "QUIT"]],
+        ))
+        .unwrap();
+    assert_eq!(report.goals[4].status, GoalStatus::Failed, "{report}");
+    assert!(report.goals[..4]
+        .iter()
+        .all(|g| g.status == GoalStatus::Met));
+}
+
+#[test]
+fn greylisting_remembers_only_within_a_connection() {
+    // Waiting long enough but reconnecting starts greylisting over: the
+    // engine keeps the greylist per session (see the lesson's text).
+    let report = builtin()
+        .replay(&attempt(
+            "greylisting",
+            &[
+                &[
+                    "EHLO client.example",
+                    "MAIL FROM:<alice@example.org>",
+                    "RCPT TO:<bob@example.com>",
+                    "QUIT",
+                    "wait 60",
+                ],
+                &[
+                    "EHLO client.example",
+                    "MAIL FROM:<alice@example.org>",
+                    "RCPT TO:<bob@example.com>",
+                    "DATA",
+                ],
+            ],
+        ))
+        .unwrap();
+    assert_eq!(report.unmet_descriptions().len(), 1, "{report}");
+}
+
+#[test]
+fn solutions_step_shapes_match_the_json() {
+    let lesson = builtin().lesson("pipelining").unwrap();
+    assert!(matches!(&lesson.solution().connections[0][1], Step::Send(lines) if lines.len() == 4));
+    let lesson = builtin().lesson("greylisting").unwrap();
+    assert!(lesson.solution().connections[0].contains(&Step::Wait(20)));
 }
