@@ -89,6 +89,20 @@ pub enum Condition {
 }
 
 impl Condition {
+    /// Every `kind`, in the order the authoring guide lists them.
+    pub const KINDS: &'static [&'static str] = &[
+        "delivered",
+        "reply_seen",
+        "command_answered",
+        "sequence",
+        "transaction_reset",
+        "authenticated",
+        "tls_started",
+        "quit_cleanly",
+        "max_commands",
+        "pipelined",
+    ];
+
     /// The name used in JSON (`"kind"`).
     pub fn kind(&self) -> &'static str {
         match self {
@@ -167,5 +181,66 @@ fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>
         Err(_) => Err(serde::de::Error::custom(
             "expected an address or a list of addresses",
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_is_listed_and_reads_back() {
+        let samples = [
+            Condition::Delivered(DeliveredCheck::default()),
+            Condition::ReplySeen {
+                code: 250,
+                after_verb: None,
+            },
+            Condition::CommandAnswered {
+                verb: Verb::Noop,
+                argument_contains: None,
+                code: None,
+            },
+            Condition::Sequence { steps: Vec::new() },
+            Condition::TransactionReset { by: None },
+            Condition::Authenticated { user: None },
+            Condition::TlsStarted {},
+            Condition::QuitCleanly {},
+            Condition::MaxCommands { max: 1 },
+            Condition::Pipelined { min_commands: 2 },
+        ];
+        let kinds: Vec<&str> = samples.iter().map(Condition::kind).collect();
+        assert_eq!(kinds, Condition::KINDS);
+        for (kind, sample) in Condition::KINDS.iter().zip(&samples) {
+            let json = match sample {
+                Condition::ReplySeen { .. } => {
+                    r#"{"code": 250}"#.replace('{', &format!(r#"{{"kind": "{kind}", "#))
+                }
+                Condition::CommandAnswered { .. } => {
+                    r#"{"verb": "NOOP"}"#.replace('{', &format!(r#"{{"kind": "{kind}", "#))
+                }
+                Condition::Sequence { .. } => format!(r#"{{"kind": "{kind}", "steps": []}}"#),
+                Condition::MaxCommands { .. } => format!(r#"{{"kind": "{kind}", "max": 1}}"#),
+                Condition::Pipelined { .. } => {
+                    format!(r#"{{"kind": "{kind}", "min_commands": 2}}"#)
+                }
+                _ => format!(r#"{{"kind": "{kind}"}}"#),
+            };
+            let read: Condition = serde_json::from_str(&json).unwrap();
+            assert_eq!(&read, sample, "{json}");
+        }
+    }
+
+    #[test]
+    fn addresses_may_be_one_or_many() {
+        let one: DeliveredCheck = serde_json::from_str(r#"{"to": "bob"}"#).unwrap();
+        let many: DeliveredCheck = serde_json::from_str(r#"{"to": ["bob", "carol"]}"#).unwrap();
+        assert_eq!(one.to, ["bob"]);
+        assert_eq!(many.to, ["bob", "carol"]);
+        let error = serde_json::from_str::<DeliveredCheck>(r#"{"to": 5}"#).unwrap_err();
+        assert!(
+            error.to_string().contains("an address or a list"),
+            "{error}"
+        );
     }
 }

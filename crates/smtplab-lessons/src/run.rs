@@ -10,7 +10,7 @@
 
 use core::fmt;
 
-use smtplab_engine::{ClientInfo, Output, Session, Transcript};
+use smtplab_engine::{ClientInfo, CloseReason, Event, Output, Session, Transcript};
 
 use crate::attempt::{split_lines, Attempt, Script, Step};
 use crate::checker::{Checker, GoalStatus};
@@ -37,6 +37,8 @@ pub struct LessonSession {
     checker: Checker,
     script: Script,
     transcripts: Vec<Transcript>,
+    /// How each connection ended (`None`: still open, or replaced).
+    endings: Vec<Option<CloseReason>>,
 }
 
 impl LessonSession {
@@ -51,6 +53,7 @@ impl LessonSession {
             checker: lesson.checker(),
             script: Script::default(),
             transcripts: Vec::new(),
+            endings: Vec::new(),
         }
     }
 
@@ -67,6 +70,7 @@ impl LessonSession {
         );
         self.session = Some(session);
         self.transcripts.push(Transcript::default());
+        self.endings.push(None);
         self.drain()
     }
 
@@ -137,6 +141,11 @@ impl LessonSession {
                         transcript.server(reply);
                     }
                 }
+                Output::Event(Event::Closed { reason }) => {
+                    if let Some(ending) = self.endings.last_mut() {
+                        *ending = Some(*reason);
+                    }
+                }
                 Output::Close => self.session = None,
                 _ => {}
             }
@@ -177,12 +186,22 @@ impl LessonSession {
     }
 
     /// Every connection's transcript as `C:`/`S:` lines, each connection
-    /// under a `-- connection N --` line.
+    /// under a `-- connection N --` line and followed by how it ended.
     pub fn render_transcripts(&self) -> String {
         let mut out = String::new();
-        for (index, transcript) in self.transcripts.iter().enumerate() {
+        for (index, (transcript, ending)) in self.transcripts.iter().zip(&self.endings).enumerate()
+        {
             out.push_str(&format!("-- connection {} --\n", index + 1));
             out.push_str(&transcript.render(false));
+            let ending = match ending {
+                None => "left open",
+                Some(CloseReason::Quit) => "closed after QUIT",
+                Some(CloseReason::TooManyErrors) => "closed by the server: too many errors",
+                Some(CloseReason::IdleTimeout) => "closed by the server: idle too long",
+                Some(CloseReason::Shutdown) => "closed by the server: shutting down",
+                Some(CloseReason::Dropped) => "dropped by the server without a word",
+            };
+            out.push_str(&format!("-- {ending} --\n"));
         }
         out
     }
