@@ -3,6 +3,7 @@
 
 #[macro_use]
 mod log;
+mod check;
 mod connection;
 mod save;
 mod serve;
@@ -28,12 +29,16 @@ enum Command {
     /// Run the simulated server over real TCP, for telnet, nc, swaks,
     /// smtplib, curl or a mail client under test.
     Serve(serve::ServeArgs),
+    /// Replay students' exported lesson attempts and report which goals
+    /// each met.
+    Check(check::CheckArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => serve::run(args),
+        Command::Check(args) => check::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
