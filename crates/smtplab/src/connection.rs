@@ -9,6 +9,7 @@
 //!                                                                   └─► --save DIR/<queue-id>.eml
 //! ```
 
+use std::cell::RefCell;
 use std::io::{self, ErrorKind};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -23,9 +24,9 @@ use tokio::time::{sleep_until, timeout, Instant};
 use crate::log::{self, Ending};
 use crate::save::SaveDir;
 
-/// Bytes read from the socket at a time. Reads land in a buffer on the
-/// stack that lives only while a read is handled, so an idle connection
-/// holds no read buffer at all.
+/// Bytes read from the socket at a time. Reads land in one buffer per
+/// worker thread (see [`read_now`]), so an idle connection holds no read
+/// buffer at all.
 pub const READ_CHUNK: usize = 16 * 1024;
 
 /// Bytes of one command line past which the server stops listening. The
@@ -114,6 +115,14 @@ pub async fn serve(
     let mut delivered = 0_u32;
     let mut last_input = Instant::now();
     let mut unended_line = 0_usize;
+    // The idle timer is not moved on every read: when it goes off, it
+    // checks whether the session really was idle that long, and if not it
+    // is set again from the last input.
+    let idle_timer = sleep_until(idle_deadline(&session, last_input, idle));
+    tokio::pin!(idle_timer);
+    let stopping = stop.wait_for(|stopping| *stopping);
+    tokio::pin!(stopping);
+    let mut stop_seen = false;
     let ending = loop {
         let close = take_outputs(&mut session, &mut out, number, &shared, &mut delivered).await;
         if !out.is_empty() {
@@ -141,29 +150,38 @@ pub async fn serve(
             let _ = timeout(idle, stream.write_all(&out)).await;
             break Ending::LineFlood;
         }
-        let deadline = idle_deadline(&session, last_input, idle);
         tokio::select! {
             ready = stream.readable() => {
                 if let Err(e) = ready {
                     break Ending::ReadFailed(e);
                 }
-                let mut buf = [0_u8; READ_CHUNK];
-                match stream.try_read(&mut buf) {
-                    Ok(0) => break Ending::ClientClosed {
+                let read = read_now(&stream, |input| {
+                    session.feed(input, unix_now());
+                    unended_line = track_unended_line(unended_line, input, &session);
+                });
+                match read {
+                    Ok(Some(0)) => break Ending::ClientClosed {
                         mid_message: session.expects_content(),
                     },
-                    Ok(n) => {
-                        let input = &buf[..n];
-                        last_input = Instant::now();
-                        session.feed(input, unix_now());
-                        unended_line = track_unended_line(unended_line, input, &session);
-                    }
-                    Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+                    Ok(Some(_)) => last_input = Instant::now(),
+                    Ok(None) => {}
                     Err(e) => break Ending::ReadFailed(e),
                 }
             }
-            () = sleep_until(deadline) => session.handle_timeout(unix_now()),
-            _ = stop.wait_for(|stopping| *stopping) => session.shutdown(),
+            () = &mut idle_timer => {
+                let due = idle_deadline(&session, last_input, idle);
+                let now = Instant::now();
+                if now >= due {
+                    session.handle_timeout(unix_now());
+                }
+                // Set again: from the last input if there was some since,
+                // else a second on, should the clocks have disagreed.
+                idle_timer.as_mut().reset(due.max(now + Duration::from_secs(1)));
+            }
+            _ = &mut stopping, if !stop_seen => {
+                stop_seen = true;
+                session.shutdown();
+            }
         }
     };
     linger(&mut stream).await;
@@ -265,6 +283,29 @@ fn track_unended_line(so_far: usize, input: &[u8], session: &Session) -> usize {
     }
 }
 
+thread_local! {
+    /// The read buffer of this worker thread. It is only borrowed between
+    /// awaits, so one per thread serves every connection, and it is zeroed
+    /// once instead of on every read.
+    static READ_BUFFER: RefCell<Box<[u8]>> = RefCell::new(vec![0; READ_CHUNK].into_boxed_slice());
+}
+
+/// Reads what the socket has now (at most [`READ_CHUNK`]) and hands it to
+/// `take`. `Ok(Some(0))` is the end of input, `Ok(None)` nothing to read
+/// after all.
+fn read_now(stream: &TcpStream, take: impl FnOnce(&[u8])) -> io::Result<Option<usize>> {
+    READ_BUFFER.with_borrow_mut(|buf| match stream.try_read(buf) {
+        Ok(n) => {
+            if n > 0 {
+                take(&buf[..n]);
+            }
+            Ok(Some(n))
+        }
+        Err(e) if e.kind() == ErrorKind::WouldBlock => Ok(None),
+        Err(e) => Err(e),
+    })
+}
+
 /// Closes our side, then reads and discards what the client still sends
 /// for a moment, so that the last reply reaches it (see [`LINGER_TIME`]).
 async fn linger(stream: &mut TcpStream) {
@@ -276,12 +317,10 @@ async fn linger(stream: &mut TcpStream) {
             Ok(Ok(())) => {}
             Ok(Err(_)) | Err(_) => return,
         }
-        let mut buf = [0_u8; READ_CHUNK];
-        match stream.try_read(&mut buf) {
-            Ok(0) => return,
-            Ok(n) => drained += n,
-            Err(e) if e.kind() == ErrorKind::WouldBlock => {}
-            Err(_) => return,
+        match read_now(stream, |_| {}) {
+            Ok(Some(0)) | Err(_) => return,
+            Ok(Some(n)) => drained += n,
+            Ok(None) => {}
         }
     }
 }

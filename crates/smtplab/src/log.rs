@@ -3,15 +3,69 @@
 
 use std::fmt;
 use std::io::Write;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::{Condvar, Mutex, Once};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use smtplab_engine::{CloseReason, Delivery};
 
-/// Writes one time-stamped log line. A closed standard output (`| head`)
-/// must not bring the server down, so write errors are ignored.
+/// Lines wait this long at most before they are written, so that under
+/// load one write carries many lines instead of each costing a system call
+/// (and a terminal redraw).
+const FLUSH_DELAY: Duration = Duration::from_millis(50);
+
+/// Past this many bytes waiting (standard output is slow or blocked), the
+/// logging session writes them itself, which slows it down instead of
+/// letting the log grow without bound.
+const MAX_PENDING: usize = 256 * 1024;
+
+/// Lines not yet written, and a signal for the flushing thread.
+static PENDING: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+static WAITING: Condvar = Condvar::new();
+static FLUSHER: Once = Once::new();
+
+/// Queues one time-stamped log line.
 pub fn line(args: fmt::Arguments<'_>) {
+    let mut pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
+    let was_empty = pending.is_empty();
+    let _ = writeln!(pending, "{} {args}", clock());
+    let full = pending.len() >= MAX_PENDING;
+    drop(pending);
+    if full {
+        flush();
+    } else if was_empty {
+        FLUSHER.call_once(|| {
+            std::thread::Builder::new()
+                .name("log".into())
+                .spawn(flush_forever)
+                .expect("start the log thread");
+        });
+        WAITING.notify_one();
+    }
+}
+
+/// Writes every queued line now. A closed standard output (`| head`) must
+/// not bring the server down, so write errors are ignored.
+pub fn flush() {
+    // Standard output is locked before the queue is taken, so whoever
+    // takes lines first also writes them first.
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{} {args}", clock());
+    let lines = std::mem::take(&mut *PENDING.lock().unwrap_or_else(|e| e.into_inner()));
+    if !lines.is_empty() {
+        let _ = out.write_all(&lines);
+        let _ = out.flush();
+    }
+}
+
+fn flush_forever() {
+    loop {
+        let pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
+        let pending = WAITING
+            .wait_while(pending, |lines| lines.is_empty())
+            .unwrap_or_else(|e| e.into_inner());
+        drop(pending);
+        std::thread::sleep(FLUSH_DELAY);
+        flush();
+    }
 }
 
 /// `log!("...", ...)`: [`line`] with `format!` syntax.

@@ -40,6 +40,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Check(args) => check::run(args),
     };
+    log::flush();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

@@ -83,6 +83,12 @@ pub struct ServeArgs {
     #[arg(long, value_name = "SEED")]
     pub seed: Option<u64>,
 
+    /// Threads serving connections. One serves thousands of sessions and,
+    /// measured on 2 cores, more messages per second than several.
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub threads: u16,
+
     /// Print the settings the server would use, as a complete settings file,
     /// and exit.
     #[arg(long)]
@@ -105,10 +111,18 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
         println!("{json}");
         return Ok(());
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    // A single-threaded runtime saves the hand-overs between threads that
+    // dominate when each session mostly waits for its client.
+    let runtime = match args.threads {
+        1 => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build(),
+        threads => tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(usize::from(threads))
+            .enable_all()
+            .build(),
+    }
+    .map_err(|e| format!("cannot start the runtime: {e}"))?;
     runtime.block_on(serve(args, settings, source))
 }
 
@@ -156,10 +170,11 @@ async fn serve(args: ServeArgs, settings: Settings, source: String) -> Result<()
     log!("smtplab serve: profile {} ({source})", profile.name);
     log!("STARTTLS is switched off: this sandbox has no TLS, and a server must not offer what it cannot do");
     log!(
-        "limits: {} sessions at once, idle timeout {} s, messages up to {} octets",
+        "limits: {} sessions at once, idle timeout {} s, messages up to {} octets; {} thread(s)",
         args.max_sessions,
         profile.idle_timeout_secs,
-        profile.message_size_limit
+        profile.message_size_limit,
+        args.threads
     );
     match &save {
         Some(save) => log!(
