@@ -55,7 +55,8 @@ impl Script {
     }
 
     /// Records one submission: `text` may hold several lines (a paste),
-    /// split at `\n` with any `\r` before it dropped. Without a connection
+    /// split at `\n` with any `\r` before it dropped; line ends after the
+    /// last line are ignored, as the console ignores them. Without a connection
     /// nothing is recorded, because nothing reached a server.
     pub fn send(&mut self, text: &str) {
         let Some(steps) = self.connections.last_mut() else {
@@ -94,8 +95,8 @@ impl Script {
 
 /// The lines of a submission as the console splits them.
 pub(crate) fn split_lines(text: &str) -> Vec<String> {
-    let text = text.strip_suffix('\n').unwrap_or(text);
-    let text = text.strip_suffix('\r').unwrap_or(text);
+    // As the web console does: line ends after the last line are dropped.
+    let text = text.trim_end_matches(['\r', '\n']);
     text.split('\n')
         .map(|line| line.strip_suffix('\r').unwrap_or(line).to_owned())
         .collect()
@@ -196,7 +197,9 @@ impl Attempt {
         out.push_str(&format!("pack: {}\n", self.pack));
         out.push_str(&format!("lesson: {}\n", self.lesson));
         if let Some(student) = &self.student {
-            out.push_str(&format!("student: {student}\n"));
+            // One line, whatever was typed into the name field.
+            let student = student.replace(['\r', '\n'], " ");
+            out.push_str(&format!("student: {}\n", student.trim()));
         }
         for steps in &self.script.connections {
             out.push_str("\nconnect\n");
@@ -459,6 +462,32 @@ mod tests {
             attempt.script.connections,
             vec![vec![Step::Send(vec!["NOOP".into()])]]
         );
+    }
+
+    #[test]
+    fn submissions_split_like_the_console() {
+        for (text, lines) in [
+            ("NOOP", vec!["NOOP"]),
+            ("NOOP\r\n", vec!["NOOP"]),
+            ("NOOP\n\n", vec!["NOOP"]),
+            ("", vec![""]),
+            ("\r\n", vec![""]),
+            (
+                "MAIL FROM:<a@b.c>\r\nRCPT TO:<d@e.f>\nDATA",
+                vec!["MAIL FROM:<a@b.c>", "RCPT TO:<d@e.f>", "DATA"],
+            ),
+            ("a\n\nb", vec!["a", "", "b"]),
+        ] {
+            assert_eq!(split_lines(text), lines, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_student_name_stays_on_one_line() {
+        let mut attempt = Attempt::new("p", "l");
+        attempt.student = Some("Ana\nLima ".into());
+        let read = Attempt::from_text(&attempt.to_text()).unwrap();
+        assert_eq!(read.student.as_deref(), Some("Ana Lima"));
     }
 
     #[test]

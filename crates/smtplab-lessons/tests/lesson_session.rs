@@ -1,0 +1,94 @@
+//! LessonSession and replay: what a learner does live, exported and
+//! replayed, gives the same goals and the same bytes.
+
+use smtplab_engine::{ClientInfo, Output, Session};
+use smtplab_lessons::{builtin, replay, Attempt, GoalStatus, LessonSession, Step, CLOCK_START};
+
+#[test]
+fn a_live_session_exports_an_attempt_that_replays_identically() {
+    let lesson = builtin().lesson("greylisting").unwrap();
+    let mut run = LessonSession::new(lesson);
+    assert!(
+        run.send("NOOP").is_empty(),
+        "nothing is sent before connecting"
+    );
+    run.connect();
+    run.send("EHLO client.example");
+    run.send("MAIL FROM:<alice@example.org>\r\nRCPT TO:<bob@example.com>");
+    assert_eq!(run.checker().statuses()[0], GoalStatus::Met);
+    // The browser reports real seconds since the lesson started.
+    run.advance_to(7);
+    run.send("RCPT TO:<bob@example.com>");
+    run.advance_to(3); // the clock never goes back
+    run.advance_to(16);
+    let outputs = run.send("RCPT TO:<bob@example.com>");
+    assert!(outputs
+        .iter()
+        .any(|o| matches!(o, Output::Reply(r) if r.code == 250)));
+    for line in ["DATA", "Subject: x", "", "hi", ".", "QUIT"] {
+        run.send(line);
+    }
+    assert!(run.checker().is_complete());
+    assert!(!run.is_connected());
+    assert_eq!(run.now(), CLOCK_START + 16);
+
+    let mut attempt = run.attempt("builtin");
+    assert_eq!(attempt.script.connections[0][2], Step::Wait(7));
+    assert_eq!(attempt.script.connections[0][4], Step::Wait(9));
+    attempt.student = Some("Dana".into());
+    let text = attempt.to_text();
+    let report = replay(lesson, &Attempt::from_text(&text).unwrap());
+    assert!(report.passed(), "{report}");
+    assert_eq!(report.transcript, run.render_transcripts());
+    assert_eq!(report.commands_used, run.checker().commands_used());
+    // And once more: replays are deterministic.
+    assert_eq!(replay(lesson, &attempt), report);
+}
+
+#[test]
+fn connection_n_is_the_engine_seeded_with_n_at_the_lesson_clock() {
+    let lesson = builtin().lesson("first-message").unwrap();
+    let mut run = LessonSession::new(lesson);
+    let input = "MAIL FROM:<alice@example.com>\nRCPT TO:<bob@example.com>\nDATA\nhi\n.\nQUIT";
+    run.connect();
+    run.send(input);
+    run.wait(60);
+    run.connect();
+    let outputs = run.send(input);
+    // The second connection, by hand: seed 2, a minute after the start.
+    let mut session = Session::new(
+        lesson.settings().clone(),
+        ClientInfo::default(),
+        2,
+        CLOCK_START + 60,
+    );
+    session.drain_outputs().for_each(drop);
+    session.feed(input.replace('\n', "\r\n").as_bytes(), CLOCK_START + 60);
+    session.feed(b"\r\n", CLOCK_START + 60);
+    let expected: Vec<Output> = session.drain_outputs().collect();
+    assert_eq!(outputs, expected);
+    assert!(run.render_transcripts().contains("-- connection 2 --"));
+}
+
+#[test]
+fn a_replaced_connection_is_reported_as_left_open() {
+    let lesson = builtin().lesson("vrfy").unwrap();
+    let mut run = LessonSession::new(lesson);
+    run.connect();
+    run.send("VRFY alice");
+    run.connect();
+    run.send("QUIT");
+    let transcripts = run.render_transcripts();
+    assert!(
+        transcripts.contains(
+            "S: 250 2.1.5 Alice Liddell <alice@example.com>\n-- left open --\n-- connection 2 --"
+        ),
+        "{transcripts}"
+    );
+    assert!(
+        transcripts.ends_with("-- closed after QUIT --\n"),
+        "{transcripts}"
+    );
+    assert_eq!(run.script().connections.len(), 2);
+    assert_eq!(run.script().line_count(), 2);
+}
