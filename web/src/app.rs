@@ -7,6 +7,8 @@ use crate::components::command_table::CommandTable;
 use crate::components::console::Console;
 use crate::components::explain::Explain;
 use crate::components::guide_panel::GuidePanel;
+use crate::components::lesson_list::LessonList;
+use crate::components::lesson_panel::LessonPanel;
 use crate::components::mailboxes::Mailboxes;
 use crate::components::settings_panel::SettingsPanel;
 use crate::components::state_diagram::StateDiagram;
@@ -22,14 +24,24 @@ pub fn app() -> Html {
 
     {
         let state = state.clone();
-        use_effect_with((), move |_| {
-            let fragment = web_sys::window()
-                .and_then(|w| w.location().hash().ok())
-                .unwrap_or_default();
-            match decode(&fragment) {
-                Ok(Some(shared)) => state.dispatch(Action::Restore(shared)),
-                Ok(None) => {}
-                Err(message) => state.dispatch(Action::Notice(Some(message))),
+        use_effect_with((), move |_| start_from_address(&state));
+    }
+    {
+        // Keep the address a deep link to the open lesson.
+        let lesson = state
+            .lesson
+            .as_ref()
+            .map(|l| (l.pack.clone(), l.lesson.clone()));
+        use_effect_with(lesson, |lesson| {
+            if let Some((pack, id)) = lesson {
+                let fragment = format!("#lesson={}", lesson_link(pack, id));
+                if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+                    let _ = history.replace_state_with_url(
+                        &wasm_bindgen::JsValue::NULL,
+                        "",
+                        Some(&fragment),
+                    );
+                }
             }
         });
     }
@@ -67,7 +79,11 @@ pub fn app() -> Html {
             }
             <main class="layout">
                 <div class="left">
-                    <GuidePanel state={state.clone()} />
+                    if state.lesson.is_some() {
+                        <LessonPanel state={state.clone()} />
+                    } else {
+                        <GuidePanel state={state.clone()} />
+                    }
                     <StateDiagram {phase} {last_transition} />
                     <Toolbar state={state.clone()} />
                     if state.wire {
@@ -77,6 +93,7 @@ pub fn app() -> Html {
                 </div>
                 <aside class="right">
                     <div role="tablist" aria-label="Panels" class="tabs">
+                        { tab_button(Tab::Lessons, "Lessons") }
                         { tab_button(Tab::Explain, "Explain") }
                         { tab_button(Tab::Commands, "Commands") }
                         { tab_button(Tab::Mailboxes, "Mailboxes") }
@@ -88,12 +105,107 @@ pub fn app() -> Html {
                             Tab::Commands => html! { <CommandTable state={state.clone()} highlight={last_verb} /> },
                             Tab::Mailboxes => html! { <Mailboxes state={state.clone()} /> },
                             Tab::Settings => html! { <SettingsPanel state={state.clone()} /> },
+                            Tab::Lessons => html! { <LessonList state={state.clone()} /> },
                         } }
                     </div>
                 </aside>
             </main>
         </div>
     }
+}
+
+/// `pack/lesson` for a teacher's lesson, just `lesson` for a built-in one.
+fn lesson_link(pack: &str, lesson: &str) -> String {
+    if pack == smtplab_lessons::BUILTIN_PACK_ID {
+        lesson.to_owned()
+    } else {
+        format!("{pack}/{lesson}")
+    }
+}
+
+/// Reads the address: `#p=...&s=...` replays a shared session,
+/// `#lesson=ID` (or `#lesson=PACK/ID`) opens a lesson, and `?pack=URL`
+/// fetches a teacher's pack first.
+fn start_from_address(state: &UseReducerHandle<AppState>) {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return;
+    };
+    let fragment = location.hash().unwrap_or_default();
+    let lesson = fragment
+        .strip_prefix("#lesson=")
+        .map(|l| decode_component(l));
+    let pack_url = location.search().ok().and_then(|search| {
+        search
+            .trim_start_matches('?')
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("pack=").map(decode_component))
+    });
+    if let Some(url) = pack_url {
+        let state = state.clone();
+        let open = lesson.map(|l| l.rsplit('/').next().unwrap_or_default().to_owned());
+        yew::platform::spawn_local(async move {
+            match fetch_text(&url).await {
+                Ok(json) => state.dispatch(Action::LoadPack {
+                    json,
+                    source: url,
+                    open,
+                }),
+                Err(error) => state.dispatch(Action::Notice(Some(format!(
+                    "Could not load the lesson pack from {url}: {error}"
+                )))),
+            }
+        });
+        return;
+    }
+    if let Some(lesson) = lesson {
+        let (pack, id) = lesson.split_once('/').map_or(
+            (smtplab_lessons::BUILTIN_PACK_ID.to_owned(), lesson.clone()),
+            |(p, l)| (p.to_owned(), l.to_owned()),
+        );
+        state.dispatch(Action::OpenLesson(pack, id));
+        return;
+    }
+    match decode(&fragment) {
+        Ok(Some(shared)) => state.dispatch(Action::Restore(shared)),
+        Ok(None) => {}
+        Err(message) => state.dispatch(Action::Notice(Some(message))),
+    }
+}
+
+/// Undoes URL percent-encoding (`%2F` and friends) in one address part.
+fn decode_component(text: &str) -> String {
+    js_sys::decode_uri_component(text)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| text.to_owned())
+}
+
+/// GETs a URL and returns its body, or a sentence saying what went wrong.
+async fn fetch_text(url: &str) -> Result<String, String> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let window = web_sys::window().ok_or("no window")?;
+    let response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(|_| "the address could not be reached (offline, wrong address, or the server does not allow this page to read it)".to_owned())?;
+    let response: web_sys::Response = response
+        .dyn_into()
+        .map_err(|_| "not an HTTP response".to_owned())?;
+    if !response.ok() {
+        return Err(format!(
+            "the server answered HTTP {} {}",
+            response.status(),
+            response.status_text()
+        ));
+    }
+    let body = response
+        .text()
+        .map_err(|_| "the body could not be read".to_owned())?;
+    JsFuture::from(body)
+        .await
+        .ok()
+        .and_then(|text| text.as_string())
+        .ok_or_else(|| "the body is not text".to_owned())
 }
 
 #[cfg(all(test, target_arch = "wasm32"))]

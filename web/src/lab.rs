@@ -7,6 +7,7 @@ use std::rc::Rc;
 use smtplab_engine::{
     ClientInfo, Event, Mailstore, Output, Phase, Reply, Session, Settings, Transcript, Verb,
 };
+use smtplab_lessons::{Lesson, LessonSession};
 
 /// What kind of console line this is, for styling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +50,14 @@ enum Dial {
     Usage(String),
 }
 
+/// Who runs the server: a free sandbox session, or a lesson's session,
+/// which keeps the lesson clock, checks goals and records the attempt.
+#[derive(Debug)]
+enum Server {
+    Free(Option<Session>),
+    Lesson(Box<LessonSession>),
+}
+
 /// The simulated terminal with its SMTP server.
 #[derive(Debug)]
 pub struct Lab {
@@ -56,8 +65,12 @@ pub struct Lab {
     pub profile_name: String,
     /// The server's settings.
     pub settings: Settings,
-    session: Option<Session>,
+    server: Server,
     connections: u64,
+    /// Seconds added to the clock by `sleep` at the shell prompt.
+    clock_offset: u64,
+    /// When the lab started (Unix seconds), for the lesson clock.
+    started_at: Option<u64>,
     next_id: usize,
     /// Everything shown in the console (shared with the view, so a
     /// re-render does not copy thousands of lines).
@@ -84,7 +97,7 @@ const SHELL_HELP: &[&str] = &[
     "Connect to it the way the classic tutorials do:",
     "  telnet localhost smtp      (or: telnet localhost 25, nc localhost 25)",
     "Then type SMTP commands such as EHLO, MAIL FROM:, RCPT TO:, DATA, QUIT.",
-    "Other shell commands: help, clear.",
+    "Other shell commands: help, clear, sleep SECONDS (let time pass, e.g. to retry after greylisting).",
 ];
 
 impl Lab {
@@ -93,8 +106,10 @@ impl Lab {
         Self {
             profile_name: profile_name.to_owned(),
             settings,
-            session: None,
+            server: Server::Free(None),
             connections: 0,
+            clock_offset: 0,
+            started_at: None,
             next_id: 0,
             lines: Vec::new(),
             transcript: Transcript::default(),
@@ -107,19 +122,45 @@ impl Lab {
         }
     }
 
+    /// A lab running `lesson`: its server and world, its
+    /// goals checked as the learner goes, its attempt recorded.
+    pub fn for_lesson(lesson: &Lesson) -> Self {
+        let mut lab = Self::new(
+            &format!("lesson {}", lesson.id()),
+            lesson.settings().clone(),
+        );
+        lab.server = Server::Lesson(Box::new(LessonSession::new(lesson)));
+        lab
+    }
+
+    /// The lesson being worked through, if any.
+    pub fn lesson(&self) -> Option<&LessonSession> {
+        match &self.server {
+            Server::Lesson(lesson) => Some(lesson),
+            Server::Free(_) => None,
+        }
+    }
+
+    fn session(&self) -> Option<&Session> {
+        match &self.server {
+            Server::Free(session) => session.as_ref(),
+            Server::Lesson(lesson) => lesson.session(),
+        }
+    }
+
     /// Whether a connection is open.
     pub fn connected(&self) -> bool {
-        self.session.is_some()
+        self.session().is_some()
     }
 
     /// Whether the server now reads message content.
     pub fn in_content(&self) -> bool {
-        self.session.as_ref().is_some_and(Session::expects_content)
+        self.session().is_some_and(Session::expects_content)
     }
 
     /// The prompt to show before the input.
     pub fn prompt(&self) -> &'static str {
-        match &self.session {
+        match self.session() {
             None => "$",
             Some(s) if s.expects_content() => "data>",
             Some(s) if s.expects_auth_response() => "auth>",
@@ -133,11 +174,18 @@ impl Lab {
     pub fn submit(&mut self, text: &str, now: u64) {
         let text = text.trim_end_matches(['\r', '\n']);
         self.script.push(text.to_owned());
-        if self.session.is_some() {
+        let started_at = *self.started_at.get_or_insert(now);
+        let now = now.saturating_add(self.clock_offset);
+        if let Server::Lesson(lesson) = &mut self.server {
+            // Real time spent counts on the lesson clock, so a replay of
+            // the recorded attempt sees the same waits.
+            lesson.advance_to(now.saturating_sub(started_at));
+        }
+        if self.connected() {
             self.send_to_server(text, now);
         } else {
             for line in text.lines() {
-                if self.session.is_some() {
+                if self.connected() {
                     // A paste that connects and goes on talking SMTP.
                     self.send_to_server(line, now);
                 } else {
@@ -179,6 +227,13 @@ impl Lab {
                 }
             }
             ["clear"] => self.lines.clear(),
+            ["sleep", seconds] => match seconds.parse::<u64>() {
+                Ok(seconds) if seconds <= 86_400 => self.wait(seconds),
+                _ => self.push(
+                    LineKind::ShellOutput,
+                    "usage: sleep SECONDS (at most 86400)",
+                ),
+            },
             [program @ ("telnet" | "nc" | "netcat" | "ncat"), args @ ..] => {
                 match dial(program, args) {
                     Dial::Connect { telnet, host } => self.connect(telnet, &host, now),
@@ -204,6 +259,19 @@ impl Lab {
         }
     }
 
+    /// Lets time pass on the simulated clock (the shell's `sleep`, or a
+    /// wait in a played solution), even while connected.
+    pub fn wait(&mut self, seconds: u64) {
+        self.clock_offset += seconds;
+        if let Server::Lesson(lesson) = &mut self.server {
+            lesson.wait(seconds);
+        }
+        self.push(
+            LineKind::ShellOutput,
+            format!("({seconds} seconds pass on the simulated clock.)"),
+        );
+    }
+
     fn connect(&mut self, telnet: bool, host: &str, now: u64) {
         if telnet {
             self.push(LineKind::ShellOutput, "Trying 127.0.0.1...");
@@ -212,16 +280,23 @@ impl Lab {
         }
         self.connections += 1;
         self.transcript = Transcript::default();
-        let session = Session::new(
-            self.settings.clone(),
-            ClientInfo::default(),
-            self.connections,
-            now,
-        );
-        self.session = Some(session);
         self.phase = Phase::Connected;
         self.last_transition = None;
-        self.drain(None);
+        let outputs = match &mut self.server {
+            Server::Free(session) => {
+                let mut fresh = Session::new(
+                    self.settings.clone(),
+                    ClientInfo::default(),
+                    self.connections,
+                    now,
+                );
+                let outputs = fresh.drain_outputs().collect();
+                *session = Some(fresh);
+                outputs
+            }
+            Server::Lesson(lesson) => lesson.connect(),
+        };
+        self.show(outputs, None);
     }
 
     fn send_to_server(&mut self, text: &str, now: u64) {
@@ -250,17 +325,19 @@ impl Lab {
             chunk.push_str("\r\n");
         }
         self.transcript.client(chunk.as_bytes());
-        if let Some(session) = self.session.as_mut() {
-            session.feed(chunk.as_bytes(), now);
-        }
-        self.drain(first_command);
+        let outputs = match &mut self.server {
+            Server::Free(Some(session)) => {
+                session.feed(chunk.as_bytes(), now);
+                session.drain_outputs().collect()
+            }
+            Server::Free(None) => Vec::new(),
+            Server::Lesson(lesson) => lesson.send(text),
+        };
+        self.show(outputs, first_command);
     }
 
-    fn drain(&mut self, mut answers: Option<String>) {
-        let Some(session) = self.session.as_mut() else {
-            return;
-        };
-        let outputs: Vec<Output> = session.drain_outputs().collect();
+    /// Puts the server's outputs on the console and into the lab's state.
+    fn show(&mut self, outputs: Vec<Output>, mut answers: Option<String>) {
         let mut closed = false;
         for output in outputs {
             match &output {
@@ -295,7 +372,9 @@ impl Lab {
             self.outputs.push(output);
         }
         if closed {
-            self.session = None;
+            if let Server::Free(session) = &mut self.server {
+                *session = None;
+            }
             self.push(LineKind::ShellOutput, "Connection closed by foreign host.");
         }
     }
@@ -305,7 +384,9 @@ impl Lab {
     pub fn apply_settings(&mut self, profile_name: &str, settings: Settings, now: u64) {
         self.profile_name = profile_name.to_owned();
         self.settings = settings;
-        let was_connected = self.session.take().is_some();
+        // Changing the server leaves any lesson: its goals assume its server.
+        let was_connected = self.connected();
+        self.server = Server::Free(None);
         let note = format!(
             "Server settings changed (profile: {profile_name}).{}",
             if was_connected {
@@ -503,6 +584,46 @@ mod tests {
         assert_eq!(
             lab.lines.last().unwrap().text,
             "503 Error: send HELO/EHLO first"
+        );
+    }
+
+    #[test]
+    fn every_builtin_solution_completes_its_lesson_in_the_console() {
+        for lesson in smtplab_lessons::builtin().lessons() {
+            let mut lab = Lab::for_lesson(lesson);
+            // Waits happen for real: the browser clock moves on.
+            let mut clock = 1_000;
+            for steps in &lesson.solution().connections {
+                lab.submit("telnet localhost smtp", clock);
+                for step in steps {
+                    match step {
+                        smtplab_lessons::Step::Send(lines) => lab.submit(&lines.join("\n"), clock),
+                        smtplab_lessons::Step::Wait(seconds) => clock += seconds,
+                    }
+                }
+            }
+            let checker = lab.lesson().unwrap().checker();
+            assert!(
+                checker.is_complete(),
+                "{}: {:?}",
+                lesson.id(),
+                checker.statuses()
+            );
+        }
+    }
+
+    #[test]
+    fn sleep_moves_the_simulated_clock() {
+        let mut lab = lab();
+        lab.submit("sleep 90", 0);
+        assert_eq!(
+            lab.lines.last().unwrap().text,
+            "(90 seconds pass on the simulated clock.)"
+        );
+        lab.submit("sleep soon", 0);
+        assert_eq!(
+            lab.lines.last().unwrap().text,
+            "usage: sleep SECONDS (at most 86400)"
         );
     }
 

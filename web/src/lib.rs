@@ -9,6 +9,7 @@ pub mod app;
 pub mod components;
 pub mod guide;
 pub mod lab;
+pub mod lessons;
 pub mod share;
 pub mod state;
 pub mod widget;

@@ -4,6 +4,8 @@ pub mod command_table;
 pub mod console;
 pub mod explain;
 pub mod guide_panel;
+pub mod lesson_list;
+pub mod lesson_panel;
 pub mod mailboxes;
 pub mod settings_panel;
 pub mod state_diagram;
