@@ -12,6 +12,7 @@ This prints figures; it is not a timed test and fails only if a run fails.
 import argparse
 import os
 import resource
+import selectors
 import shutil
 import socket
 import statistics
@@ -158,12 +159,20 @@ def idle_memory(server, count):
     sockets = []
     for _ in range(count):
         sockets.append(socket.create_connection(("127.0.0.1", server.port), timeout=10))
+    # Wait for the greetings all together, five seconds at most.
     greeted = 0
+    waiting = selectors.DefaultSelector()
     for s in sockets:
-        try:
-            greeted += s.recv(512).startswith(b"220")
-        except OSError:
-            pass
+        waiting.register(s, selectors.EVENT_READ)
+    deadline = time.monotonic() + 5
+    while waiting.get_map() and time.monotonic() < deadline:
+        for key, _ in waiting.select(timeout=max(0, deadline - time.monotonic())):
+            try:
+                greeted += key.fileobj.recv(512).startswith(b"220")
+            except OSError:
+                pass
+            waiting.unregister(key.fileobj)
+    waiting.close()
     time.sleep(1)
     during = memory_kb(server.process.pid)
     for s in sockets:
