@@ -173,10 +173,13 @@ pub async fn serve(
                 let now = Instant::now();
                 if now >= due {
                     session.handle_timeout(unix_now());
+                    // Closed now, unless the clocks disagreed: look again
+                    // in a second.
+                    idle_timer.as_mut().reset(now + Duration::from_secs(1));
+                } else {
+                    // There was input since the timer was set.
+                    idle_timer.as_mut().reset(due);
                 }
-                // Set again: from the last input if there was some since,
-                // else a second on, should the clocks have disagreed.
-                idle_timer.as_mut().reset(due.max(now + Duration::from_secs(1)));
             }
             _ = &mut stopping, if !stop_seen => {
                 stop_seen = true;
