@@ -12,7 +12,8 @@ pub fn build() -> Result {
     setup::ensure()?;
     banner("build: smtplab-web -> dist/");
     trunk_build(&root())?;
-    build_widget()
+    build_widget()?;
+    crate::api::build_api_only()
 }
 
 /// Features rustc 1.95 turns on for wasm32 (and wasm-bindgen keeps), which

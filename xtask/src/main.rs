@@ -4,6 +4,7 @@
 //! (wasm target, Trunk, wasm-bindgen-cli, npm packages, Chromium) is installed
 //! on demand by `cargo xtask setup`, which the other commands call first.
 
+mod api;
 mod bench;
 mod bench_serve;
 mod build;
@@ -35,6 +36,8 @@ enum Cmd {
     Setup(setup::SetupArgs),
     /// Setup, then build the web app into dist/ (Trunk, release).
     Build,
+    /// Setup, then build only the JavaScript API (crates/smtplab-wasm) into dist/api/.
+    BuildApi,
     /// Build, then serve dist/ on 127.0.0.1.
     Serve {
         /// Port to listen on.
@@ -43,7 +46,7 @@ enum Cmd {
     },
     /// Every check, in order: fmt, clippy, native tests, wasm tests, build, e2e, size.
     Test,
-    /// gzip -9 size of dist/ and of the blank Yew baseline; fails over budget.
+    /// gzip -9 size of dist/ (app, and the JS API in dist/api/) and of the blank Yew baseline; fails over budget.
     Size {
         /// Measure the existing dist/ instead of rebuilding it first.
         #[arg(long)]
@@ -69,6 +72,7 @@ fn main() -> ExitCode {
     let result = match cli.cmd {
         Cmd::Setup(args) => setup::setup(&args),
         Cmd::Build => build::build(),
+        Cmd::BuildApi => api::build_api(),
         Cmd::Serve { port } => serve::serve(port),
         Cmd::Test => test::test(),
         Cmd::Size { no_build } => size::size(!no_build),

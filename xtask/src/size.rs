@@ -4,6 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
+use crate::api;
 use crate::build::{self, BASELINE_DIR};
 use crate::util::{banner, command, root, Result};
 
@@ -25,8 +26,8 @@ pub fn size(build_app: bool) -> Result {
     }
     build::build_baseline()?;
 
-    banner("size: smtplab-web (dist/), gzip -9");
-    let app = report(&dist)?;
+    banner("size: smtplab-web (dist/, without dist/api/), gzip -9");
+    let app = report_skipping(&dist, &[api::API_SUBDIR])?;
     banner(&format!(
         "size: blank Yew baseline ({BASELINE_DIR}/dist/), gzip -9"
     ));
@@ -39,8 +40,15 @@ pub fn size(build_app: bool) -> Result {
         "ratio app/baseline: {:.2}x",
         app as f64 / baseline.max(1) as f64
     );
+    let api_fits = api::size_api()?;
     if app <= BUDGET_BYTES {
         println!("size budget: PASS ({} <= {})", kb(app), kb(BUDGET_BYTES));
+        if !api_fits {
+            return Err(format!(
+                "dist/api/ is over the {} budget",
+                kb(api::API_BUDGET_BYTES)
+            ));
+        }
         Ok(())
     } else {
         println!("size budget: FAIL ({} > {})", kb(app), kb(BUDGET_BYTES));
@@ -54,8 +62,14 @@ pub fn size(build_app: bool) -> Result {
 
 /// Prints one line per file (raw and gzip -9 bytes) and returns the gzip total.
 fn report(dir: &Path) -> Result<u64> {
+    report_skipping(dir, &[])
+}
+
+/// [`report`] without the subdirectories `skip` of `dir` (sized on their own).
+fn report_skipping(dir: &Path, skip: &[&str]) -> Result<u64> {
     let mut files = Vec::new();
     walk(dir, &mut files).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+    files.retain(|file| !skip.iter().any(|sub| file.starts_with(dir.join(sub))));
     files.sort();
     if files.is_empty() {
         return Err(format!("{} is empty", dir.display()));
@@ -92,7 +106,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 }
 
 /// Size of `gzip -9 -n` output (no name or timestamp in the header, as a server would send it).
-fn gzip_size(file: &Path) -> Result<u64> {
+pub fn gzip_size(file: &Path) -> Result<u64> {
     let out = command("gzip")
         .args(["-9", "-n", "-c"])
         .arg(file)
@@ -109,7 +123,7 @@ fn gzip_size(file: &Path) -> Result<u64> {
     Ok(out.stdout.len() as u64)
 }
 
-fn kb(bytes: u64) -> String {
+pub fn kb(bytes: u64) -> String {
     format!("{:.1} KB", bytes as f64 / 1000.0)
 }
 

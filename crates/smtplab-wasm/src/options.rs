@@ -1,0 +1,270 @@
+//! Reads the options object of `new Session(...)`: a preset, a settings
+//! patch merged over it, the seed, the clock and the client, each checked
+//! with an error that names the option.
+
+use js_sys::{Array, Object, Reflect};
+use smtplab_engine::profile::PRESETS;
+use smtplab_engine::{ClientInfo, Settings};
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::error::Error;
+use crate::settings;
+
+/// Largest integer a JavaScript number holds exactly (2^53 - 1).
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+const MAX_SAFE: f64 = MAX_SAFE_INTEGER as f64;
+
+/// Longest client host name accepted (RFC 1035's 255 octets).
+const MAX_HOSTNAME: usize = 255;
+
+const OPTION_NAMES: &[&str] = &["profile", "settings", "seed", "now", "client"];
+const CLIENT_NAMES: &[&str] = &["hostname", "ip"];
+
+/// Everything a session starts from.
+#[derive(Debug)]
+pub(crate) struct Options {
+    pub settings: Settings,
+    pub seed: u64,
+    pub now: u64,
+    /// Whether the caller set `now`, and so keeps the clock (see `Clock`).
+    pub manual_clock: bool,
+    pub client: ClientInfo,
+}
+
+/// Reads `new Session(options)`; `undefined` and `null` mean all defaults.
+pub(crate) fn parse(options: &JsValue) -> Result<Options, Error> {
+    let absent = JsValue::UNDEFINED;
+    let options = if is_absent(options) { &absent } else { options };
+    if !options.is_undefined() {
+        expect_object(options, "options", "{ profile: \"strict\" }")?;
+        check_names(options, OPTION_NAMES, "options", "option")?;
+    }
+    let get = |name: &str| -> JsValue {
+        if options.is_undefined() {
+            JsValue::UNDEFINED
+        } else {
+            Reflect::get(options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+        }
+    };
+
+    let profile = get("profile");
+    let profile = if is_absent(&profile) {
+        "default".to_owned()
+    } else {
+        profile.as_string().ok_or_else(|| {
+            Error::field(
+                "options.profile",
+                format!(
+                    "must be a preset name (a string), got {}",
+                    describe(&profile)
+                ),
+            )
+        })?
+    };
+    let preset = Settings::preset(&profile).ok_or_else(|| {
+        let known: Vec<&str> = PRESETS.iter().map(|(name, _)| *name).collect();
+        Error::field(
+            "options.profile",
+            format!("unknown profile `{profile}` (known: {})", known.join(", ")),
+        )
+    })?;
+
+    let mut settings = preset;
+    let patch = get("settings");
+    if !is_absent(&patch) {
+        expect_object(
+            &patch,
+            "options.settings",
+            "{ profile: { vrfy: \"disabled\" } }",
+        )?;
+        settings::apply(&mut settings, &patch, "options.settings")?;
+    }
+    settings
+        .validate()
+        .map_err(|message| Error::field("options.settings", message))?;
+
+    let seed = get("seed");
+    let seed = if is_absent(&seed) {
+        // Independent sessions get different queue ids, as real servers
+        // do; pass a seed (or read `session.seed`) to reproduce one.
+        (js_sys::Math::random() * MAX_SAFE) as u64
+    } else {
+        whole_number(&seed, MAX_SAFE_INTEGER).ok_or_else(|| {
+            Error::field(
+                "options.seed",
+                format!(
+                    "must be a whole number from 0 to {MAX_SAFE_INTEGER}, got {}",
+                    describe(&seed)
+                ),
+            )
+        })?
+    };
+
+    let now = number(&get("now"), "options.now")?;
+    Ok(Options {
+        settings,
+        seed,
+        now: unix_seconds(now, "options.now")?,
+        manual_clock: now.is_some(),
+        client: client(&get("client"))?,
+    })
+}
+
+/// Reads a `now` argument: Unix seconds (fractions dropped); `None` means
+/// the browser's clock.
+pub(crate) fn unix_seconds(now: Option<f64>, field: &str) -> Result<u64, Error> {
+    let seconds = now.unwrap_or_else(|| js_sys::Date::now() / 1000.0);
+    if !(0.0..=MAX_SAFE).contains(&seconds) {
+        return Err(Error::field(
+            field,
+            format!(
+                "must be Unix seconds from 0 to {MAX_SAFE_INTEGER}, got {}",
+                describe(&JsValue::from_f64(seconds))
+            ),
+        ));
+    }
+    Ok(seconds.floor() as u64)
+}
+
+fn client(value: &JsValue) -> Result<ClientInfo, Error> {
+    let mut client = ClientInfo::default();
+    if is_absent(value) {
+        return Ok(client);
+    }
+    expect_object(
+        value,
+        "options.client",
+        "{ hostname: \"client.example\", ip: \"192.0.2.1\" }",
+    )?;
+    check_names(value, CLIENT_NAMES, "options.client", "field")?;
+    let text = |name: &str| -> Result<Option<String>, Error> {
+        let field = format!("options.client.{name}");
+        let value = Reflect::get(value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+        if is_absent(&value) {
+            return Ok(None);
+        }
+        value.as_string().map(Some).ok_or_else(|| {
+            Error::field(
+                &field,
+                format!("must be a string, got {}", describe(&value)),
+            )
+        })
+    };
+    if let Some(hostname) = text("hostname")? {
+        let bad = hostname.is_empty()
+            || hostname.len() > MAX_HOSTNAME
+            || hostname
+                .chars()
+                .any(|c| c.is_control() || c.is_whitespace() || matches!(c, '(' | ')' | '[' | ']'));
+        if bad {
+            return Err(Error::field(
+                "options.client.hostname",
+                format!("`{hostname}` is not a host name"),
+            ));
+        }
+        client.hostname = hostname;
+    }
+    if let Some(ip) = text("ip")? {
+        // Digits, hex, dots and colons: enough to keep the Received header
+        // well-formed without std's address parser in the bundle.
+        let plausible = !ip.is_empty()
+            && ip.len() <= 45
+            && ip
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b':');
+        if !plausible {
+            return Err(Error::field(
+                "options.client.ip",
+                format!("`{ip}` is not an IPv4 or IPv6 address"),
+            ));
+        }
+        client.ip = ip;
+    }
+    Ok(client)
+}
+
+/// An optional number: `None` when absent, an error when not a number.
+fn number(value: &JsValue, field: &str) -> Result<Option<f64>, Error> {
+    if is_absent(value) {
+        return Ok(None);
+    }
+    value.as_f64().map(Some).ok_or_else(|| {
+        Error::field(
+            field,
+            format!("must be Unix seconds (a number), got {}", describe(value)),
+        )
+    })
+}
+
+/// A whole number from 0 to `max` (at most 2^53 - 1).
+pub(crate) fn whole_number(value: &JsValue, max: u64) -> Option<u64> {
+    let n = value.as_f64()?;
+    (n.fract() == 0.0 && n >= 0.0 && n <= max as f64).then_some(n as u64)
+}
+
+fn check_names(object: &JsValue, known: &[&str], field: &str, what: &str) -> Result<(), Error> {
+    for name in own_names(object) {
+        if !known.contains(&name.as_str()) {
+            return Err(Error::field(
+                field,
+                format!("unknown {what} `{name}` (known: {})", known.join(", ")),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn expect_object(value: &JsValue, field: &str, example: &str) -> Result<(), Error> {
+    if is_plain_object(value) {
+        Ok(())
+    } else {
+        Err(Error::field(
+            field,
+            format!(
+                "must be an object such as {example}, got {}",
+                describe(value)
+            ),
+        ))
+    }
+}
+
+fn own_names(object: &JsValue) -> Vec<String> {
+    Object::keys(object.unchecked_ref::<Object>())
+        .iter()
+        .filter_map(|key| key.as_string())
+        .collect()
+}
+
+fn is_absent(value: &JsValue) -> bool {
+    value.is_undefined() || value.is_null()
+}
+
+pub(crate) fn is_plain_object(value: &JsValue) -> bool {
+    value.is_object() && !Array::is_array(value)
+}
+
+/// A value's kind for an error message: `a string ("x")`, `an array`...
+/// JavaScript writes the values, so no float formatting is in the bundle.
+pub(crate) fn describe(value: &JsValue) -> String {
+    if value.is_null() {
+        "null".into()
+    } else if value.is_undefined() {
+        "undefined".into()
+    } else if value.is_string() {
+        let quoted = js_sys::JSON::stringify(value).map(String::from);
+        format!("a string ({})", quoted.unwrap_or_default())
+    } else if value.as_f64().is_some() {
+        let text = value.unchecked_ref::<Object>().to_string();
+        format!("a number ({})", String::from(text))
+    } else if let Some(flag) = value.as_bool() {
+        format!("a boolean ({flag})")
+    } else if Array::is_array(value) {
+        "an array".into()
+    } else if value.is_function() {
+        "a function".into()
+    } else if value.is_object() {
+        "an object".into()
+    } else {
+        format!("a {}", value.js_typeof().as_string().unwrap_or_default())
+    }
+}
