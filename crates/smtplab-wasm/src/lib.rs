@@ -10,17 +10,20 @@
 //!  explainCode / commands / presets ──► engine catalogue ──► plain objects
 //! ```
 //!
-//! Values cross the boundary with serde-wasm-bindgen as plain objects (see
-//! [`view`]); every failure is an [`Error`] that becomes a thrown JavaScript
-//! `Error` in one place ([`error`]). The TypeScript declarations for the
-//! objects live in [`types`]. Usage: `crates/smtplab-wasm/README.md`.
+//! Returned values cross the boundary with serde-wasm-bindgen as plain
+//! objects (`view.rs`). The one structured input, the settings patch, is
+//! read field by field (`settings.rs`: serde's derived `Deserialize` would
+//! have cost 24 KB of the 80 KB gzip budget), and `presets()` returns JSON
+//! that build.rs made from the engine. Every failure is an [`Error`] that
+//! becomes a thrown JavaScript `Error` in one place ([`error`]). The
+//! TypeScript declarations live in `types.rs`. Usage: `README.md`.
 
 pub mod error;
 mod options;
 pub mod session;
 mod settings;
 mod types;
-pub mod view;
+mod view;
 
 use smtplab_engine::catalogue::{class_meaning, replies_with_code, verb_info, CommandInfo};
 use smtplab_engine::{EnhancedCode, ReplyClass, Verb};
