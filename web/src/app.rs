@@ -7,13 +7,17 @@ use crate::components::command_table::CommandTable;
 use crate::components::console::Console;
 use crate::components::explain::Explain;
 use crate::components::guide_panel::GuidePanel;
+#[cfg(feature = "lessons")]
 use crate::components::lesson_list::LessonList;
+#[cfg(feature = "lessons")]
 use crate::components::lesson_panel::LessonPanel;
 use crate::components::mailboxes::Mailboxes;
 use crate::components::settings_panel::SettingsPanel;
 use crate::components::state_diagram::StateDiagram;
 use crate::components::toolbar::Toolbar;
 use crate::components::wire_view::WireView;
+#[cfg(feature = "lessons")]
+use crate::lessons::LessonAction;
 use crate::share::decode;
 use crate::state::{Action, AppState, Tab};
 
@@ -26,10 +30,12 @@ pub fn app() -> Html {
         let state = state.clone();
         use_effect_with((), move |_| start_from_address(&state));
     }
+    #[cfg(feature = "lessons")]
     {
         // Keep the address a deep link to the open lesson.
         let lesson = state
-            .lesson
+            .lessons
+            .open
             .as_ref()
             .map(|l| (l.pack.clone(), l.lesson.clone()));
         use_effect_with(lesson, |lesson| {
@@ -79,11 +85,7 @@ pub fn app() -> Html {
             }
             <main class="layout">
                 <div class="left">
-                    if state.lesson.is_some() {
-                        <LessonPanel state={state.clone()} />
-                    } else {
-                        <GuidePanel state={state.clone()} />
-                    }
+                    { lesson_or_guide(&state) }
                     <StateDiagram {phase} {last_transition} />
                     <Toolbar state={state.clone()} />
                     if state.wire {
@@ -93,7 +95,7 @@ pub fn app() -> Html {
                 </div>
                 <aside class="right">
                     <div role="tablist" aria-label="Panels" class="tabs">
-                        { tab_button(Tab::Lessons, "Lessons") }
+                        { lessons_tab(&state) }
                         { tab_button(Tab::Explain, "Explain") }
                         { tab_button(Tab::Commands, "Commands") }
                         { tab_button(Tab::Mailboxes, "Mailboxes") }
@@ -105,7 +107,7 @@ pub fn app() -> Html {
                             Tab::Commands => html! { <CommandTable state={state.clone()} highlight={last_verb} /> },
                             Tab::Mailboxes => html! { <Mailboxes state={state.clone()} /> },
                             Tab::Settings => html! { <SettingsPanel state={state.clone()} /> },
-                            Tab::Lessons => html! { <LessonList state={state.clone()} /> },
+                            Tab::Lessons => lesson_list(&state),
                         } }
                     </div>
                 </aside>
@@ -114,7 +116,49 @@ pub fn app() -> Html {
     }
 }
 
+/// The lesson panel when a lesson is open, else the guided sessions.
+fn lesson_or_guide(state: &UseReducerHandle<AppState>) -> Html {
+    #[cfg(feature = "lessons")]
+    if state.lessons.open.is_some() {
+        return html! { <LessonPanel state={state.clone()} /> };
+    }
+    html! { <GuidePanel state={state.clone()} /> }
+}
+
+/// The Lessons tab; in the sandbox build (no lessons inside) a link to the
+/// classroom page instead.
+fn lessons_tab(state: &UseReducerHandle<AppState>) -> Html {
+    #[cfg(feature = "lessons")]
+    {
+        let selected = state.tab == Tab::Lessons;
+        let state = state.clone();
+        let onclick =
+            Callback::from(move |_: MouseEvent| state.dispatch(Action::ShowTab(Tab::Lessons)));
+        html! {
+            <button type="button" role="tab" aria-selected={selected.to_string()} class={classes!(selected.then_some("active"))} {onclick}>{ "Lessons" }</button>
+        }
+    }
+    #[cfg(not(feature = "lessons"))]
+    {
+        let _ = state;
+        html! { <a class="tab-link" href="lessons.html">{ "Lessons ↗" }</a> }
+    }
+}
+
+fn lesson_list(state: &UseReducerHandle<AppState>) -> Html {
+    #[cfg(feature = "lessons")]
+    {
+        html! { <LessonList state={state.clone()} /> }
+    }
+    #[cfg(not(feature = "lessons"))]
+    {
+        let _ = state;
+        html! {}
+    }
+}
+
 /// `pack/lesson` for a teacher's lesson, just `lesson` for a built-in one.
+#[cfg(feature = "lessons")]
 fn lesson_link(pack: &str, lesson: &str) -> String {
     if pack == smtplab_lessons::BUILTIN_PACK_ID {
         lesson.to_owned()
@@ -123,17 +167,48 @@ fn lesson_link(pack: &str, lesson: &str) -> String {
     }
 }
 
-/// Reads the address: `#p=...&s=...` replays a shared session,
-/// `#lesson=ID` (or `#lesson=PACK/ID`) opens a lesson, and `?pack=URL`
-/// fetches a teacher's pack first.
+/// Reads the address: `#p=...&s=...` replays a shared session; lesson
+/// links are handled by [`open_from_address`].
 fn start_from_address(state: &UseReducerHandle<AppState>) {
     let Some(location) = web_sys::window().map(|w| w.location()) else {
         return;
     };
     let fragment = location.hash().unwrap_or_default();
-    let lesson = fragment
-        .strip_prefix("#lesson=")
-        .map(|l| decode_component(l));
+    if open_from_address(state, &location, &fragment) {
+        return;
+    }
+    match decode(&fragment) {
+        Ok(Some(shared)) => state.dispatch(Action::Restore(shared)),
+        Ok(None) => {}
+        Err(message) => state.dispatch(Action::Notice(Some(message))),
+    }
+}
+
+/// Lesson links on the sandbox page go to the classroom page.
+#[cfg(not(feature = "lessons"))]
+fn open_from_address(
+    _state: &UseReducerHandle<AppState>,
+    location: &web_sys::Location,
+    fragment: &str,
+) -> bool {
+    let search = location.search().unwrap_or_default();
+    if fragment.starts_with("#lesson=") || search.contains("pack=") {
+        let _ = location.replace(&format!("lessons.html{search}{fragment}"));
+        return true;
+    }
+    false
+}
+
+/// `#lesson=ID` (or `#lesson=PACK/ID`) opens a lesson, and `?pack=URL`
+/// fetches a teacher's pack first. Returns whether the address asked for
+/// either.
+#[cfg(feature = "lessons")]
+fn open_from_address(
+    state: &UseReducerHandle<AppState>,
+    location: &web_sys::Location,
+    fragment: &str,
+) -> bool {
+    let lesson = fragment.strip_prefix("#lesson=").map(decode_component);
     let pack_url = location.search().ok().and_then(|search| {
         search
             .trim_start_matches('?')
@@ -145,34 +220,31 @@ fn start_from_address(state: &UseReducerHandle<AppState>) {
         let open = lesson.map(|l| l.rsplit('/').next().unwrap_or_default().to_owned());
         yew::platform::spawn_local(async move {
             match fetch_text(&url).await {
-                Ok(json) => state.dispatch(Action::LoadPack {
+                Ok(json) => state.dispatch(Action::Lesson(LessonAction::LoadPack {
                     json,
                     source: url,
                     open,
-                }),
+                })),
                 Err(error) => state.dispatch(Action::Notice(Some(format!(
                     "Could not load the lesson pack from {url}: {error}"
                 )))),
             }
         });
-        return;
+        return true;
     }
     if let Some(lesson) = lesson {
         let (pack, id) = lesson.split_once('/').map_or(
             (smtplab_lessons::BUILTIN_PACK_ID.to_owned(), lesson.clone()),
             |(p, l)| (p.to_owned(), l.to_owned()),
         );
-        state.dispatch(Action::OpenLesson(pack, id));
-        return;
+        state.dispatch(Action::Lesson(LessonAction::Open(pack, id)));
+        return true;
     }
-    match decode(&fragment) {
-        Ok(Some(shared)) => state.dispatch(Action::Restore(shared)),
-        Ok(None) => {}
-        Err(message) => state.dispatch(Action::Notice(Some(message))),
-    }
+    false
 }
 
 /// Undoes URL percent-encoding (`%2F` and friends) in one address part.
+#[cfg(feature = "lessons")]
 fn decode_component(text: &str) -> String {
     js_sys::decode_uri_component(text)
         .ok()
@@ -181,6 +253,7 @@ fn decode_component(text: &str) -> String {
 }
 
 /// GETs a URL and returns its body, or a sentence saying what went wrong.
+#[cfg(feature = "lessons")]
 async fn fetch_text(url: &str) -> Result<String, String> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;

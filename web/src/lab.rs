@@ -7,6 +7,7 @@ use std::rc::Rc;
 use smtplab_engine::{
     ClientInfo, Event, Mailstore, Output, Phase, Reply, Session, Settings, Transcript, Verb,
 };
+#[cfg(feature = "lessons")]
 use smtplab_lessons::{Lesson, LessonSession};
 
 /// What kind of console line this is, for styling.
@@ -54,7 +55,8 @@ enum Dial {
 /// which keeps the lesson clock, checks goals and records the attempt.
 #[derive(Debug)]
 enum Server {
-    Free(Option<Session>),
+    Free(Option<Box<Session>>),
+    #[cfg(feature = "lessons")]
     Lesson(Box<LessonSession>),
 }
 
@@ -122,6 +124,7 @@ impl Lab {
         }
     }
 
+    #[cfg(feature = "lessons")]
     /// A lab running `lesson`: its server and world, its
     /// goals checked as the learner goes, its attempt recorded.
     pub fn for_lesson(lesson: &Lesson) -> Self {
@@ -134,6 +137,7 @@ impl Lab {
     }
 
     /// The lesson being worked through, if any.
+    #[cfg(feature = "lessons")]
     pub fn lesson(&self) -> Option<&LessonSession> {
         match &self.server {
             Server::Lesson(lesson) => Some(lesson),
@@ -143,7 +147,8 @@ impl Lab {
 
     fn session(&self) -> Option<&Session> {
         match &self.server {
-            Server::Free(session) => session.as_ref(),
+            Server::Free(session) => session.as_deref(),
+            #[cfg(feature = "lessons")]
             Server::Lesson(lesson) => lesson.session(),
         }
     }
@@ -176,11 +181,13 @@ impl Lab {
         self.script.push(text.to_owned());
         let started_at = *self.started_at.get_or_insert(now);
         let now = now.saturating_add(self.clock_offset);
+        #[cfg(feature = "lessons")]
         if let Server::Lesson(lesson) = &mut self.server {
             // Real time spent counts on the lesson clock, so a replay of
             // the recorded attempt sees the same waits.
             lesson.advance_to(now.saturating_sub(started_at));
         }
+        let _ = started_at;
         if self.connected() {
             self.send_to_server(text, now);
         } else {
@@ -263,6 +270,7 @@ impl Lab {
     /// wait in a played solution), even while connected.
     pub fn wait(&mut self, seconds: u64) {
         self.clock_offset += seconds;
+        #[cfg(feature = "lessons")]
         if let Server::Lesson(lesson) = &mut self.server {
             lesson.wait(seconds);
         }
@@ -291,9 +299,10 @@ impl Lab {
                     now,
                 );
                 let outputs = fresh.drain_outputs().collect();
-                *session = Some(fresh);
+                *session = Some(Box::new(fresh));
                 outputs
             }
+            #[cfg(feature = "lessons")]
             Server::Lesson(lesson) => lesson.connect(),
         };
         self.show(outputs, None);
@@ -331,6 +340,7 @@ impl Lab {
                 session.drain_outputs().collect()
             }
             Server::Free(None) => Vec::new(),
+            #[cfg(feature = "lessons")]
             Server::Lesson(lesson) => lesson.send(text),
         };
         self.show(outputs, first_command);
@@ -372,8 +382,11 @@ impl Lab {
             self.outputs.push(output);
         }
         if closed {
-            if let Server::Free(session) = &mut self.server {
-                *session = None;
+            match &mut self.server {
+                Server::Free(session) => *session = None,
+                // The lesson session notices the close itself.
+                #[cfg(feature = "lessons")]
+                Server::Lesson(_) => {}
             }
             self.push(LineKind::ShellOutput, "Connection closed by foreign host.");
         }
@@ -587,6 +600,7 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "lessons")]
     #[test]
     fn every_builtin_solution_completes_its_lesson_in_the_console() {
         for lesson in smtplab_lessons::builtin().lessons() {

@@ -5,7 +5,11 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use smtplab_engine::Settings;
 use smtplab_lessons::{builtin, Lesson, Pack, Step};
+
+use crate::lab::Lab;
+use crate::state::{now_seconds, AppState, Tab};
 
 /// Where progress is kept in the browser.
 const PROGRESS_KEY: &str = "smtplab.progress.v1";
@@ -51,6 +55,188 @@ impl Library {
         let lessons = self.pack(pack)?.lessons();
         let index = lessons.iter().position(|l| l.id() == lesson)?;
         lessons.get(index + 1).map(|l| l.id().to_owned())
+    }
+}
+
+/// The lesson being worked through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenLesson {
+    /// Pack id.
+    pub pack: String,
+    /// Lesson id.
+    pub lesson: String,
+    /// Hints revealed so far.
+    pub hints_shown: usize,
+    /// Solution steps played so far, once "show solution" was pressed.
+    pub solution_played: Option<usize>,
+    /// Whether every goal is met.
+    pub complete: bool,
+}
+
+/// The lesson part of the app state.
+#[derive(Debug, Clone)]
+pub struct LessonState {
+    /// Lesson packs on offer.
+    pub library: Rc<Library>,
+    /// The open lesson, if any.
+    pub open: Option<OpenLesson>,
+    /// Finished lessons (`pack/lesson`), kept in local storage.
+    pub progress: Rc<BTreeSet<String>>,
+}
+
+impl Default for LessonState {
+    fn default() -> Self {
+        Self {
+            library: Rc::new(Library::default()),
+            open: None,
+            progress: Rc::new(load_progress()),
+        }
+    }
+}
+
+impl PartialEq for LessonState {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.library, &other.library)
+            && self.open == other.open
+            && Rc::ptr_eq(&self.progress, &other.progress)
+    }
+}
+
+/// Everything that changes the lesson state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LessonAction {
+    /// Open a lesson (pack id, lesson id).
+    Open(String, String),
+    /// Leave the lesson for the free sandbox.
+    Leave,
+    /// Reveal the next hint.
+    ShowHint,
+    /// Play the next step of the reference solution (the first press
+    /// starts the lesson over).
+    SolutionStep,
+    /// Load a teacher's pack from JSON text; `source` names where it came
+    /// from, for the error message.
+    LoadPack {
+        /// The pack's JSON.
+        json: String,
+        /// A file name or URL.
+        source: String,
+        /// A lesson to open once loaded.
+        open: Option<String>,
+    },
+    /// Forget all progress.
+    ResetProgress,
+}
+
+fn open_lesson(state: &mut AppState, pack: &str, lesson: &str) {
+    let Some(found) = state.lessons.library.lesson(pack, lesson) else {
+        state.notice = Some(format!("There is no lesson `{lesson}` in pack `{pack}`."));
+        return;
+    };
+    let lab = Lab::for_lesson(found);
+    state.set_lab(lab);
+    state.guide = None;
+    state.lessons.open = Some(OpenLesson {
+        pack: pack.to_owned(),
+        lesson: lesson.to_owned(),
+        hints_shown: 0,
+        solution_played: None,
+        complete: false,
+    });
+    state.tab = Tab::Lessons;
+}
+
+/// After anything that reaches the server: ticks the lesson off when every
+/// goal is met, and keeps that in local storage.
+pub fn check_lesson(state: &mut AppState) {
+    let complete = state
+        .lab
+        .borrow()
+        .lesson()
+        .is_some_and(|l| l.checker().is_complete());
+    let Some(open) = state.lessons.open.as_mut() else {
+        return;
+    };
+    if complete && !open.complete {
+        let mut progress = (*state.lessons.progress).clone();
+        progress.insert(progress_key(&open.pack, &open.lesson));
+        save_progress(&progress);
+        state.lessons.progress = Rc::new(progress);
+    }
+    open.complete = complete;
+}
+
+/// Applies a lesson action.
+pub fn reduce(next: &mut AppState, action: LessonAction) {
+    match action {
+        LessonAction::Open(pack, lesson) => open_lesson(next, &pack, &lesson),
+        LessonAction::Leave => {
+            next.lessons.open = None;
+            next.set_lab(Lab::new("default", Settings::default()));
+            next.notice = Some(
+                "Free sandbox: the default server, no goals. Type telnet localhost smtp to start."
+                    .into(),
+            );
+        }
+        LessonAction::ShowHint => {
+            if let Some(open) = next.lessons.open.as_mut() {
+                open.hints_shown += 1;
+            }
+        }
+        LessonAction::SolutionStep => {
+            let Some(open) = next.lessons.open.clone() else {
+                return;
+            };
+            let library = next.lessons.library.clone();
+            let Some(lesson) = library.lesson(&open.pack, &open.lesson) else {
+                return;
+            };
+            let steps = solution_steps(lesson);
+            let played = open.solution_played.map_or(1, |p| p + 1).min(steps.len());
+            // Start over, then play the steps so far: the learner sees
+            // exactly the reference session.
+            let mut lab = Lab::for_lesson(lesson);
+            let now = now_seconds();
+            for step in &steps[..played] {
+                match step {
+                    SolutionStep::Type(text) => lab.submit(text, now),
+                    SolutionStep::Wait(seconds) => lab.wait(*seconds),
+                }
+            }
+            next.set_lab(lab);
+            if let Some(open) = next.lessons.open.as_mut() {
+                open.solution_played = Some(played);
+                open.complete = false;
+            }
+            check_lesson(next);
+        }
+        LessonAction::LoadPack { json, source, open } => match Pack::from_json(&json) {
+            Ok(pack) => {
+                let id = pack.id().to_owned();
+                let title = pack.title().to_owned();
+                let count = pack.lessons().len();
+                let mut library = (*next.lessons.library).clone();
+                library.add(pack);
+                next.lessons.library = Rc::new(library);
+                next.notice = Some(format!(
+                    "Loaded the teacher's pack \"{title}\" ({count} lessons) from {source}."
+                ));
+                next.tab = Tab::Lessons;
+                if let Some(lesson) = open {
+                    open_lesson(next, &id, &lesson);
+                }
+            }
+            Err(error) => {
+                next.notice = Some(format!(
+                    "Could not load the lesson pack from {source}: {error}"
+                ));
+            }
+        },
+        LessonAction::ResetProgress => {
+            save_progress(&BTreeSet::new());
+            next.lessons.progress = Rc::new(BTreeSet::new());
+            next.notice = Some("Progress reset: every lesson is unticked.".into());
+        }
     }
 }
 

@@ -9,6 +9,7 @@ pub mod app;
 pub mod components;
 pub mod guide;
 pub mod lab;
+#[cfg(feature = "lessons")]
 pub mod lessons;
 pub mod share;
 pub mod state;

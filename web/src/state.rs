@@ -7,15 +7,10 @@ use std::rc::Rc;
 use smtplab_engine::Settings;
 use yew::Reducible;
 
-use std::collections::BTreeSet;
-
-use smtplab_lessons::Pack;
-
 use crate::guide::{guide, Guide};
 use crate::lab::Lab;
-use crate::lessons::{
-    load_progress, progress_key, save_progress, solution_steps, Library, SolutionStep,
-};
+#[cfg(feature = "lessons")]
+use crate::lessons::{LessonAction, LessonState};
 use crate::share::Shared;
 
 /// The side panel's tabs.
@@ -31,21 +26,6 @@ pub enum Tab {
     Settings,
     /// Lessons and packs.
     Lessons,
-}
-
-/// The lesson being worked through.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OpenLesson {
-    /// Pack id.
-    pub pack: String,
-    /// Lesson id.
-    pub lesson: String,
-    /// Hints revealed so far.
-    pub hints_shown: usize,
-    /// Solution steps played so far, once "show solution" was pressed.
-    pub solution_played: Option<usize>,
-    /// Whether every goal is met.
-    pub complete: bool,
 }
 
 /// Where a guided session is.
@@ -77,12 +57,9 @@ pub struct AppState {
     pub guide: Option<GuideProgress>,
     /// A message for the learner (link copied, a bad share link...).
     pub notice: Option<String>,
-    /// Lesson packs on offer.
-    pub library: Rc<Library>,
-    /// The open lesson, if any.
-    pub lesson: Option<OpenLesson>,
-    /// Finished lessons (`pack/lesson`), kept in local storage.
-    pub progress: Rc<BTreeSet<String>>,
+    /// Lessons: packs, the open lesson, progress.
+    #[cfg(feature = "lessons")]
+    pub lessons: LessonState,
 }
 
 impl Default for AppState {
@@ -105,15 +82,18 @@ impl AppState {
             wire: false,
             guide: None,
             notice: None,
-            library: Rc::new(Library::default()),
-            lesson: None,
-            progress: Rc::new(load_progress()),
+            #[cfg(feature = "lessons")]
+            lessons: LessonState::default(),
         }
     }
 }
 
 impl PartialEq for AppState {
     fn eq(&self, other: &Self) -> bool {
+        #[cfg(feature = "lessons")]
+        if self.lessons != other.lessons {
+            return false;
+        }
         Rc::ptr_eq(&self.lab, &other.lab)
             && self.version == other.version
             && self.draft == other.draft
@@ -122,9 +102,6 @@ impl PartialEq for AppState {
             && self.wire == other.wire
             && self.guide == other.guide
             && self.notice == other.notice
-            && Rc::ptr_eq(&self.library, &other.library)
-            && self.lesson == other.lesson
-            && Rc::ptr_eq(&self.progress, &other.progress)
     }
 }
 
@@ -159,27 +136,9 @@ pub enum Action {
     Notice(Option<String>),
     /// Start again from an empty console with this profile.
     Reset(String),
-    /// Open a lesson (pack id, lesson id).
-    OpenLesson(String, String),
-    /// Leave the lesson for the free sandbox.
-    LeaveLesson,
-    /// Reveal the next hint.
-    ShowHint,
-    /// Play the next step of the reference solution (the first press
-    /// starts the lesson over).
-    SolutionStep,
-    /// Load a teacher's pack from JSON text; `source` names where it came
-    /// from, for the error message.
-    LoadPack {
-        /// The pack's JSON.
-        json: String,
-        /// A file name or URL.
-        source: String,
-        /// A lesson to open once loaded.
-        open: Option<String>,
-    },
-    /// Forget all progress.
-    ResetProgress,
+    /// Something about lessons.
+    #[cfg(feature = "lessons")]
+    Lesson(LessonAction),
 }
 
 /// The named preset, or the default profile when the name is unknown.
@@ -232,43 +191,24 @@ impl AppState {
 }
 
 impl AppState {
-    fn open_lesson(&mut self, pack: &str, lesson: &str) -> bool {
-        let Some(found) = self.library.lesson(pack, lesson) else {
-            self.notice = Some(format!("There is no lesson `{lesson}` in pack `{pack}`."));
-            return false;
-        };
-        let lab = Lab::for_lesson(found);
-        self.replaced_lab(lab);
-        self.guide = None;
-        self.lesson = Some(OpenLesson {
-            pack: pack.to_owned(),
-            lesson: lesson.to_owned(),
-            hints_shown: 0,
-            solution_played: None,
-            complete: false,
-        });
-        self.tab = Tab::Lessons;
-        true
+    /// Leaves the open lesson, if any (its goals assume its own server).
+    fn forget_lesson(&mut self) {
+        #[cfg(feature = "lessons")]
+        {
+            self.lessons.open = None;
+        }
     }
 
-    /// After anything that reaches the server: tick the lesson off when
-    /// every goal is met.
-    fn check_lesson(&mut self) {
-        let complete = self
-            .lab
-            .borrow()
-            .lesson()
-            .is_some_and(|l| l.checker().is_complete());
-        let Some(open) = self.lesson.as_mut() else {
-            return;
-        };
-        if complete && !open.complete {
-            let mut progress = (*self.progress).clone();
-            progress.insert(progress_key(&open.pack, &open.lesson));
-            save_progress(&progress);
-            self.progress = Rc::new(progress);
-        }
-        open.complete = complete;
+    /// After anything that reaches the server.
+    fn after_submit(&mut self) {
+        #[cfg(feature = "lessons")]
+        crate::lessons::check_lesson(self);
+    }
+
+    /// Replaces the lab (used by the lesson reducer).
+    #[cfg(feature = "lessons")]
+    pub(crate) fn set_lab(&mut self, lab: Lab) {
+        self.replaced_lab(lab);
     }
 }
 
@@ -284,7 +224,7 @@ impl Reducible for AppState {
                 next.draft.clear();
                 next.guide = None;
                 next.select_last_reply();
-                next.check_lesson();
+                next.after_submit();
             }
             Action::SetDraft(text) => next.draft = text,
             Action::TryExample(text) => {
@@ -301,7 +241,7 @@ impl Reducible for AppState {
                 next.lab
                     .borrow_mut()
                     .apply_settings(&name, *settings, now_seconds());
-                next.lesson = None;
+                next.forget_lesson();
                 next.select_last_reply();
             }
             Action::GuideStart(id) => {
@@ -335,75 +275,11 @@ impl Reducible for AppState {
                 let (name, settings) = preset_or_default(&profile);
                 next.replaced_lab(Lab::new(name, settings));
                 next.guide = None;
-                next.lesson = None;
+                next.forget_lesson();
                 next.draft.clear();
             }
-            Action::OpenLesson(pack, lesson) => {
-                next.open_lesson(&pack, &lesson);
-            }
-            Action::LeaveLesson => {
-                next.lesson = None;
-                next.replaced_lab(Lab::new("default", Settings::default()));
-                next.notice = Some("Free sandbox: the default server, no goals. Type telnet localhost smtp to start.".into());
-            }
-            Action::ShowHint => {
-                if let Some(open) = next.lesson.as_mut() {
-                    open.hints_shown += 1;
-                }
-            }
-            Action::SolutionStep => {
-                let Some(open) = next.lesson.clone() else {
-                    return Rc::new(next);
-                };
-                let Some(lesson) = next.library.lesson(&open.pack, &open.lesson) else {
-                    return Rc::new(next);
-                };
-                let steps = solution_steps(lesson);
-                let played = open.solution_played.map_or(0, |p| p + 1).min(steps.len());
-                // Start over, then play the steps so far: the learner sees
-                // exactly the reference session.
-                let mut lab = Lab::for_lesson(lesson);
-                let now = now_seconds();
-                for step in &steps[..played] {
-                    match step {
-                        SolutionStep::Type(text) => lab.submit(text, now),
-                        SolutionStep::Wait(seconds) => lab.wait(*seconds),
-                    }
-                }
-                next.replaced_lab(lab);
-                if let Some(open) = next.lesson.as_mut() {
-                    open.solution_played = Some(played);
-                    open.complete = false;
-                }
-                next.check_lesson();
-            }
-            Action::LoadPack { json, source, open } => match Pack::from_json(&json) {
-                Ok(pack) => {
-                    let id = pack.id().to_owned();
-                    let title = pack.title().to_owned();
-                    let count = pack.lessons().len();
-                    let mut library = (*next.library).clone();
-                    library.add(pack);
-                    next.library = Rc::new(library);
-                    next.notice = Some(format!(
-                        "Loaded the teacher's pack \"{title}\" ({count} lessons) from {source}."
-                    ));
-                    next.tab = Tab::Lessons;
-                    if let Some(lesson) = open {
-                        next.open_lesson(&id, &lesson);
-                    }
-                }
-                Err(error) => {
-                    next.notice = Some(format!(
-                        "Could not load the lesson pack from {source}: {error}"
-                    ));
-                }
-            },
-            Action::ResetProgress => {
-                save_progress(&BTreeSet::new());
-                next.progress = Rc::new(BTreeSet::new());
-                next.notice = Some("Progress reset: every lesson is unticked.".into());
-            }
+            #[cfg(feature = "lessons")]
+            Action::Lesson(action) => crate::lessons::reduce(&mut next, action),
         }
         Rc::new(next)
     }

@@ -39,6 +39,9 @@ pub struct WidgetOptions {
     /// CSS height of the transcript.
     #[prop_or_default]
     pub height: Option<AttrValue>,
+    /// A built-in lesson to run, with its goals above the console.
+    #[prop_or_default]
+    pub lesson: Option<AttrValue>,
 }
 
 impl WidgetOptions {
@@ -88,6 +91,13 @@ pub fn widget(options: &WidgetOptions) -> Html {
         let state = state.clone();
         let options = options.clone();
         use_effect_with((), move |_| {
+            #[cfg(feature = "lessons")]
+            if let Some(lesson) = &options.lesson {
+                state.dispatch(Action::Lesson(crate::lessons::LessonAction::Open(
+                    smtplab_lessons::BUILTIN_PACK_ID.to_owned(),
+                    lesson.to_string(),
+                )));
+            }
             if !options.autoplay {
                 for step in &options.script {
                     state.dispatch(Action::Submit(step.clone()));
@@ -130,6 +140,7 @@ pub fn widget(options: &WidgetOptions) -> Html {
 
     html! {
         <div class="widget">
+            { lesson_view(&state, options) }
             if options.diagram {
                 <StateDiagram {phase} {last_transition} />
             }
@@ -147,6 +158,25 @@ pub fn widget(options: &WidgetOptions) -> Html {
                 <div class="panel"><CommandTable state={state.clone()} highlight={last_verb} /></div>
             }
         </div>
+    }
+}
+
+/// The lesson panel, when the widget runs a lesson.
+fn lesson_view(state: &UseReducerHandle<AppState>, options: &WidgetOptions) -> Html {
+    #[cfg(feature = "lessons")]
+    {
+        let _ = options;
+        html! { <crate::components::lesson_panel::LessonPanel state={state.clone()} /> }
+    }
+    #[cfg(not(feature = "lessons"))]
+    {
+        let _ = state;
+        match &options.lesson {
+            Some(lesson) => html! {
+                <p class="notice" role="status">{ format!("This copy of the widget cannot run lessons (asked for `{lesson}`); load widget/smtp-lab.js, which picks the lesson build by itself.") }</p>
+            },
+            None => html! {},
+        }
     }
 }
 

@@ -12,6 +12,7 @@ pub fn build() -> Result {
     setup::ensure()?;
     banner("build: smtplab-web -> dist/");
     trunk_build(&root())?;
+    build_classroom()?;
     build_widget()?;
     crate::api::build_api_only()
 }
@@ -27,13 +28,54 @@ pub const WASM_OPT_FEATURES: &[&str] = &[
     "--enable-multivalue",
 ];
 
+/// The classroom page (`lessons.html`: the app with lessons inside) is a
+/// second Trunk build of the same crate with the `lessons` feature. Trunk
+/// empties its output folder, so it builds beside `dist/` and is copied in;
+/// its hashed file names never collide with the sandbox's, and its page is
+/// renamed from Trunk's `index.html` to `lessons.html`.
+pub fn build_classroom() -> Result {
+    banner("build: classroom (lessons.html) -> dist/");
+    let root = root();
+    let staging = root.join("target").join("trunk-classroom");
+    run(
+        "trunk build (classroom)",
+        command("trunk")
+            .args(["build", "--release", "--offline", "--dist"])
+            .arg(&staging)
+            .arg("lessons.html")
+            .current_dir(&root),
+    )?;
+    let entries =
+        std::fs::read_dir(&staging).map_err(|e| format!("read {}: {e}", staging.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("read {}: {e}", staging.display()))?;
+        if entry.path().is_file() {
+            // Trunk always writes its page as index.html.
+            let name = if entry.file_name() == "index.html" {
+                "lessons.html".into()
+            } else {
+                entry.file_name()
+            };
+            copy(&entry.path(), &root.join("dist").join(name))?;
+        }
+    }
+    Ok(())
+}
+
 /// The `<smtp-lab>` widget into `dist/widget/` (ES module + wasm, with the
 /// element's loader), and the demo and iframe pages into `dist/`.
 pub fn build_widget() -> Result {
     banner("build: <smtp-lab> widget -> dist/widget/");
     let root = root();
     let out = root.join("dist").join("widget");
-    bindgen_package("smtplab-widget", "smtplab_widget", &out)?;
+    bindgen_package("smtplab-widget", "smtplab_widget", &[], &out)?;
+    // Widgets with a `lesson` attribute load this larger build instead.
+    bindgen_package(
+        "smtplab-widget",
+        "smtplab_widget",
+        &["lessons"],
+        &out.join("lessons"),
+    )?;
     for file in ["smtp-lab.js", "embed.js", "demo.css"] {
         copy(&root.join("web/widget").join(file), &out.join(file))?;
     }
@@ -45,19 +87,21 @@ pub fn build_widget() -> Result {
 
 /// Release build of a cdylib for wasm32, `wasm-bindgen --target web` into
 /// `out`, then `wasm-opt -Oz` in place.
-pub fn bindgen_package(package: &str, artifact: &str, out: &Path) -> Result {
+pub fn bindgen_package(package: &str, artifact: &str, features: &[&str], out: &Path) -> Result {
     let root = root();
-    run(
-        "cargo build (wasm32)",
-        command("cargo").args([
-            "build",
-            "--release",
-            "--target",
-            "wasm32-unknown-unknown",
-            "-p",
-            package,
-        ]),
-    )?;
+    let mut cargo = command("cargo");
+    cargo.args([
+        "build",
+        "--release",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        package,
+    ]);
+    if !features.is_empty() {
+        cargo.args(["--features", &features.join(",")]);
+    }
+    run("cargo build (wasm32)", &mut cargo)?;
     let wasm = root
         .join("target/wasm32-unknown-unknown/release")
         .join(format!("{artifact}.wasm"));

@@ -24,7 +24,9 @@ type Step = (&'static str, fn() -> Result);
 
 const STEPS: &[Step] = &[
     // With the SMTP tools: smtplab serve's tests drive swaks and curl.
-    ("setup", || setup::setup(&setup::SetupArgs { server_tools: true })),
+    ("setup", || {
+        setup::setup(&setup::SetupArgs { server_tools: true })
+    }),
     ("fmt", fmt),
     ("clippy", clippy),
     ("clippy (wasm32)", clippy_wasm),
@@ -63,12 +65,7 @@ pub fn test() -> Result {
 fn fuzz_build() -> Result {
     run(
         "fuzz target (nightly)",
-        command("cargo").args([
-            "+nightly",
-            "build",
-            "--manifest-path",
-            "fuzz/Cargo.toml",
-        ]),
+        command("cargo").args(["+nightly", "build", "--manifest-path", "fuzz/Cargo.toml"]),
     )
 }
 
@@ -90,6 +87,13 @@ fn clippy() -> Result {
             "-D",
             "warnings",
         ]),
+    )?;
+    run(
+        "cargo clippy (classroom build)",
+        command("cargo")
+            .args(["clippy", "--all-targets"])
+            .args(LESSONS_BUILD)
+            .args(["--", "-D", "warnings"]),
     )
 }
 
@@ -99,11 +103,33 @@ fn clippy_wasm() -> Result {
     for package in WASM_CLIPPY_PACKAGES {
         cmd.args(["-p", package]);
     }
-    run("cargo clippy (wasm32)", cmd.args(["--", "-D", "warnings"]))
+    run("cargo clippy (wasm32)", cmd.args(["--", "-D", "warnings"]))?;
+    run(
+        "cargo clippy (wasm32, classroom build)",
+        command("cargo")
+            .args(["clippy", "--target", WASM, "--all-targets"])
+            .args(LESSONS_BUILD)
+            .args(["--", "-D", "warnings"]),
+    )
 }
 
+/// The web crates again with the `lessons` feature (the classroom page and
+/// the lesson widget), which the workspace-wide commands leave off.
+const LESSONS_BUILD: &[&str] = &[
+    "-p",
+    "smtplab-web",
+    "-p",
+    "smtplab-widget",
+    "--features",
+    "smtplab-web/lessons",
+];
+
 fn native_tests() -> Result {
-    run("cargo test", command("cargo").args(["test", "--workspace"]))
+    run("cargo test", command("cargo").args(["test", "--workspace"]))?;
+    run(
+        "cargo test (classroom build)",
+        command("cargo").arg("test").args(LESSONS_BUILD),
+    )
 }
 
 fn wasm_tests() -> Result {

@@ -120,7 +120,7 @@ const fn entry(
 }
 
 /// Every reply the engine can send, in the order a session meets them.
-pub const REPLIES: &[ReplyInfo] = &[
+pub static REPLIES: &[ReplyInfo] = &[
     entry(ReplyKey::Greeting, 220, None, "ESMTP smtplab",
         "Service ready",
         "The server is ready to talk. The first word is its host name; \"ESMTP\" says it understands the extended protocol (EHLO).",
@@ -527,7 +527,7 @@ pub struct CommandInfo {
 }
 
 /// Every command, in the order of the basic table, then the extensions.
-pub const COMMANDS: &[CommandInfo] = &[
+pub static COMMANDS: &[CommandInfo] = &[
     CommandInfo { verb: Verb::Helo, name: "HELO", syntax: "HELO <domain>",
         purpose: "Identify the client to the server and start a plain SMTP session.",
         replies: &[250, 501, 504], example: "HELO client.example", basic: true, extension: None,
@@ -599,7 +599,7 @@ pub fn verb_info(verb: Verb) -> Option<&'static CommandInfo> {
 }
 
 /// What the catalogue says about each extension keyword in an EHLO reply.
-pub const EXTENSIONS: &[(&str, &str, &str)] = &[
+pub static EXTENSIONS: &[(&str, &str, &str)] = &[
     (
         "PIPELINING",
         "The client may send several commands without waiting for each reply.",

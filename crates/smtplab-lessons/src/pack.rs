@@ -202,8 +202,8 @@ impl Pack {
     pub(crate) fn load(text: &str, builtin: bool) -> Result<Self, PackError> {
         check_format(text)?;
         let deserializer = &mut serde_json::Deserializer::from_str(text);
-        let file: PackFile = serde_path_to_error::deserialize(deserializer)
-            .map_err(|error| parse_problem(text, &error.path().to_string(), error.inner()))?;
+        let file: PackFile = deserialize_tracked(deserializer)
+            .map_err(|(path, error)| parse_problem(text, &path, &error))?;
         let mut problems = Vec::new();
         let mut pack_problem = |field: &str, message: String| {
             problems.push(Problem {
@@ -713,15 +713,38 @@ fn merge_into<T: Serialize + DeserializeOwned>(
     if let Value::Object(target) = &mut value {
         merge_object(target, changes, field)?;
     }
-    serde_path_to_error::deserialize(value).map_err(|error| {
-        let path = error.path().to_string();
+    deserialize_tracked(value).map_err(|(path, error)| {
         let at = if path == "." {
             field.to_owned()
         } else {
             format!("{field}.{path}")
         };
-        (at, error.inner().to_string())
+        (at, error.to_string())
     })
+}
+
+/// Deserializes `T`, saying where in the document an error is
+/// (`lessons[2].goals[0]`).
+#[cfg(feature = "field-paths")]
+fn deserialize_tracked<'de, T, D>(deserializer: D) -> Result<T, (String, D::Error)>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    serde_path_to_error::deserialize(deserializer)
+        .map_err(|error| (error.path().to_string(), error.into_inner()))
+}
+
+/// Without the `field-paths` feature (the browser build, where every
+/// kilobyte is downloaded) errors carry serde's message and, for text, its
+/// line and column, but no path.
+#[cfg(not(feature = "field-paths"))]
+fn deserialize_tracked<'de, T, D>(deserializer: D) -> Result<T, (String, D::Error)>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    T::deserialize(deserializer).map_err(|error| (".".to_owned(), error))
 }
 
 fn merge_object(

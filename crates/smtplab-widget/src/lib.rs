@@ -43,6 +43,8 @@ pub fn widget_css() -> String {
 }
 
 /// Mounts a widget into `root` (an element inside the shadow root).
+/// `lesson` (a built-in lesson id) works in the build with the `lessons`
+/// feature; the other build says it cannot show lessons.
 /// `panels` lists extra panels, space-separated: `diagram`, `table`,
 /// `explain` (on unless `noexplain` is given).
 #[wasm_bindgen]
@@ -53,6 +55,7 @@ pub fn mount(
     autoplay: bool,
     panels: String,
     height: Option<String>,
+    lesson: Option<String>,
 ) -> WidgetHandle {
     let panel = |name: &str| panels.split_whitespace().any(|p| p == name);
     let options = WidgetOptions {
@@ -63,6 +66,7 @@ pub fn mount(
         table: panel("table"),
         explain: !panel("noexplain"),
         height: height.filter(|h| is_css_length(h)).map(Into::into),
+        lesson: lesson.map(Into::into),
     };
     let app = yew::Renderer::<Widget>::with_root_and_props(root, options).render();
     WidgetHandle { app: Some(app) }

@@ -5,6 +5,7 @@ use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::lessons::progress_key;
+use crate::lessons::LessonAction;
 use crate::state::{Action, AppState};
 
 /// Props of [`LessonList`].
@@ -20,24 +21,25 @@ pub fn lesson_list(props: &LessonListProps) -> Html {
     let state = &props.state;
     let pasted = use_node_ref();
     let current = state
-        .lesson
+        .lessons
+        .open
         .as_ref()
         .map(|l| (l.pack.clone(), l.lesson.clone()));
 
-    let packs = state.library.packs.iter().map(|pack| {
+    let packs = state.lessons.library.packs.iter().map(|pack| {
         let done = pack
             .lessons()
             .iter()
-            .filter(|l| state.progress.contains(&progress_key(pack.id(), l.id())))
+            .filter(|l| state.lessons.progress.contains(&progress_key(pack.id(), l.id())))
             .count();
         let items = pack.lessons().iter().map(|lesson| {
-            let finished = state.progress.contains(&progress_key(pack.id(), lesson.id()));
+            let finished = state.lessons.progress.contains(&progress_key(pack.id(), lesson.id()));
             let is_current = current.as_ref().is_some_and(|(p, l)| p == pack.id() && l == lesson.id());
             let onclick = {
                 let state = state.clone();
                 let pack = pack.id().to_owned();
                 let id = lesson.id().to_owned();
-                Callback::from(move |_: MouseEvent| state.dispatch(Action::OpenLesson(pack.clone(), id.clone())))
+                Callback::from(move |_: MouseEvent| state.dispatch(Action::Lesson(LessonAction::Open(pack.clone(), id.clone()))))
             };
             html! {
                 <li class={classes!(finished.then_some("finished"))}>
@@ -73,11 +75,11 @@ pub fn lesson_list(props: &LessonListProps) -> Html {
             yew::platform::spawn_local(async move {
                 let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
                 match text.ok().and_then(|t| t.as_string()) {
-                    Some(json) => state.dispatch(Action::LoadPack {
+                    Some(json) => state.dispatch(Action::Lesson(LessonAction::LoadPack {
                         json,
                         source: format!("the file {name}"),
                         open: None,
-                    }),
+                    })),
                     None => state.dispatch(Action::Notice(Some(format!(
                         "Could not read the file {name}."
                     )))),
@@ -90,17 +92,19 @@ pub fn lesson_list(props: &LessonListProps) -> Html {
         let pasted = pasted.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(area) = pasted.cast::<HtmlTextAreaElement>() {
-                state.dispatch(Action::LoadPack {
+                state.dispatch(Action::Lesson(LessonAction::LoadPack {
                     json: area.value(),
                     source: "the pasted text".into(),
                     open: None,
-                });
+                }));
             }
         })
     };
     let on_reset = {
         let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(Action::ResetProgress))
+        Callback::from(move |_: MouseEvent| {
+            state.dispatch(Action::Lesson(LessonAction::ResetProgress))
+        })
     };
     html! {
         <div class="lessons">

@@ -7,6 +7,7 @@ use yew::prelude::*;
 use smtplab_lessons::GoalStatus;
 
 use crate::lessons::solution_steps;
+use crate::lessons::LessonAction;
 use crate::state::{Action, AppState};
 
 /// Props of [`LessonPanel`].
@@ -21,10 +22,10 @@ pub struct LessonPanelProps {
 pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     let state = &props.state;
     let attempt_text = use_state(|| None::<String>);
-    let Some(open) = state.lesson.clone() else {
+    let Some(open) = state.lessons.open.clone() else {
         return html! {};
     };
-    let Some(lesson) = state.library.lesson(&open.pack, &open.lesson) else {
+    let Some(lesson) = state.lessons.library.lesson(&open.pack, &open.lesson) else {
         return html! {};
     };
     let lab = state.lab.borrow();
@@ -62,8 +63,9 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
         Some(played) => format!("Solution: next step ({} of {})", played + 1, steps.len()),
     };
     let solution_done = open.solution_played.is_some_and(|p| p >= steps.len());
-    let next = state.library.next_lesson(&open.pack, &open.lesson);
+    let next = state.lessons.library.next_lesson(&open.pack, &open.lesson);
     let teacher_pack = state
+        .lessons
         .library
         .pack(&open.pack)
         .filter(|p| !p.is_builtin())
@@ -82,7 +84,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                 }
             </div>
             <div class="intro">
-                { for lesson.introduction().split("\n\n").map(|p| html! { <p>{ p.to_owned() }</p> }) }
+                { for lesson.introduction().split("\n\n").map(paragraph) }
             </div>
             <h3>{ "Goals" }</h3>
             <ul class="goals" aria-label="Goals">{ for goals }</ul>
@@ -90,7 +92,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                 <div class="success" role="status">
                     <strong>{ "Lesson complete! Every goal is met." }</strong>
                     if let Some(next_id) = next {
-                        <button type="button" onclick={dispatch(Action::OpenLesson(open.pack.clone(), next_id))}>{ "Next lesson" }</button>
+                        <button type="button" onclick={dispatch(Action::Lesson(LessonAction::Open(open.pack.clone(), next_id)))}>{ "Next lesson" }</button>
                     }
                 </div>
             }
@@ -100,12 +102,12 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                 </ol>
             }
             <div class="buttons">
-                <button type="button" disabled={shown >= hints.len()} onclick={dispatch(Action::ShowHint)}>
+                <button type="button" disabled={shown >= hints.len()} onclick={dispatch(Action::Lesson(LessonAction::ShowHint))}>
                     { if hints.is_empty() { "No hints".to_owned() } else { format!("Hint ({shown} of {})", hints.len()) } }
                 </button>
-                <button type="button" disabled={solution_done} onclick={dispatch(Action::SolutionStep)}>{ solution_label }</button>
+                <button type="button" disabled={solution_done} onclick={dispatch(Action::Lesson(LessonAction::SolutionStep))}>{ solution_label }</button>
                 <button type="button" onclick={on_export}>{ "Export attempt" }</button>
-                <button type="button" onclick={dispatch(Action::LeaveLesson)}>{ "Free sandbox" }</button>
+                <button type="button" onclick={dispatch(Action::Lesson(LessonAction::Leave))}>{ "Free sandbox" }</button>
             </div>
             if let Some(text) = (*attempt_text).clone() {
                 <label class="attempt">
@@ -115,4 +117,17 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             }
         </section>
     }
+}
+
+/// A paragraph of lesson text: `backticks` become code, everything else
+/// stays plain text (lesson text is never parsed as HTML).
+fn paragraph(text: &str) -> Html {
+    let pieces = text.split('`').enumerate().map(|(index, piece)| {
+        if index % 2 == 1 {
+            html! { <code>{ piece.to_owned() }</code> }
+        } else {
+            html! { { piece.to_owned() } }
+        }
+    });
+    html! { <p>{ for pieces }</p> }
 }

@@ -4,7 +4,9 @@ pub mod command_table;
 pub mod console;
 pub mod explain;
 pub mod guide_panel;
+#[cfg(feature = "lessons")]
 pub mod lesson_list;
+#[cfg(feature = "lessons")]
 pub mod lesson_panel;
 pub mod mailboxes;
 pub mod settings_panel;
