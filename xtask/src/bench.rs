@@ -2,7 +2,8 @@
 //!
 //! Today: `e2e/timing.mjs`, navigation to usable console (the "Command" input
 //! visible and enabled) for `dist/` vs. the blank Yew baseline, median of
-//! `runs` cold loads each, budget 1.5x.
+//! `runs` cold loads each, budget 1.5x; and `e2e/console-latency.mjs`, the
+//! time from Enter to the reply painted with 5,000 lines in the console.
 
 use crate::build;
 use crate::util::{banner, command, run, Result};
@@ -14,5 +15,10 @@ pub fn bench_web(runs: u32) -> Result {
     run(
         "timing benchmark",
         command("node").args(["e2e/timing.mjs", "--runs", &runs.to_string()]),
+    )?;
+    banner("bench-web: Enter to reply painted, 5,000 transcript lines (e2e/console-latency.mjs)");
+    run(
+        "console latency benchmark",
+        command("node").args(["e2e/console-latency.mjs", "--runs", &runs.to_string()]),
     )
 }
