@@ -5,7 +5,8 @@
 use std::rc::Rc;
 
 use smtplab_engine::{
-    ClientInfo, Event, Mailstore, Output, Phase, Reply, Session, Settings, Transcript, Verb,
+    ClientInfo, Event, Mailstore, Output, Phase, Reply, ServerMemory, Session, Settings,
+    Transcript, Verb,
 };
 #[cfg(feature = "lessons")]
 use smtplab_lessons::{Lesson, LessonSession};
@@ -68,6 +69,8 @@ pub struct Lab {
     /// The server's settings.
     pub settings: Settings,
     server: Server,
+    /// What the free server remembers between connections (greylisting).
+    memory: ServerMemory,
     connections: u64,
     /// Seconds added to the clock by `sleep` at the shell prompt.
     clock_offset: u64,
@@ -109,6 +112,7 @@ impl Lab {
             profile_name: profile_name.to_owned(),
             settings,
             server: Server::Free(None),
+            memory: ServerMemory::default(),
             connections: 0,
             clock_offset: 0,
             started_at: None,
@@ -292,11 +296,15 @@ impl Lab {
         self.last_transition = None;
         let outputs = match &mut self.server {
             Server::Free(session) => {
-                let mut fresh = Session::new(
+                if let Some(open) = session.take() {
+                    self.memory = open.memory().clone();
+                }
+                let mut fresh = Session::with_memory(
                     self.settings.clone(),
                     ClientInfo::default(),
                     self.connections,
                     now,
+                    self.memory.clone(),
                 );
                 let outputs = fresh.drain_outputs().collect();
                 *session = Some(Box::new(fresh));
@@ -383,7 +391,11 @@ impl Lab {
         }
         if closed {
             match &mut self.server {
-                Server::Free(session) => *session = None,
+                Server::Free(session) => {
+                    if let Some(closed) = session.take() {
+                        self.memory = closed.memory().clone();
+                    }
+                }
                 // The lesson session notices the close itself.
                 #[cfg(feature = "lessons")]
                 Server::Lesson(_) => {}
@@ -400,6 +412,7 @@ impl Lab {
         // Changing the server leaves any lesson: its goals assume its server.
         let was_connected = self.connected();
         self.server = Server::Free(None);
+        self.memory = ServerMemory::default();
         let note = format!(
             "Server settings changed (profile: {profile_name}).{}",
             if was_connected {

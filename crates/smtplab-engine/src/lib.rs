@@ -54,6 +54,6 @@ pub mod world;
 pub use catalogue::{ReplyInfo, ReplyKey, Verb};
 pub use profile::Profile;
 pub use reply::{EnhancedCode, Reply, ReplyClass};
-pub use session::{ClientInfo, CloseReason, Event, Output, Phase, Session, Settings};
+pub use session::{ClientInfo, CloseReason, Event, Output, Phase, ServerMemory, Session, Settings};
 pub use transcript::Transcript;
 pub use world::{Delivery, Mailstore, World};

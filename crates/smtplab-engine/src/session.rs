@@ -307,9 +307,20 @@ enum State {
     Closed,
 }
 
-/// Greylist pairs remembered per session; older ones are forgotten so a
-/// client cannot grow the list without bound.
+/// Greylist pairs remembered; older ones are forgotten so a client cannot
+/// grow the list without bound.
 const GREYLIST_MEMORY: usize = 1024;
+
+/// What a server remembers about its clients from one connection to the
+/// next: greylisting's first attempts and how often each staged rejection
+/// has fired. Take it from a finished session with [`Session::memory`] and
+/// hand it to the next with [`Session::with_memory`], so that "QUIT and
+/// try again later" works as it does against a real greylisting server.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServerMemory {
+    greylist: VecDeque<(String, String, u64)>,
+    rejections_used: Vec<u32>,
+}
 
 /// One SMTP server session.
 ///
@@ -332,8 +343,7 @@ pub struct Session {
     last_was_cr: bool,
     errors_in_row: u32,
     commands_seen: u32,
-    rejections_used: Vec<u32>,
-    greylist: VecDeque<(String, String, u64)>,
+    memory: ServerMemory,
     last_activity: u64,
     now: u64,
     discard_input: bool,
@@ -345,7 +355,21 @@ impl Session {
     /// Opens a session: the greeting is queued at once. `seed` fixes the
     /// queue ids; `now` is Unix seconds.
     pub fn new(settings: Settings, client: ClientInfo, seed: u64, now: u64) -> Self {
-        let rejections_used = vec![0; settings.profile.faults.reject.len()];
+        Self::with_memory(settings, client, seed, now, ServerMemory::default())
+    }
+
+    /// Like [`Session::new`], for a server that remembers earlier
+    /// connections (see [`ServerMemory`]).
+    pub fn with_memory(
+        settings: Settings,
+        client: ClientInfo,
+        seed: u64,
+        now: u64,
+        mut memory: ServerMemory,
+    ) -> Self {
+        memory
+            .rejections_used
+            .resize(settings.profile.faults.reject.len(), 0);
         let mut session = Self {
             profile: settings.profile,
             world: settings.world,
@@ -360,8 +384,7 @@ impl Session {
             last_was_cr: false,
             errors_in_row: 0,
             commands_seen: 0,
-            rejections_used,
-            greylist: VecDeque::new(),
+            memory,
             last_activity: now,
             now,
             discard_input: false,
@@ -371,6 +394,11 @@ impl Session {
         let greeting = format!("{} {}", session.profile.hostname, session.profile.banner);
         session.send(Reply::with_text(ReplyKey::Greeting, greeting));
         session
+    }
+
+    /// What this server remembers for the next connection.
+    pub fn memory(&self) -> &ServerMemory {
+        &self.memory
     }
 
     /// The profile this session runs.
@@ -656,9 +684,9 @@ impl Session {
                 rule.verb == verb
                     && rule
                         .times
-                        .is_none_or(|times| self.rejections_used[i] < times)
+                        .is_none_or(|times| self.memory.rejections_used[i] < times)
             })?;
-        self.rejections_used[index] += 1;
+        self.memory.rejections_used[index] += 1;
         let rule = &self.profile.faults.reject[index];
         Some(Reply::new(
             rule.code,
@@ -978,6 +1006,7 @@ impl Session {
         let sender = sender.to_ascii_lowercase();
         let recipient = recipient.to_ascii_lowercase();
         let seen = self
+            .memory
             .greylist
             .iter()
             .find(|(s, r, _)| *s == sender && *r == recipient)
@@ -987,10 +1016,12 @@ impl Session {
                 self.now >= first.saturating_add(self.profile.faults.greylist_delay_secs)
             }
             None => {
-                if self.greylist.len() == GREYLIST_MEMORY {
-                    self.greylist.pop_front();
+                if self.memory.greylist.len() == GREYLIST_MEMORY {
+                    self.memory.greylist.pop_front();
                 }
-                self.greylist.push_back((sender, recipient, self.now));
+                self.memory
+                    .greylist
+                    .push_back((sender, recipient, self.now));
                 false
             }
         }

@@ -748,3 +748,36 @@ fn same_seed_same_bytes_different_seed_different_ids() {
         .unwrap();
     assert_ne!(queued, first.replies[4]);
 }
+
+#[test]
+fn greylisting_remembers_the_first_try_across_connections() {
+    let mut grey = settings("default");
+    grey.profile.faults.greylist = true;
+    let attempt = b"MAIL FROM:<a@example.org>\r\nRCPT TO:<bob@example.com>\r\nQUIT\r\n";
+    let codes = |session: &mut Session| -> Vec<u16> {
+        session
+            .drain_outputs()
+            .filter_map(|o| match o {
+                Output::Reply(r) => Some(r.code),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut first = Session::new(grey.clone(), ClientInfo::default(), 1, NOW);
+    first.feed(attempt, NOW);
+    assert_eq!(codes(&mut first), [220, 250, 451, 221]);
+    // A new connection to a server that remembers lets the retry through...
+    let mut retry = Session::with_memory(
+        grey.clone(),
+        ClientInfo::default(),
+        2,
+        NOW + 60,
+        first.memory().clone(),
+    );
+    retry.feed(attempt, NOW + 60);
+    assert_eq!(codes(&mut retry), [220, 250, 250, 221]);
+    // ...while a server that forgot greylists again.
+    let mut forgetful = Session::new(grey, ClientInfo::default(), 3, NOW + 60);
+    forgetful.feed(attempt, NOW + 60);
+    assert_eq!(codes(&mut forgetful), [220, 250, 451, 221]);
+}

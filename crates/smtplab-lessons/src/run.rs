@@ -10,7 +10,7 @@
 
 use core::fmt;
 
-use smtplab_engine::{ClientInfo, CloseReason, Event, Output, Session, Transcript};
+use smtplab_engine::{ClientInfo, CloseReason, Event, Output, ServerMemory, Session, Transcript};
 
 use crate::attempt::{split_lines, Attempt, Script, Step};
 use crate::checker::{Checker, GoalStatus};
@@ -32,6 +32,8 @@ pub struct LessonSession {
     lesson_id: String,
     settings: smtplab_engine::Settings,
     session: Option<Session>,
+    /// What the server remembers between connections (greylisting).
+    memory: ServerMemory,
     connections: u64,
     elapsed: u64,
     checker: Checker,
@@ -48,6 +50,7 @@ impl LessonSession {
             lesson_id: lesson.id().to_owned(),
             settings: lesson.settings().clone(),
             session: None,
+            memory: ServerMemory::default(),
             connections: 0,
             elapsed: 0,
             checker: lesson.checker(),
@@ -62,11 +65,15 @@ impl LessonSession {
     pub fn connect(&mut self) -> Vec<Output> {
         self.connections += 1;
         self.script.connect();
-        let session = Session::new(
+        if let Some(open) = &self.session {
+            self.memory = open.memory().clone();
+        }
+        let session = Session::with_memory(
             self.settings.clone(),
             ClientInfo::default(),
             connection_seed(self.connections),
             self.now(),
+            self.memory.clone(),
         );
         self.session = Some(session);
         self.transcripts.push(Transcript::default());
@@ -146,7 +153,11 @@ impl LessonSession {
                         *ending = Some(*reason);
                     }
                 }
-                Output::Close => self.session = None,
+                Output::Close => {
+                    if let Some(closed) = self.session.take() {
+                        self.memory = closed.memory().clone();
+                    }
+                }
                 _ => {}
             }
         }
