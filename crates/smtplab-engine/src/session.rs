@@ -322,6 +322,32 @@ pub struct ServerMemory {
     rejections_used: Vec<u32>,
 }
 
+impl ServerMemory {
+    /// Takes in what another session learnt (for a server running several
+    /// sessions at once): greylist pairs it has not seen, and the higher
+    /// count of each staged rejection.
+    pub fn merge(&mut self, other: &ServerMemory) {
+        for entry in &other.greylist {
+            let known = self
+                .greylist
+                .iter()
+                .any(|(s, r, _)| *s == entry.0 && *r == entry.1);
+            if !known {
+                if self.greylist.len() == GREYLIST_MEMORY {
+                    self.greylist.pop_front();
+                }
+                self.greylist.push_back(entry.clone());
+            }
+        }
+        if self.rejections_used.len() < other.rejections_used.len() {
+            self.rejections_used.resize(other.rejections_used.len(), 0);
+        }
+        for (mine, theirs) in self.rejections_used.iter_mut().zip(&other.rejections_used) {
+            *mine = (*mine).max(*theirs);
+        }
+    }
+}
+
 /// One SMTP server session.
 ///
 /// ```text

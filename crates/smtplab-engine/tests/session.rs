@@ -781,3 +781,40 @@ fn greylisting_remembers_the_first_try_across_connections() {
     forgetful.feed(attempt, NOW + 60);
     assert_eq!(codes(&mut forgetful), [220, 250, 451, 221]);
 }
+
+#[test]
+fn memories_of_parallel_sessions_merge() {
+    let mut grey = settings("default");
+    grey.profile.faults.greylist = true;
+    let rcpt = |to: &str| format!("MAIL FROM:<a@example.org>\r\nRCPT TO:<{to}>\r\nQUIT\r\n");
+    let mut one = Session::new(grey.clone(), ClientInfo::default(), 1, NOW);
+    let mut two = Session::new(grey.clone(), ClientInfo::default(), 2, NOW);
+    one.feed(rcpt("bob@example.com").as_bytes(), NOW);
+    two.feed(rcpt("carol@example.com").as_bytes(), NOW);
+    let mut merged = one.memory().clone();
+    merged.merge(two.memory());
+    // Merging twice changes nothing.
+    merged.merge(one.memory());
+    for (to, seed) in [("bob@example.com", 3), ("carol@example.com", 4)] {
+        let mut later = Session::with_memory(
+            grey.clone(),
+            ClientInfo::default(),
+            seed,
+            NOW + 5,
+            merged.clone(),
+        );
+        later.feed(rcpt(to).as_bytes(), NOW + 5);
+        let codes: Vec<u16> = later
+            .drain_outputs()
+            .filter_map(|o| match o {
+                Output::Reply(r) => Some(r.code),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            codes,
+            [220, 250, 250, 221],
+            "{to}'s first try was remembered"
+        );
+    }
+}

@@ -58,6 +58,9 @@ pub struct Shared {
     pub save: Option<SaveDir>,
     /// `--verbose`: log every command and reply line.
     pub verbose: bool,
+    /// What the server remembers between connections (greylisting, staged
+    /// rejections), as a real server's databases would.
+    pub memory: std::sync::Mutex<smtplab_engine::ServerMemory>,
 }
 
 /// The queue-id seed of session `number` (counted from 1): the first
@@ -110,7 +113,14 @@ pub async fn serve(
     let started = Instant::now();
     let idle = Duration::from_secs(shared.settings.profile.idle_timeout_secs);
     let seed = session_seed(shared.base_seed, number);
-    let mut session = Session::new(shared.settings.clone(), client_info(peer), seed, unix_now());
+    let memory = shared.memory.lock().map(|m| m.clone()).unwrap_or_default();
+    let mut session = Session::with_memory(
+        shared.settings.clone(),
+        client_info(peer),
+        seed,
+        unix_now(),
+        memory,
+    );
     let mut out = Vec::new();
     let mut delivered = 0_u32;
     let mut last_input = Instant::now();
@@ -187,6 +197,9 @@ pub async fn serve(
             }
         }
     };
+    if let Ok(mut memory) = shared.memory.lock() {
+        memory.merge(session.memory());
+    }
     linger(&mut stream).await;
     let seconds = started.elapsed().as_secs_f64();
     let messages = match delivered {

@@ -190,6 +190,7 @@ async fn serve(args: ServeArgs, settings: Settings, source: String) -> Result<()
         base_seed,
         save,
         verbose: args.verbose,
+        memory: Default::default(),
     });
     let sessions = Arc::new(Semaphore::new(args.max_sessions as usize));
     let refusing = Arc::new(Semaphore::new(MAX_REFUSING));
