@@ -25,8 +25,8 @@ mod settings;
 mod types;
 mod view;
 
-use smtplab_engine::catalogue::{class_meaning, replies_with_code, verb_info, CommandInfo};
-use smtplab_engine::{EnhancedCode, ReplyClass, Verb};
+use smtplab_engine::catalogue::{class_meaning, replies_with_code, CommandInfo, COMMANDS};
+use smtplab_engine::{EnhancedCode, ReplyClass};
 use wasm_bindgen::prelude::*;
 
 pub use error::Error;
@@ -69,30 +69,9 @@ pub fn explain_code(
 /// example, RFC (the basic table first, then the extensions).
 #[wasm_bindgen(unchecked_return_type = "CommandInfo[]")]
 pub fn commands() -> Result<JsValue, Error> {
-    let commands: Vec<&CommandInfo> = COMMAND_ORDER.iter().filter_map(|&v| verb_info(v)).collect();
+    let commands: Vec<&CommandInfo> = COMMANDS.iter().collect();
     view::to_js(&commands)
 }
-
-/// The catalogue's command table order. The catalogue's tables are `const`
-/// items: naming `COMMANDS` or `REPLIES` here would put a second copy of all
-/// their text into the bundle, so entries are reached through the engine's
-/// look-up functions instead (a test checks this list against `COMMANDS`).
-pub const COMMAND_ORDER: [Verb; 14] = [
-    Verb::Helo,
-    Verb::Ehlo,
-    Verb::Mail,
-    Verb::Rcpt,
-    Verb::Data,
-    Verb::Vrfy,
-    Verb::Expn,
-    Verb::Help,
-    Verb::Noop,
-    Verb::Quit,
-    Verb::Rset,
-    Verb::Auth,
-    Verb::Starttls,
-    Verb::Bdat,
-];
 
 /// The server presets (`default`, `strict`, `locked-down`, `classic`), each
 /// with a description and its full settings.

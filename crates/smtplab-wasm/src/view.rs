@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 use serde_wasm_bindgen::Serializer;
-use smtplab_engine::catalogue::{replies_with_code, ReplyInfo};
+use smtplab_engine::catalogue::ReplyInfo;
 use smtplab_engine::session::CloseReason;
 use smtplab_engine::world::Envelope;
 use smtplab_engine::{Delivery, EnhancedCode, Event, Phase, Reply, ReplyClass, ReplyKey, Verb};
@@ -47,14 +47,8 @@ impl<'a> From<&'a Reply> for ReplyView<'a> {
 }
 
 /// The catalogue entry for `key`.
-///
-/// Not `key.info()`: that one-line function is inlined across crates, and
-/// then this crate emits its own copy of the catalogue's `const` table, all
-/// 15 KB of its text a second time. `replies_with_code` stays in the engine.
-/// (`Reply::standard` takes its code from that entry, so it is always found.)
 pub(crate) fn catalogue_entry(key: ReplyKey) -> Option<&'static ReplyInfo> {
-    let code = Reply::standard(key).code;
-    replies_with_code(code).find(|info| info.key == key)
+    Some(key.info())
 }
 
 /// What the catalogue says about a reply (TypeScript: `Explanation`).
