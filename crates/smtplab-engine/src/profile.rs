@@ -295,6 +295,15 @@ impl Profile {
         if self.message_size_limit == 0 {
             return Err("message_size_limit must be at least 1".into());
         }
+        if !(1..=86_400).contains(&self.idle_timeout_secs) {
+            return Err(format!(
+                "idle_timeout_secs must be from 1 to 86400 seconds, not {}",
+                self.idle_timeout_secs
+            ));
+        }
+        if self.error_limit == 0 {
+            return Err("error_limit must be at least 1".into());
+        }
         for rule in &self.faults.reject {
             if !(400..600).contains(&rule.code) {
                 return Err(format!(

@@ -666,9 +666,19 @@ impl Session {
             self.send(Reply::standard(key));
             return;
         }
-        if let Some(reply) = self.injected_fault(verb) {
-            self.send(reply);
-            return;
+        // BDAT is refused after its size is read, so the chunk is still
+        // consumed (see `bdat`).
+        if verb != Verb::Bdat {
+            if let Some(reply) = self.injected_fault(verb) {
+                let closing = reply.code == 421;
+                self.send(reply);
+                // 421 means the service is closing the channel
+                // (RFC 5321 section 3.8): a staged one does too.
+                if closing {
+                    self.close(CloseReason::Dropped);
+                }
+                return;
+            }
         }
         let needs_text = matches!(
             verb,
@@ -740,7 +750,9 @@ impl Session {
 
     fn hello(&mut self, verb: Verb, argument: &str) {
         let name = argument.trim();
-        if name.is_empty() {
+        // A control character (a bare CR or LF kept by a lenient profile)
+        // would end up inside the Received header the server writes.
+        if name.is_empty() || name.chars().any(char::is_control) {
             self.send(syntax_error(verb));
             return;
         }
@@ -831,11 +843,20 @@ impl Session {
             let keyword = parameter.keyword.to_ascii_uppercase();
             let value = parameter.value;
             let verdict = match keyword.as_str() {
-                "SIZE" if extensions.size => match value.map(str::parse::<u64>) {
-                    Some(Ok(size)) if size > self.profile.message_size_limit as u64 => {
-                        Err(Reply::standard(ReplyKey::SizeExceeded))
+                "SIZE" if extensions.size => match value {
+                    // RFC 1870: 1*20DIGIT; a size too big for u64 is simply
+                    // too big.
+                    Some(digits)
+                        if (1..=20).contains(&digits.len())
+                            && digits.bytes().all(|b| b.is_ascii_digit()) =>
+                    {
+                        let size = digits.parse::<u64>().unwrap_or(u64::MAX);
+                        if size > self.profile.message_size_limit as u64 {
+                            Err(Reply::standard(ReplyKey::SizeExceeded))
+                        } else {
+                            Ok(())
+                        }
                     }
-                    Some(Ok(_)) => Ok(()),
                     _ => Err(Reply::with_text(
                         ReplyKey::ParamInvalid,
                         "Bad message size syntax",
@@ -917,7 +938,6 @@ impl Session {
             self.send(Reply::standard(ReplyKey::NeedMail));
             return;
         };
-        transaction.rcpt_attempts += 1;
         let smtputf8 = transaction.smtputf8;
         let sender = transaction
             .sender
@@ -937,6 +957,12 @@ impl Session {
             self.send(Reply::standard(ReplyKey::BadRecipient));
             return;
         };
+        // From here on the command named a recipient: if every such
+        // attempt fails, DATA answers "no valid recipients" (a syntax error
+        // leaves the state unchanged and does not count).
+        if let Some(transaction) = self.transaction() {
+            transaction.rcpt_attempts += 1;
+        }
         if mailbox.domain.is_empty() {
             // RFC 5321 section 4.1.1.3: <postmaster> without a domain must
             // always be accepted; no other bare local part is an address.
@@ -1084,10 +1110,20 @@ impl Session {
 
     fn bdat(&mut self, argument: &str) {
         let mut words = argument.split(' ');
-        let size = words
+        let size_word = words
             .next()
-            .filter(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|w| w.parse::<u64>().ok());
+            .filter(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()));
+        let size = match size_word.map(str::parse::<u64>) {
+            Some(Ok(size)) => Some(size),
+            Some(Err(_)) => {
+                // More octets than anything can count: they can never all
+                // be read, so there is no way back to the command stream.
+                self.send(Reply::standard(ReplyKey::SizeExceeded));
+                self.close(CloseReason::Dropped);
+                return;
+            }
+            None => None,
+        };
         let last = match words.next() {
             None => Some(false),
             Some(word) if word.eq_ignore_ascii_case("LAST") => Some(true),
@@ -1106,7 +1142,9 @@ impl Session {
         };
         // RFC 3030 section 2: the chunk's octets are read even when the
         // command is refused, or they would be taken for commands.
+        let injected = self.injected_fault(Verb::Bdat);
         let refusal = match transaction.as_mut() {
+            _ if injected.is_some() => injected,
             None => Some(Reply::standard(ReplyKey::NeedMail)),
             Some(t) if t.recipients.is_empty() => Some(Reply::standard(if t.rcpt_attempts > 0 {
                 ReplyKey::NoValidRecipients
@@ -1207,19 +1245,19 @@ impl Session {
                 _ => relayed_to.push(recipient.address.clone()),
             }
         }
-        let protocol = match (&self.hello, self.tls_active, self.authenticated.is_some()) {
-            (
-                Some(Hello {
-                    extended: false, ..
-                }),
-                _,
-                _,
-            ) => "SMTP".to_owned(),
-            (_, tls, auth) => format!(
+        // RFC 3848: ESMTP only after EHLO; HELO, or no greeting at all
+        // (the lenient default allows that), is plain SMTP.
+        let protocol = match &self.hello {
+            Some(Hello { extended: true, .. }) => format!(
                 "ESMTP{}{}",
-                if tls { "S" } else { "" },
-                if auth { "A" } else { "" }
+                if self.tls_active { "S" } else { "" },
+                if self.authenticated.is_some() {
+                    "A"
+                } else {
+                    ""
+                }
             ),
+            _ => "SMTP".to_owned(),
         };
         let helo = self
             .hello
@@ -1554,10 +1592,13 @@ impl Session {
         }
         let counts_as_error = reply.is_error() && reply.code != 421;
         if reply.code == 421 {
-            // 421 replies name the server, as RFC 5321 section 4.2 shows.
-            if let Some(line) = reply.lines.first_mut() {
+            // 421 replies name the server, as RFC 5321 section 4.2 shows;
+            // built anew so the longer line is cut to fit again.
+            let mut lines = std::mem::take(&mut reply.lines);
+            if let Some(line) = lines.first_mut() {
                 *line = format!("{} {line}", self.profile.hostname);
             }
+            reply = Reply::new(reply.code, reply.enhanced, lines, reply.key);
         }
         self.outputs.push_back(Output::Reply(reply));
         if counts_as_error {

@@ -141,6 +141,13 @@ impl World {
             }
             names.push(name);
         }
+        // RFC 5321 section 4.5.1: every server must accept mail for
+        // postmaster.
+        if self.local_name("postmaster").is_none() {
+            return Err(
+                "world: there must be a `postmaster` user or alias (RFC 5321 section 4.5.1)".into(),
+            );
+        }
         let is_user = |name: &String| self.users.iter().any(|u| u.name.eq_ignore_ascii_case(name));
         for alias in &self.aliases {
             if let Some(bad) = alias.targets.iter().find(|t| !is_user(t)) {
@@ -401,6 +408,9 @@ mod tests {
             targets: vec!["bob".into()],
         });
         assert!(world.validate().unwrap_err().contains("used twice"));
+        let mut world = World::default();
+        world.aliases.clear();
+        assert!(world.validate().unwrap_err().contains("postmaster"));
     }
 
     #[test]

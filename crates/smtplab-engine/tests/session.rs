@@ -31,7 +31,7 @@ fn seed_article_session_works_verbatim() {
     assert_eq!(delivery.mailboxes, ["bob"]);
     assert_eq!(delivery.envelope.mail_from, "alice@example.com");
     assert_eq!(delivery.envelope.rcpt_to, ["bob@example.com"]);
-    assert!(delivery.message.starts_with("Return-Path: <alice@example.com>\r\nReceived: from localhost (localhost [127.0.0.1])\r\n\tby mail.example.com (smtplab) with ESMTP id "));
+    assert!(delivery.message.starts_with("Return-Path: <alice@example.com>\r\nReceived: from localhost (localhost [127.0.0.1])\r\n\tby mail.example.com (smtplab) with SMTP id "));
     assert!(delivery
         .message
         .contains("\r\n\tfor <bob@example.com>;\r\n\tSun, 29 Nov 2026 02:45:31 +0000\r\n"));
@@ -817,4 +817,93 @@ fn memories_of_parallel_sessions_merge() {
             "{to}'s first try was remembered"
         );
     }
+}
+
+#[test]
+fn review_cases_behave_as_the_rfcs_say() {
+    // A control character in the HELO name never reaches the Received header.
+    let run = run_chunks(settings("default"), &[b"EHLO x\nX-Injected:yes\r\n"]);
+    assert_eq!(run.after_greeting(), ["501 5.5.4 Syntax: EHLO <domain>"]);
+    // A RCPT syntax error does not count as a refused recipient.
+    let run = run_lines(
+        "default",
+        &["MAIL FROM:<a@example.com>", "RCPT bob", "DATA"],
+    );
+    assert_eq!(
+        run.after_greeting()[2],
+        "503 5.5.1 Error: need RCPT command"
+    );
+    // SIZE: 20 digits is valid syntax and simply too big; a sign is not a digit.
+    let run = run_lines(
+        "default",
+        &[
+            "MAIL FROM:<a@example.com> SIZE=99999999999999999999",
+            "MAIL FROM:<a@example.com> SIZE=+5",
+        ],
+    );
+    assert_eq!(
+        run.after_greeting(),
+        [
+            "552 5.3.4 Message size exceeds fixed limit",
+            "501 5.5.4 Bad message size syntax"
+        ]
+    );
+    // No HELO/EHLO at all: the trace header says SMTP, not ESMTP.
+    let run = run_lines(
+        "default",
+        &[
+            "MAIL FROM:<a@example.com>",
+            "RCPT TO:<bob@example.com>",
+            "DATA",
+            "x",
+            ".",
+        ],
+    );
+    assert!(run.deliveries()[0].message.contains(" with SMTP id "));
+    // A BDAT size beyond counting is refused and the connection closed.
+    let run = run_lines(
+        "default",
+        &[
+            "MAIL FROM:<a@example.com>",
+            "RCPT TO:<bob@example.com>",
+            "BDAT 99999999999999999999 LAST",
+            "NOOP",
+        ],
+    );
+    assert_eq!(
+        run.after_greeting()[2..],
+        ["552 5.3.4 Message size exceeds fixed limit"]
+    );
+    assert!(run.closed);
+}
+
+#[test]
+fn a_refused_bdat_still_swallows_its_chunk_and_a_staged_421_closes() {
+    let mut refuse = settings("default");
+    refuse.profile.faults.reject.push(RejectRule {
+        verb: Verb::Bdat,
+        code: 452,
+        enhanced: None,
+        text: "Insufficient system storage".into(),
+        times: None,
+    });
+    let input = b"MAIL FROM:<a@example.com>\r\nRCPT TO:<bob@example.com>\r\nBDAT 29 LAST\r\nRCPT TO:<carol@example.com>\r\nNOOP\r\n";
+    let run = run_every_split(refuse, input);
+    assert_eq!(
+        run.after_greeting()[2..],
+        ["452 Insufficient system storage", "250 2.0.0 Ok"]
+    );
+    let mut close = settings("default");
+    close.profile.faults.reject.push(RejectRule {
+        verb: Verb::Mail,
+        code: 421,
+        enhanced: smtplab_engine::EnhancedCode::parse("4.3.2"),
+        text: "x".repeat(600),
+        times: None,
+    });
+    let run = run_lines_with(close, &["MAIL FROM:<a@example.com>", "NOOP"]);
+    assert_eq!(run.replies.len(), 2);
+    assert!(run.replies[1].len() <= 512);
+    assert!(run.replies[1].starts_with("421 4.3.2 mail.example.com xxx"));
+    assert!(run.closed);
 }

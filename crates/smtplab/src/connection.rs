@@ -293,8 +293,10 @@ fn track_unended_line(so_far: usize, input: &[u8], session: &Session) -> usize {
     if session.expects_content() || session.is_closed() {
         return 0;
     }
-    match input.iter().rposition(|&b| b == b'\n') {
-        Some(last) => input.len() - last - 1,
+    // Only CRLF ends a line for the engine: a stream of bare LFs is one
+    // endless line and must be cut off too.
+    match input.windows(2).rposition(|pair| pair == b"\r\n") {
+        Some(last) => input.len() - last - 2,
         None => so_far.saturating_add(input.len()),
     }
 }

@@ -176,7 +176,7 @@ mod tests {
     #[test]
     fn lists_replace_the_preset_list_whole() {
         let settings = load(
-            r#"{"world": {"users": [{"name": "zoe", "full_name": "Zoe Z"}], "aliases": [], "lists": []}}"#,
+            r#"{"world": {"users": [{"name": "zoe", "full_name": "Zoe Z"}], "aliases": [{"name": "postmaster", "targets": ["zoe"]}], "lists": []}}"#,
             "default",
         )
         .unwrap();

@@ -144,7 +144,7 @@ fn a_partial_settings_file_changes_only_what_it_says() {
         r#"{"profile": {"hostname": "mx.school.test"},
             "world": {"domains": ["school.test"],
                       "users": [{"name": "pupil", "full_name": "A Pupil", "password": "secret"}],
-                      "aliases": [], "lists": []}}"#,
+                      "aliases": [{"name": "postmaster", "targets": ["pupil"]}], "lists": []}}"#,
     )
     .unwrap();
     let server = Server::start(
