@@ -44,6 +44,7 @@
 pub mod address;
 pub mod catalogue;
 pub mod clock;
+pub mod golden;
 pub mod limits;
 pub mod profile;
 pub mod reply;

@@ -545,10 +545,16 @@ fn every_preset_round_trips_through_the_settings_reader() {
             password: None,
         },
     ];
-    unusual.world.aliases = vec![Alias {
-        name: "staff".into(),
-        targets: vec!["ann".into()],
-    }];
+    unusual.world.aliases = vec![
+        Alias {
+            name: "staff".into(),
+            targets: vec!["ann".into()],
+        },
+        Alias {
+            name: "postmaster".into(),
+            targets: vec!["ben".into()],
+        },
+    ];
     unusual.world.lists = vec![MailingList {
         name: "class".into(),
         description: "Everyone".into(),
@@ -600,4 +606,12 @@ fn commands_and_presets_come_from_the_catalogue() {
         assert_eq!(preset["settings"], settings, "{name}");
     }
     assert!(!presets[3]["description"].as_str().unwrap().is_empty());
+}
+
+/// The engine in wasm32 gives byte for byte the transcript the native
+/// build stored (crates/smtplab-engine/tests/golden.rs checks natively).
+#[wasm_bindgen_test]
+fn wasm_output_is_byte_identical_to_native() {
+    let stored = include_str!("../../smtplab-engine/tests/golden/transcript.txt");
+    assert_eq!(smtplab_engine::golden::golden_transcript(), stored);
 }
