@@ -1275,10 +1275,10 @@ impl Session {
                 self.client.hostname, self.client.ip, self.profile.hostname
             ),
         ];
-        let text = String::from_utf8_lossy(content);
-        let header_end = header_section_end(&text);
+        let header_end = header_section_end(content);
+        let headers = String::from_utf8_lossy(&content[..header_end]);
         let has = |name: &str| {
-            text[..header_end].split("\r\n").any(|line| {
+            headers.split("\r\n").any(|line| {
                 line.split_once(':')
                     .is_some_and(|(field, _)| field.eq_ignore_ascii_case(name))
             })
@@ -1294,22 +1294,25 @@ impl Session {
                 self.profile.hostname
             ));
         }
-        let mut message = String::with_capacity(text.len() + 512);
+        // The stored octets are exactly what was accepted (8-bit content
+        // included), with the server's headers put in.
+        let mut raw = Vec::with_capacity(content.len() + 512);
         for header in &trace_headers {
-            message.push_str(header);
-            message.push_str("\r\n");
+            raw.extend_from_slice(header.as_bytes());
+            raw.extend_from_slice(b"\r\n");
         }
-        message.push_str(&text[..header_end]);
+        raw.extend_from_slice(&content[..header_end]);
         for header in &added_headers {
-            message.push_str(header);
-            message.push_str("\r\n");
+            raw.extend_from_slice(header.as_bytes());
+            raw.extend_from_slice(b"\r\n");
         }
-        if header_end == 0 && !text.starts_with("\r\n") {
+        if header_end == 0 && !content.starts_with(b"\r\n") {
             // No header section at all: the added headers need the empty
             // line that separates headers from the body.
-            message.push_str("\r\n");
+            raw.extend_from_slice(b"\r\n");
         }
-        message.push_str(&text[header_end..]);
+        raw.extend_from_slice(&content[header_end..]);
+        let message = String::from_utf8_lossy(&raw).into_owned();
         Delivery {
             queue_id: queue_id.to_owned(),
             received_at: self.now,
@@ -1327,6 +1330,7 @@ impl Session {
             trace_headers,
             added_headers,
             message,
+            raw,
         }
     }
 
@@ -1708,22 +1712,26 @@ fn echo(text: &str) -> String {
 
 /// Where the header section ends: the offset just after the last header
 /// line's CRLF, before the empty line (0 when the content has no headers).
-fn header_section_end(text: &str) -> usize {
+fn header_section_end(content: &[u8]) -> usize {
     let mut offset = 0;
     let mut seen_header = false;
-    for line in text.split_inclusive("\r\n") {
-        let bare = line.trim_end_matches("\r\n");
-        let is_header = if seen_header && bare.starts_with([' ', '\t']) {
+    while let Some(length) = content[offset..]
+        .windows(2)
+        .position(|pair| pair == b"\r\n")
+    {
+        let line = &content[offset..offset + length];
+        let is_header = if seen_header && matches!(line.first(), Some(b' ' | b'\t')) {
             true
         } else {
-            bare.split_once(':')
-                .is_some_and(|(name, _)| is_field_name(name))
+            line.iter()
+                .position(|&b| b == b':')
+                .is_some_and(|colon| core::str::from_utf8(&line[..colon]).is_ok_and(is_field_name))
         };
-        if !is_header || !line.ends_with("\r\n") {
+        if !is_header {
             break;
         }
         seen_header = true;
-        offset += line.len();
+        offset += length + 2;
     }
     offset
 }

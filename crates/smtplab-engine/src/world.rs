@@ -274,8 +274,12 @@ pub struct Delivery {
     pub trace_headers: Vec<String>,
     /// Header lines the server added because the client left them out.
     pub added_headers: Vec<String>,
-    /// The whole message as stored, CRLF line ends, trace headers first.
+    /// The whole message as stored, CRLF line ends, trace headers first,
+    /// as text (octets that are not UTF-8 shown as U+FFFD).
     pub message: String,
+    /// The same message as the exact octets stored (what `.eml` files hold).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub raw: Vec<u8>,
 }
 
 impl Delivery {

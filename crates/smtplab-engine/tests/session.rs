@@ -907,3 +907,13 @@ fn a_refused_bdat_still_swallows_its_chunk_and_a_staged_421_closes() {
     assert!(run.replies[1].starts_with("421 4.3.2 mail.example.com xxx"));
     assert!(run.closed);
 }
+
+#[test]
+fn eight_bit_content_is_stored_unchanged() {
+    let input = b"MAIL FROM:<a@example.com> BODY=8BITMIME\r\nRCPT TO:<bob@example.com>\r\nDATA\r\nSubject: caf\xe9\r\n\r\nna\xefve\r\n.\r\n";
+    let run = run_chunks(settings("default"), &[input]);
+    let delivery = run.deliveries()[0];
+    assert!(delivery.raw.ends_with(b"Subject: caf\xe9\r\nDate: Sun, 29 Nov 2026 02:45:31 +0000\r\nMessage-Id: <20261129024531.BDD732262F@mail.example.com>\r\n\r\nna\xefve\r\n"));
+    assert_eq!(delivery.header("Subject").as_deref(), Some("caf\u{fffd}"));
+    assert_eq!(delivery.message, String::from_utf8_lossy(&delivery.raw));
+}

@@ -242,6 +242,7 @@ fn delivery(mailboxes: &[&str], relayed_to: &[&str], mail_from: &str, message: &
         trace_headers: Vec::new(),
         added_headers: Vec::new(),
         message: message.into(),
+        raw: message.as_bytes().to_vec(),
     })))
 }
 

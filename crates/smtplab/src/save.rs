@@ -40,7 +40,7 @@ impl SaveDir {
             .collect();
         let path = self.dir.join(format!("{name}.eml"));
         let temporary = self.dir.join(format!(".{name}.eml.part"));
-        tokio::fs::write(&temporary, delivery.message.as_bytes()).await?;
+        tokio::fs::write(&temporary, &delivery.raw).await?;
         tokio::fs::rename(&temporary, &path).await?;
         Ok(path)
     }
