@@ -4,10 +4,10 @@
 
 use std::path::PathBuf;
 
-use crate::build::WASM_OPT_FEATURES;
+use crate::build::{bindgen_package, Bindgen};
 use crate::setup;
 use crate::size::{gzip_size, kb};
-use crate::util::{banner, command, root, run, Result};
+use crate::util::{banner, root, Result};
 
 /// Folder under `dist/` that holds the API, so the site serves it at `/api/`.
 pub const API_SUBDIR: &str = "api";
@@ -40,41 +40,15 @@ pub fn build_api_only() -> Result {
     if out.exists() {
         std::fs::remove_dir_all(&out).map_err(|e| format!("remove {}: {e}", out.display()))?;
     }
-    run(
-        "cargo build (wasm32)",
-        command("cargo").args([
-            "build",
-            "--release",
-            "--target",
-            "wasm32-unknown-unknown",
-            "-p",
-            PACKAGE,
-        ]),
-    )?;
-    let wasm = root
-        .join("target/wasm32-unknown-unknown/release")
-        .join(format!("{ARTIFACT}.wasm"));
-    run(
-        "wasm-bindgen",
-        command("wasm-bindgen")
-            .args(["--target", "web", "--out-dir"])
-            .arg(&out)
-            .arg(&wasm),
-    )?;
+    let options = Bindgen {
+        features: &[],
+        typescript: true,
+        converge: true,
+    };
+    let js = bindgen_package(PACKAGE, ARTIFACT, options, &out)?;
     // The .d.ts keeps the documentation for editors; pages need not download it.
-    let js = out.join(format!("{ARTIFACT}.js"));
     let text = std::fs::read_to_string(&js).map_err(|e| format!("{}: {e}", js.display()))?;
     std::fs::write(&js, strip_doc_comments(&text)).map_err(|e| format!("{}: {e}", js.display()))?;
-    let bindgen_wasm = out.join(format!("{ARTIFACT}_bg.wasm"));
-    run(
-        "wasm-opt",
-        command("wasm-opt")
-            .args(["-Oz", "--converge"])
-            .args(WASM_OPT_FEATURES)
-            .arg("-o")
-            .arg(&bindgen_wasm)
-            .arg(&bindgen_wasm),
-    )?;
     let readme = root.join("crates/smtplab-wasm/README.md");
     std::fs::copy(&readme, out.join("README.md"))
         .map_err(|e| format!("copy {}: {e}", readme.display()))?;

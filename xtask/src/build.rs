@@ -68,12 +68,21 @@ pub fn build_widget() -> Result {
     banner("build: <smtp-lab> widget -> dist/widget/");
     let root = root();
     let out = root.join("dist").join("widget");
-    bindgen_package("smtplab-widget", "smtplab_widget", &[], &out)?;
+    let console = Bindgen {
+        features: &[],
+        typescript: false,
+        converge: false,
+    };
+    bindgen_package("smtplab-widget", "smtplab_widget", console, &out)?;
     // Widgets with a `lesson` attribute load this larger build instead.
+    let lessons = Bindgen {
+        features: &["lessons"],
+        ..console
+    };
     bindgen_package(
         "smtplab-widget",
         "smtplab_widget",
-        &["lessons"],
+        lessons,
         &out.join("lessons"),
     )?;
     for file in ["smtp-lab.js", "embed.js", "demo.css"] {
@@ -85,9 +94,25 @@ pub fn build_widget() -> Result {
     Ok(())
 }
 
+/// How [`bindgen_package`] writes its output.
+#[derive(Debug, Clone, Copy)]
+pub struct Bindgen<'a> {
+    /// Cargo features of the package.
+    pub features: &'a [&'a str],
+    /// Whether to write TypeScript declarations.
+    pub typescript: bool,
+    /// Whether wasm-opt repeats its passes until the size stops shrinking.
+    pub converge: bool,
+}
+
 /// Release build of a cdylib for wasm32, `wasm-bindgen --target web` into
-/// `out`, then `wasm-opt -Oz` in place.
-pub fn bindgen_package(package: &str, artifact: &str, features: &[&str], out: &Path) -> Result {
+/// `out`, then `wasm-opt -Oz` in place. Returns the path of the JS module.
+pub fn bindgen_package(
+    package: &str,
+    artifact: &str,
+    options: Bindgen,
+    out: &Path,
+) -> Result<std::path::PathBuf> {
     let root = root();
     let mut cargo = command("cargo");
     cargo.args([
@@ -98,30 +123,33 @@ pub fn bindgen_package(package: &str, artifact: &str, features: &[&str], out: &P
         "-p",
         package,
     ]);
-    if !features.is_empty() {
-        cargo.args(["--features", &features.join(",")]);
+    if !options.features.is_empty() {
+        cargo.args(["--features", &options.features.join(",")]);
     }
     run("cargo build (wasm32)", &mut cargo)?;
     let wasm = root
         .join("target/wasm32-unknown-unknown/release")
         .join(format!("{artifact}.wasm"));
-    run(
-        "wasm-bindgen",
-        command("wasm-bindgen")
-            .args(["--target", "web", "--no-typescript", "--out-dir"])
-            .arg(out)
-            .arg(&wasm),
-    )?;
+    let mut bindgen = command("wasm-bindgen");
+    bindgen.args(["--target", "web"]);
+    if !options.typescript {
+        bindgen.arg("--no-typescript");
+    }
+    run("wasm-bindgen", bindgen.arg("--out-dir").arg(out).arg(&wasm))?;
     let bindgen_wasm = out.join(format!("{artifact}_bg.wasm"));
+    let mut opt = command("wasm-opt");
+    opt.arg("-Oz");
+    if options.converge {
+        opt.arg("--converge");
+    }
     run(
         "wasm-opt",
-        command("wasm-opt")
-            .args(["-Oz"])
-            .args(WASM_OPT_FEATURES)
+        opt.args(WASM_OPT_FEATURES)
             .arg("-o")
             .arg(&bindgen_wasm)
             .arg(&bindgen_wasm),
-    )
+    )?;
+    Ok(out.join(format!("{artifact}.js")))
 }
 
 fn copy(from: &Path, to: &Path) -> Result {
