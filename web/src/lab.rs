@@ -75,6 +75,7 @@ pub struct Lab {
     /// Seconds added to the clock by `sleep` at the shell prompt.
     clock_offset: u64,
     /// When the lab started (Unix seconds), for the lesson clock.
+    #[cfg(feature = "lessons")]
     started_at: Option<u64>,
     next_id: usize,
     /// Everything shown in the console (shared with the view, so a
@@ -115,6 +116,7 @@ impl Lab {
             memory: ServerMemory::default(),
             connections: 0,
             clock_offset: 0,
+            #[cfg(feature = "lessons")]
             started_at: None,
             next_id: 0,
             lines: Vec::new(),
@@ -183,15 +185,20 @@ impl Lab {
     pub fn submit(&mut self, text: &str, now: u64) {
         let text = text.trim_end_matches(['\r', '\n']);
         self.script.push(text.to_owned());
-        let started_at = *self.started_at.get_or_insert(now);
-        let now = now.saturating_add(self.clock_offset);
         #[cfg(feature = "lessons")]
-        if let Server::Lesson(lesson) = &mut self.server {
-            // Real time spent counts on the lesson clock, so a replay of
-            // the recorded attempt sees the same waits.
-            lesson.advance_to(now.saturating_sub(started_at));
+        {
+            let started_at = *self.started_at.get_or_insert(now);
+            if let Server::Lesson(lesson) = &mut self.server {
+                // Real time spent counts on the lesson clock (with the
+                // seconds `sleep` added), so a replay of the recorded
+                // attempt sees the same waits.
+                let elapsed = now
+                    .saturating_add(self.clock_offset)
+                    .saturating_sub(started_at);
+                lesson.advance_to(elapsed);
+            }
         }
-        let _ = started_at;
+        let now = now.saturating_add(self.clock_offset);
         if self.connected() {
             self.send_to_server(text, now);
         } else {
