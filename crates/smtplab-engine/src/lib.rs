@@ -25,6 +25,8 @@
 //!   same input, clock and seed give byte-identical output everywhere.
 //! * Everything shown to a learner (reply texts, explanations, command
 //!   syntax, HELP) comes from [`catalogue`].
+//! * The other side of the conversation, the SMTP client a relaying host
+//!   or `smtplab probe` uses, is [`client::Client`], under the same contract.
 //!
 //! ```
 //! use smtplab_engine::{ClientInfo, Output, Session, Settings};
@@ -43,6 +45,7 @@
 
 pub mod address;
 pub mod catalogue;
+pub mod client;
 pub mod clock;
 pub mod golden;
 pub mod limits;

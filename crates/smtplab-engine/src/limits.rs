@@ -46,3 +46,26 @@ pub const MAX_PATH: usize = 256;
 /// How much of a client-supplied string is echoed back inside a reply, so a
 /// reply line stays within [`MAX_REPLY_LINE`] whatever the client sent.
 pub const MAX_ECHO: usize = 300;
+
+/// The client side reads reply lines up to this many octets; the rest of
+/// a longer line is drained and the reply marked as cut. Four times
+/// RFC 5321's 512, because real servers send long texts.
+pub const MAX_CLIENT_REPLY_LINE: usize = 2048;
+
+/// Lines in one reply the client side accepts before it calls the reply
+/// broken (an EHLO reply has a dozen; a HELP text a few dozen).
+pub const MAX_CLIENT_REPLY_LINES: usize = 256;
+
+/// RFC 5321 section 4.5.3.2.1: wait five minutes for the 220 greeting.
+pub const CLIENT_GREETING_TIMEOUT_SECS: u64 = 300;
+/// RFC 5321 section 4.5.3.2.2 and 4.5.3.2.3: five minutes for the reply to
+/// MAIL and to each RCPT (and, by the same measure, other commands).
+pub const CLIENT_COMMAND_TIMEOUT_SECS: u64 = 300;
+/// RFC 5321 section 4.5.3.2.4: two minutes for the 354 after DATA.
+pub const CLIENT_DATA_START_TIMEOUT_SECS: u64 = 120;
+/// RFC 5321 section 4.5.3.2.5: three minutes for each block of content
+/// (used for each BDAT chunk).
+pub const CLIENT_DATA_BLOCK_TIMEOUT_SECS: u64 = 180;
+/// RFC 5321 section 4.5.3.2.6: ten minutes for the reply after the final
+/// `.`, while the server files the message.
+pub const CLIENT_DATA_END_TIMEOUT_SECS: u64 = 600;

@@ -1,0 +1,60 @@
+//! A client talking to a server session in the same process, with no
+//! socket between them: for tests, for replaying a transcript against the
+//! simulated server, and for simulated hosts that relay to each other.
+
+use super::{Client, ClientEvent, ClientOutput};
+use crate::session::{Output, Session};
+
+/// Everything both sides produced while they talked.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Exchange {
+    /// Each piece of bytes the client sent, in order.
+    pub client_sent: Vec<Vec<u8>>,
+    /// The client's events, in order.
+    pub client_events: Vec<ClientEvent>,
+    /// The server's outputs (replies, events, close), in order.
+    pub server_outputs: Vec<Output>,
+}
+
+/// Moves bytes between `client` and `session` at time `now` until both
+/// are quiet (nothing left to send) or either closes.
+pub fn converse(client: &mut Client, session: &mut Session, now: u64) -> Exchange {
+    let mut exchange = Exchange::default();
+    let mut server_closed = false;
+    loop {
+        let mut moved = false;
+        let mut to_client = Vec::new();
+        for output in session.drain_outputs() {
+            match &output {
+                Output::Reply(reply) => reply.write_wire(&mut to_client),
+                Output::Close => server_closed = true,
+                Output::Event(_) | Output::StartTls => {}
+            }
+            exchange.server_outputs.push(output);
+        }
+        if !to_client.is_empty() {
+            client.feed(&to_client, now);
+            moved = true;
+        }
+        if server_closed {
+            client.connection_closed();
+        }
+        for output in client.drain_outputs() {
+            match output {
+                ClientOutput::Send(bytes) => {
+                    if !server_closed && !session.is_closed() {
+                        session.feed(&bytes, now);
+                        moved = true;
+                    }
+                    exchange.client_sent.push(bytes);
+                }
+                ClientOutput::Event(event) => exchange.client_events.push(event),
+                ClientOutput::Close => {}
+            }
+        }
+        if !moved {
+            exchange.server_outputs.extend(session.drain_outputs());
+            return exchange;
+        }
+    }
+}
