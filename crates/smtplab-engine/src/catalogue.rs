@@ -652,6 +652,120 @@ pub static EXTENSIONS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// What each reply code means in general, in the words of RFC 5321
+/// section 4.2.2 and 4.2.3 (and RFC 4954 and RFC 3207 for theirs), for
+/// replies the catalogue has no entry of its own for.
+pub static REPLY_CODES: &[(u16, &str)] = &[
+    (211, "System status, or system help reply."),
+    (214, "Help message: how to use the server or a command."),
+    (220, "Service ready."),
+    (221, "Service closing the transmission channel."),
+    (235, "Authentication succeeded (RFC 4954)."),
+    (250, "Requested mail action okay, completed."),
+    (251, "User not local; the server will forward the message."),
+    (
+        252,
+        "Cannot verify the user, but will accept the message and attempt delivery.",
+    ),
+    (
+        334,
+        "Server challenge: send the next piece of authentication data (RFC 4954).",
+    ),
+    (354, "Start mail input; end with <CRLF>.<CRLF>."),
+    (
+        421,
+        "Service not available, closing the transmission channel.",
+    ),
+    (432, "A password transition is needed (RFC 4954)."),
+    (
+        450,
+        "Mailbox unavailable for now (busy, or blocked for policy reasons): try again later.",
+    ),
+    (
+        451,
+        "Action aborted: local error in processing. Try again later.",
+    ),
+    (
+        452,
+        "Insufficient system storage (or too many recipients): try again later.",
+    ),
+    (
+        454,
+        "Temporary authentication or TLS failure (RFC 4954, RFC 3207).",
+    ),
+    (455, "Server unable to accommodate the parameters now."),
+    (
+        500,
+        "Syntax error, command unrecognised (or the line was too long).",
+    ),
+    (501, "Syntax error in parameters or arguments."),
+    (502, "Command not implemented."),
+    (503, "Bad sequence of commands."),
+    (504, "Command parameter not implemented."),
+    (530, "Authentication required (RFC 4954)."),
+    (534, "The authentication mechanism is too weak (RFC 4954)."),
+    (535, "Authentication credentials invalid (RFC 4954)."),
+    (
+        538,
+        "Encryption required for the requested authentication mechanism (RFC 4954).",
+    ),
+    (
+        550,
+        "Mailbox unavailable (not found, no access, or refused for policy reasons).",
+    ),
+    (551, "User not local; the reply says where to send instead."),
+    (552, "Exceeded storage allocation (the message is too big)."),
+    (553, "Mailbox name not allowed (bad address syntax)."),
+    (
+        554,
+        "Transaction failed (or, as a greeting, no SMTP service here).",
+    ),
+    (
+        555,
+        "MAIL FROM/RCPT TO parameters not recognised or not implemented.",
+    ),
+];
+
+/// The general meaning of `code`, if RFC 5321 (or an extension) defines it.
+pub fn code_meaning(code: u16) -> Option<&'static str> {
+    REPLY_CODES
+        .iter()
+        .find(|(known, _)| *known == code)
+        .map(|(_, meaning)| *meaning)
+}
+
+/// Codes any command may get (RFC 5321 section 4.3.2: 500, 501, 421; and
+/// 530 from RFC 4954 section 6 where a server wants AUTH first).
+pub const ANY_COMMAND_CODES: &[u16] = &[421, 500, 501, 502, 530];
+
+/// The replies RFC 5321 section 4.3.2 (and RFC 4954, 3207, 3030 for their
+/// commands) allows for `verb`, besides [`ANY_COMMAND_CODES`]. For DATA
+/// this is the reply to the command itself; after the content, see
+/// [`DATA_END_CODES`].
+pub fn allowed_codes(verb: Verb) -> &'static [u16] {
+    match verb {
+        Verb::Helo | Verb::Ehlo => &[250, 504, 550],
+        Verb::Mail => &[250, 451, 452, 455, 503, 550, 552, 553, 555],
+        Verb::Rcpt => &[250, 251, 450, 451, 452, 455, 503, 550, 551, 552, 553, 555],
+        Verb::Data => &[354, 450, 451, 452, 503, 550, 554],
+        Verb::Bdat => &[250, 450, 451, 452, 503, 550, 552, 554],
+        Verb::Rset | Verb::Noop => &[250],
+        Verb::Vrfy => &[250, 251, 252, 504, 550, 551, 553],
+        Verb::Expn => &[250, 252, 504, 550],
+        Verb::Help => &[211, 214, 504],
+        Verb::Quit => &[221],
+        Verb::Auth => &[235, 334, 432, 454, 503, 504, 534, 535, 538],
+        Verb::Starttls => &[220, 454],
+        Verb::Obsolete => &[],
+    }
+}
+
+/// RFC 5321 section 4.3.2: replies after the content of DATA.
+pub const DATA_END_CODES: &[u16] = &[250, 450, 451, 452, 550, 552, 554];
+
+/// RFC 5321 section 4.3.2: the greeting is 220, or 554 for no service.
+pub const GREETING_CODES: &[u16] = &[220, 421, 554];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -674,6 +788,38 @@ mod tests {
             for text in [info.title, info.meaning, info.why, info.next, info.rfc] {
                 assert!(!text.is_empty(), "{:?} lacks an explanation", info.key);
             }
+        }
+    }
+
+    #[test]
+    fn every_allowed_code_has_a_general_meaning() {
+        let verbs = [
+            Verb::Helo,
+            Verb::Ehlo,
+            Verb::Mail,
+            Verb::Rcpt,
+            Verb::Data,
+            Verb::Bdat,
+            Verb::Rset,
+            Verb::Vrfy,
+            Verb::Expn,
+            Verb::Help,
+            Verb::Noop,
+            Verb::Quit,
+            Verb::Auth,
+            Verb::Starttls,
+        ];
+        let codes = verbs
+            .iter()
+            .flat_map(|verb| allowed_codes(*verb))
+            .chain(ANY_COMMAND_CODES)
+            .chain(DATA_END_CODES)
+            .chain(GREETING_CODES);
+        for code in codes {
+            assert!(code_meaning(*code).is_some(), "{code}");
+        }
+        for info in REPLIES {
+            assert!(code_meaning(info.code).is_some(), "{:?}", info.key);
         }
     }
 

@@ -60,20 +60,30 @@ impl ServerReply {
         out
     }
 
-    /// The catalogue entry that best explains this reply: same code, then
-    /// same enhanced code, then the catalogue's standard text found in
-    /// the reply's. `None` when no entry has this code.
+    /// The catalogue entry that explains this reply: same code, and the
+    /// catalogue's standard text found in the reply's (the longest such),
+    /// or else the same enhanced code. `None` when nothing matches that
+    /// well: another server's 550 may mean something else entirely.
     pub fn catalogue_entry(&self) -> Option<&'static ReplyInfo> {
         let text = self.text().to_ascii_lowercase();
-        replies_with_code(self.code).max_by_key(|info| {
-            let same_enhanced = info.enhanced == self.enhanced;
+        let matches = |info: &&ReplyInfo| {
             let standard = info.text.to_ascii_lowercase();
-            let text_matches = !standard.is_empty() && text.contains(&standard);
-            (
-                u8::from(text_matches) * 2 + u8::from(same_enhanced),
-                core::cmp::Reverse(info.key),
-            )
-        })
+            (!standard.is_empty() && text.contains(&standard))
+                || (self.enhanced.is_some() && info.enhanced == self.enhanced)
+        };
+        replies_with_code(self.code)
+            .filter(matches)
+            .max_by_key(|info| {
+                let same_enhanced = info.enhanced == self.enhanced;
+                let standard = info.text.to_ascii_lowercase();
+                // The longest standard text found wins: "Ok: queued as" over "Ok".
+                let text_match = if !standard.is_empty() && text.contains(&standard) {
+                    standard.len()
+                } else {
+                    0
+                };
+                (text_match, same_enhanced, core::cmp::Reverse(info.key))
+            })
     }
 }
 
@@ -383,8 +393,17 @@ mod tests {
             reply.catalogue_entry().map(|i| i.key),
             Some(crate::ReplyKey::RelayDenied)
         );
-        let odd = read_all(b"299 whatever\r\n").remove(0).unwrap();
-        assert!(odd.catalogue_entry().is_none());
+        let queued = read_all(b"250 2.0.0 Ok: queued as 4F2A\r\n")
+            .remove(0)
+            .unwrap();
+        assert_eq!(
+            queued.catalogue_entry().map(|i| i.key),
+            Some(crate::ReplyKey::Queued)
+        );
+        for odd in [&b"299 whatever\r\n"[..], b"550 spam detected\r\n"] {
+            let reply = read_all(odd).remove(0).unwrap();
+            assert!(reply.catalogue_entry().is_none(), "{reply:?}");
+        }
     }
 
     #[test]
