@@ -375,6 +375,8 @@ pub struct Session {
     discard_input: bool,
     reported_phase: Phase,
     outputs: VecDeque<Output>,
+    /// Set once `Output::Close` is queued: nothing may follow it.
+    close_queued: bool,
 }
 
 impl Session {
@@ -416,6 +418,7 @@ impl Session {
             discard_input: false,
             reported_phase: Phase::Connected,
             outputs: VecDeque::new(),
+            close_queued: false,
         };
         let greeting = format!("{} {}", session.profile.hostname, session.profile.banner);
         session.send(Reply::with_text(ReplyKey::Greeting, greeting));
@@ -630,7 +633,7 @@ impl Session {
         let line = String::from_utf8_lossy(raw).into_owned();
         let verb_word = line.split(' ').next().unwrap_or("");
         let verb = parse_verb(verb_word);
-        self.outputs.push_back(Output::Event(Event::Command {
+        self.emit(Output::Event(Event::Command {
             verb,
             line: line.clone(),
         }));
@@ -742,8 +745,7 @@ impl Session {
     fn reset_transaction(&mut self, by: Verb) {
         if let State::Commands(transaction) = &mut self.state {
             if transaction.take().is_some() {
-                self.outputs
-                    .push_back(Output::Event(Event::TransactionReset { by }));
+                self.emit(Output::Event(Event::TransactionReset { by }));
             }
         }
     }
@@ -1220,8 +1222,7 @@ impl Session {
         }
         let queue_id = self.ids.next_id();
         let delivery = self.build_delivery(transaction, &body.content, &queue_id);
-        self.outputs
-            .push_back(Output::Event(Event::Delivered(Box::new(delivery))));
+        self.emit(Output::Event(Event::Delivered(Box::new(delivery))));
         Reply::with_text(ReplyKey::Queued, format!("Ok: queued as {queue_id}"))
     }
 
@@ -1552,8 +1553,7 @@ impl Session {
         {
             Some(name) => {
                 self.authenticated = Some(name.clone());
-                self.outputs
-                    .push_back(Output::Event(Event::Authenticated { user: name }));
+                self.emit(Output::Event(Event::Authenticated { user: name }));
                 self.send(Reply::standard(ReplyKey::AuthOk));
             }
             None => self.send(Reply::standard(ReplyKey::AuthFailed)),
@@ -1574,14 +1574,14 @@ impl Session {
             return;
         }
         self.send(Reply::standard(ReplyKey::TlsReady));
-        self.outputs.push_back(Output::StartTls);
+        self.emit(Output::StartTls);
         self.reset_transaction(Verb::Starttls);
         // RFC 3207 section 4.2: forget everything learnt from the client.
         self.hello = None;
         self.authenticated = None;
         self.tls_active = true;
         self.discard_input = true;
-        self.outputs.push_back(Output::Event(Event::TlsStarted));
+        self.emit(Output::Event(Event::TlsStarted));
     }
 
     /// Queues a reply, applying the enhanced-code rules and error counting.
@@ -1604,7 +1604,7 @@ impl Session {
             }
             reply = Reply::new(reply.code, reply.enhanced, lines, reply.key);
         }
-        self.outputs.push_back(Output::Reply(reply));
+        self.emit(Output::Reply(reply));
         if counts_as_error {
             self.errors_in_row += 1;
             if self.errors_in_row >= self.profile.error_limit {
@@ -1624,17 +1624,29 @@ impl Session {
     }
 
     fn close(&mut self, reason: CloseReason) {
+        if self.close_queued {
+            return;
+        }
         self.state = State::Closed;
-        self.outputs
-            .push_back(Output::Event(Event::Closed { reason }));
+        self.emit(Output::Event(Event::Closed { reason }));
         self.report_phase();
-        self.outputs.push_back(Output::Close);
+        self.emit(Output::Close);
+    }
+
+    /// Queues an output; after `Output::Close` the session is silent, so
+    /// no path (however it reached a second close) can speak again.
+    fn emit(&mut self, output: Output) {
+        if self.close_queued {
+            return;
+        }
+        self.close_queued = matches!(output, Output::Close);
+        self.outputs.push_back(output);
     }
 
     fn report_phase(&mut self) {
         let phase = self.phase();
         if phase != self.reported_phase {
-            self.outputs.push_back(Output::Event(Event::StateChanged {
+            self.emit(Output::Event(Event::StateChanged {
                 from: self.reported_phase,
                 to: phase,
             }));

@@ -102,4 +102,17 @@ proptest! {
             }
         }
     }
+
+    #[test]
+    fn nothing_follows_close(input in smtp_ish(true), later in smtp_ish(true), profile in prop::sample::select(vec!["default", "strict", "locked-down", "classic"])) {
+        let mut session = Session::new(settings(profile), ClientInfo::default(), 3, NOW);
+        session.feed(&input, NOW);
+        session.handle_timeout(NOW + 10);
+        session.feed(&later, NOW + 20);
+        session.shutdown();
+        let outputs: Vec<Output> = session.drain_outputs().collect();
+        let closes = outputs.iter().filter(|o| matches!(o, Output::Close)).count();
+        prop_assert_eq!(closes, 1, "shutdown at the latest closes, exactly once");
+        prop_assert_eq!(outputs.last(), Some(&Output::Close));
+    }
 }

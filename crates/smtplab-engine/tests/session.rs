@@ -917,3 +917,46 @@ fn eight_bit_content_is_stored_unchanged() {
     assert_eq!(delivery.header("Subject").as_deref(), Some("caf\u{fffd}"));
     assert_eq!(delivery.message, String::from_utf8_lossy(&delivery.raw));
 }
+
+#[test]
+fn a_session_closes_once_and_then_says_nothing() {
+    // Found by fuzzing: the tenth error in a row (an uncountable BDAT size)
+    // closed the session with 421, then BDAT closed it a second time.
+    let mut session = Session::new(settings("default"), ClientInfo::default(), 1, NOW);
+    let mut input = "BOGUS\r\n".repeat(9);
+    input.push_str("BDAT 99999999999999999999999\r\nNOOP\r\n");
+    session.feed(input.as_bytes(), NOW);
+    session.handle_timeout(NOW + 100_000);
+    session.shutdown();
+    let outputs: Vec<Output> = session.drain_outputs().collect();
+    let after_errors: Vec<String> = outputs
+        .iter()
+        .filter_map(|o| match o {
+            Output::Reply(r) if r.code != 500 && r.code != 220 => Some(r.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        after_errors,
+        [
+            "552 5.3.4 Message size exceeds fixed limit",
+            "421 4.7.0 mail.example.com Error: too many errors"
+        ]
+    );
+    let closes: Vec<&Output> = outputs
+        .iter()
+        .filter(|o| matches!(o, Output::Close | Output::Event(Event::Closed { .. })))
+        .collect();
+    assert_eq!(
+        closes,
+        [
+            &Output::Event(Event::Closed {
+                reason: smtplab_engine::CloseReason::TooManyErrors
+            }),
+            &Output::Close
+        ]
+    );
+    assert_eq!(outputs.last(), Some(&Output::Close));
+    session.feed(b"NOOP\r\n", NOW);
+    assert_eq!(session.poll_output(), None);
+}
