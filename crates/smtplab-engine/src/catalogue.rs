@@ -2,7 +2,7 @@
 //! command (syntax, purpose, typical replies, RFC section) and every reply the
 //! engine can send (standard text, meaning, why it came, what to try next).
 
-use crate::reply::EnhancedCode;
+use crate::enhanced_code::EnhancedCode;
 
 /// Identifies one kind of reply; [`ReplyKey::info`] explains it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -2,10 +2,10 @@
 //! the four presets (default, strict, locked-down, classic).
 
 use crate::catalogue::Verb;
+use crate::enhanced_code::EnhancedCode;
 use crate::limits::{
     DEFAULT_ERROR_LIMIT, DEFAULT_IDLE_TIMEOUT_SECS, DEFAULT_MESSAGE_SIZE, MAX_RECIPIENTS,
 };
-use crate::reply::EnhancedCode;
 
 /// Which service extensions EHLO offers; a parameter or command of an
 /// extension that is off is refused.

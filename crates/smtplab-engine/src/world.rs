@@ -2,6 +2,7 @@
 //! accounts the server knows, and the mailstore that delivery fills.
 
 use crate::address::Mailbox;
+use crate::message::header_fields;
 
 /// A local mailbox (and, with a password, an account for AUTH).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -283,28 +284,10 @@ pub struct Delivery {
 }
 
 impl Delivery {
-    /// The header section of the stored message (up to the first empty line).
+    /// The header section of the stored message (up to the first empty
+    /// line), folded lines unfolded.
     pub fn headers(&self) -> Vec<(String, String)> {
-        let mut headers: Vec<(String, String)> = Vec::new();
-        for line in self.message.split("\r\n") {
-            if line.is_empty() {
-                break;
-            }
-            if line.starts_with([' ', '\t']) {
-                if let Some((_, value)) = headers.last_mut() {
-                    value.push(' ');
-                    value.push_str(line.trim());
-                }
-                continue;
-            }
-            match line.split_once(':') {
-                Some((name, value)) if is_field_name(name) => {
-                    headers.push((name.to_owned(), value.trim().to_owned()));
-                }
-                _ => break,
-            }
-        }
-        headers
+        header_fields(self.message.as_bytes())
     }
 
     /// The first header of that name (any case).
@@ -321,11 +304,6 @@ impl Delivery {
             .split_once("\r\n\r\n")
             .map_or("", |(_, body)| body)
     }
-}
-
-/// RFC 5322 field-name: printable ASCII except colon, at least one.
-pub(crate) fn is_field_name(name: &str) -> bool {
-    !name.is_empty() && name.bytes().all(|b| (33..=126).contains(&b) && b != b':')
 }
 
 /// Delivered messages, by mailbox.
