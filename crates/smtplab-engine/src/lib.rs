@@ -52,6 +52,7 @@ pub mod enhanced_code;
 pub mod golden;
 pub mod limits;
 pub mod message;
+pub mod network;
 pub mod profile;
 pub mod reply;
 pub mod session;

@@ -1,0 +1,291 @@
+//! The network a learner starts in: their provider, a recipient with a
+//! primary and a backup MX, a domain that takes no mail (null MX), one
+//! that is down, an old host found through its A record, and the
+//! single-server example.com of the one-host lab. Names and addresses are
+//! the reserved ones (RFC 2606, RFC 6761; RFC 5737 and RFC 3849).
+
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use super::{Availability, ClientHost, Domain, Host, Network, Record, SMTP_PORT, SUBMISSION_PORT};
+use crate::profile::Profile;
+use crate::world::{Alias, User, World};
+
+impl Default for Network {
+    fn default() -> Self {
+        Self {
+            domains: vec![
+                zone("isp.example", "Your Internet provider", ISP_RECORDS),
+                zone(
+                    "example.org",
+                    "Example Org, where your friend Bob works",
+                    ORG_RECORDS,
+                ),
+                zone(
+                    "nomail.example",
+                    "A web-only company that takes no mail",
+                    NOMAIL_RECORDS,
+                ),
+                zone(
+                    "down.example",
+                    "A company whose mail server is switched off",
+                    DOWN_RECORDS,
+                ),
+                zone(
+                    "oldschool.example",
+                    "A hobbyist's machine with no MX record",
+                    OLDSCHOOL_RECORDS,
+                ),
+                zone("example.com", "The one-server lab", COM_RECORDS),
+                zone(
+                    "113.0.203.in-addr.arpa",
+                    "Your provider's addresses",
+                    ISP_REVERSE,
+                ),
+                zone(
+                    "100.51.198.in-addr.arpa",
+                    "Example Org's addresses",
+                    ORG_REVERSE,
+                ),
+                zone("2.0.192.in-addr.arpa", "Hosting addresses", HOSTING_REVERSE),
+            ],
+            hosts: vec![
+                isp_host(),
+                org_primary(),
+                org_backup(),
+                down_host(),
+                oldschool_host(),
+                com_host(),
+            ],
+            client: ClientHost {
+                name: "pc42.dsl.isp.example".into(),
+                address: v4(203, 0, 113, 42),
+                resolver: v4(127, 0, 0, 53),
+                mailbox: "you@isp.example".into(),
+                submission_host: "smtp.isp.example".into(),
+            },
+        }
+    }
+}
+
+const ISP_RECORDS: &[&str] = &[
+    "isp.example. 3600 IN MX 10 smtp.isp.example.",
+    "isp.example. 3600 IN TXT \"v=spf1 ip4:203.0.113.0/24 -all\"",
+    "smtp.isp.example. 3600 IN A 203.0.113.10",
+    "pc42.dsl.isp.example. 3600 IN A 203.0.113.42",
+];
+
+const ORG_RECORDS: &[&str] = &[
+    "example.org. 3600 IN MX 10 mx1.example.org.",
+    "example.org. 3600 IN MX 20 mx2.example.org.",
+    "example.org. 3600 IN TXT \"v=spf1 mx -all\"",
+    "mx1.example.org. 3600 IN A 198.51.100.10",
+    "mx1.example.org. 3600 IN AAAA 2001:db8:51::10",
+    "mx2.example.org. 3600 IN A 198.51.100.20",
+    "_dmarc.example.org. 3600 IN TXT \"v=DMARC1; p=reject\"",
+];
+
+const NOMAIL_RECORDS: &[&str] = &[
+    "nomail.example. 3600 IN MX 0 .",
+    "nomail.example. 3600 IN A 192.0.2.80",
+    "nomail.example. 3600 IN TXT \"v=spf1 -all\"",
+];
+
+const DOWN_RECORDS: &[&str] = &[
+    "down.example. 3600 IN MX 10 mail.down.example.",
+    "mail.down.example. 3600 IN A 192.0.2.25",
+];
+
+const OLDSCHOOL_RECORDS: &[&str] = &["oldschool.example. 3600 IN A 198.51.100.30"];
+
+const COM_RECORDS: &[&str] = &[
+    "example.com. 3600 IN MX 10 mail.example.com.",
+    "mail.example.com. 3600 IN A 192.0.2.10",
+];
+
+const ISP_REVERSE: &[&str] = &[
+    "10.113.0.203.in-addr.arpa. 3600 IN PTR smtp.isp.example.",
+    "42.113.0.203.in-addr.arpa. 3600 IN PTR pc42.dsl.isp.example.",
+];
+
+const ORG_REVERSE: &[&str] = &[
+    "10.100.51.198.in-addr.arpa. 3600 IN PTR mx1.example.org.",
+    "20.100.51.198.in-addr.arpa. 3600 IN PTR mx2.example.org.",
+    "30.100.51.198.in-addr.arpa. 3600 IN PTR oldschool.example.",
+];
+
+const HOSTING_REVERSE: &[&str] = &[
+    "10.2.0.192.in-addr.arpa. 3600 IN PTR mail.example.com.",
+    "25.2.0.192.in-addr.arpa. 3600 IN PTR mail.down.example.",
+    "80.2.0.192.in-addr.arpa. 3600 IN PTR nomail.example.",
+];
+
+fn zone(name: &str, organisation: &str, lines: &[&str]) -> Domain {
+    Domain {
+        name: name.into(),
+        organisation: organisation.into(),
+        // The lines above are tested to parse (default_network_is_valid).
+        records: lines
+            .iter()
+            .filter_map(|line| line.parse::<Record>().ok())
+            .collect(),
+    }
+}
+
+fn v4(a: u8, b: u8, c: u8, d: u8) -> IpAddr {
+    IpAddr::V4(Ipv4Addr::new(a, b, c, d))
+}
+
+fn user(name: &str, full_name: &str, password: Option<&str>) -> User {
+    User {
+        name: name.into(),
+        full_name: full_name.into(),
+        password: password.map(Into::into),
+    }
+}
+
+/// A world with these local domains and users; postmaster goes to the first user.
+fn world(domains: &[&str], users: Vec<User>) -> World {
+    let postmaster = users.first().map(|u| u.name.clone()).into_iter().collect();
+    World {
+        domains: domains.iter().map(|d| (*d).into()).collect(),
+        users,
+        aliases: vec![Alias {
+            name: "postmaster".into(),
+            targets: postmaster,
+        }],
+        lists: Vec::new(),
+    }
+}
+
+fn host(name: &str, organisation: &str, address: IpAddr, world: World) -> Host {
+    Host {
+        name: name.into(),
+        addresses: vec![address],
+        organisation: organisation.into(),
+        availability: Availability::Up,
+        ports: vec![SMTP_PORT],
+        relay_domains: Vec::new(),
+        smarthost: None,
+        profile: Profile::default(),
+        world,
+    }
+}
+
+fn isp_host() -> Host {
+    let users = vec![
+        user("you", "You, the learner", Some("secret")),
+        user("abuse", "Provider abuse desk", None),
+    ];
+    Host {
+        ports: vec![SMTP_PORT, SUBMISSION_PORT],
+        ..host(
+            "smtp.isp.example",
+            "Your Internet provider",
+            v4(203, 0, 113, 10),
+            world(&["isp.example", "smtp.isp.example"], users),
+        )
+    }
+}
+
+fn org_primary() -> Host {
+    let users = vec![
+        user("admin", "Example Org IT", None),
+        user("bob", "Bob Example", Some("builder")),
+        user("carol", "Carol Example", None),
+    ];
+    let mut primary = host(
+        "mx1.example.org",
+        "Example Org",
+        v4(198, 51, 100, 10),
+        world(&["example.org", "mx1.example.org"], users),
+    );
+    primary.addresses.push(IpAddr::V6(Ipv6Addr::new(
+        0x2001, 0xdb8, 0x51, 0, 0, 0, 0, 0x10,
+    )));
+    primary
+}
+
+fn org_backup() -> Host {
+    Host {
+        relay_domains: vec!["example.org".into()],
+        ..host(
+            "mx2.example.org",
+            "Example Org",
+            v4(198, 51, 100, 20),
+            world(
+                &["mx2.example.org"],
+                vec![user("admin", "Example Org IT", None)],
+            ),
+        )
+    }
+}
+
+fn down_host() -> Host {
+    Host {
+        availability: Availability::Unreachable,
+        ..host(
+            "mail.down.example",
+            "Down Ltd",
+            v4(192, 0, 2, 25),
+            world(&["down.example"], vec![user("info", "Down Ltd", None)]),
+        )
+    }
+}
+
+fn oldschool_host() -> Host {
+    Host {
+        profile: Profile::preset("classic").unwrap_or_default(),
+        ..host(
+            "oldschool.example",
+            "A hobbyist",
+            v4(198, 51, 100, 30),
+            world(
+                &["oldschool.example"],
+                vec![user("root", "Charlie Root", None)],
+            ),
+        )
+    }
+}
+
+fn com_host() -> Host {
+    host(
+        "mail.example.com",
+        "The one-server lab",
+        v4(192, 0, 2, 10),
+        World::default(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_record_line_parses() {
+        for lines in [
+            ISP_RECORDS,
+            ORG_RECORDS,
+            NOMAIL_RECORDS,
+            DOWN_RECORDS,
+            OLDSCHOOL_RECORDS,
+            COM_RECORDS,
+            ISP_REVERSE,
+            ORG_REVERSE,
+            HOSTING_REVERSE,
+        ] {
+            for line in lines {
+                let record: Record = line.parse().unwrap_or_else(|e| panic!("{line}: {e}"));
+                assert_eq!(record.to_string(), *line);
+            }
+        }
+    }
+
+    #[test]
+    fn every_host_is_found_at_its_records_address() {
+        let network = Network::default();
+        for host in &network.hosts {
+            let found = crate::network::dns::addresses(&network, &host.name);
+            assert_eq!(found, host.addresses, "{}", host.name);
+        }
+    }
+}

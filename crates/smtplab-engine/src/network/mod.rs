@@ -1,0 +1,213 @@
+//! The simulated mail network: organisations' DNS zones, the mail hosts
+//! with their own profile and world, and the learner's machine; DNS
+//! answers over it as a resolver and as a mail client (RFC 5321 section
+//! 5.1) sees them.
+//!
+//! Everything here is a pure function of the network description (and,
+//! for the queue, of the time passed in), like the rest of the engine.
+
+mod default;
+pub mod dns;
+mod record;
+mod validate;
+
+use core::net::IpAddr;
+
+use crate::profile::Profile;
+use crate::session::Settings;
+use crate::world::World;
+
+pub use record::{
+    absolute, is_dns_name, normalize_name, Record, RecordData, RecordError, RecordType,
+    DEFAULT_TTL, MAX_TXT_STRING,
+};
+pub use validate::{NetworkError, NetworkProblem};
+
+/// RFC 5321 section 4.5.4: the SMTP port, where MX hosts receive mail.
+pub const SMTP_PORT: u16 = 25;
+/// RFC 6409 section 3.1: the submission port, where users hand in mail
+/// after AUTH.
+pub const SUBMISSION_PORT: u16 = 587;
+
+/// One organisation's DNS zone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(deny_unknown_fields)
+)]
+pub struct Domain {
+    /// The zone's name, such as `example.org` or `100.51.198.in-addr.arpa`.
+    pub name: String,
+    /// Who runs it, as the learner sees it ("Example Org, the recipient").
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub organisation: String,
+    /// Its records, each a zone-file line; owners are the zone or below it.
+    pub records: Vec<Record>,
+}
+
+/// Whether a host answers connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
+pub enum Availability {
+    /// It accepts connections on its ports.
+    #[default]
+    Up,
+    /// The machine answers, but nothing listens: "Connection refused".
+    Refusing,
+    /// The machine is off or cut off: connections time out.
+    Unreachable,
+}
+
+/// A simulated mail server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(deny_unknown_fields)
+)]
+pub struct Host {
+    /// Its name: the greeting, HELO and Received headers use it (it
+    /// replaces `profile.hostname`).
+    pub name: String,
+    /// The addresses it listens on.
+    pub addresses: Vec<IpAddr>,
+    /// Which organisation runs it.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub organisation: String,
+    /// Whether it answers.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub availability: Availability,
+    /// Ports it listens on: [`SMTP_PORT`], and [`SUBMISSION_PORT`] for a
+    /// provider's submission server.
+    #[cfg_attr(feature = "serde", serde(default = "default_ports"))]
+    pub ports: Vec<u16>,
+    /// Domains it accepts on port 25 without delivering them itself, and
+    /// relays on to a more preferred MX (a backup MX).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub relay_domains: Vec<String>,
+    /// A host all outgoing mail goes through instead of the recipients' MX
+    /// (Postfix's `relayhost`).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub smarthost: Option<String>,
+    /// How it answers.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub profile: Profile,
+    /// Who lives there: its local domains, users and aliases.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub world: World,
+}
+
+#[cfg(feature = "serde")]
+fn default_ports() -> Vec<u16> {
+    vec![SMTP_PORT]
+}
+
+impl Host {
+    /// The server settings for a session on this host.
+    pub fn settings(&self) -> Settings {
+        let mut profile = self.profile.clone();
+        profile.hostname.clone_from(&self.name);
+        Settings {
+            profile,
+            world: self.world.clone(),
+        }
+    }
+
+    /// Whether mail for `domain` is delivered here.
+    pub fn is_final_for(&self, domain: &str) -> bool {
+        self.world.is_local_domain(domain)
+    }
+
+    /// Whether this host accepts `domain` on port 25 to pass it on.
+    pub fn relays_for(&self, domain: &str) -> bool {
+        self.relay_domains
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(domain))
+    }
+
+    /// Whether it listens on `port`.
+    pub fn listens_on(&self, port: u16) -> bool {
+        self.ports.contains(&port)
+    }
+}
+
+/// The learner's own machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(deny_unknown_fields)
+)]
+pub struct ClientHost {
+    /// Its name, as its PTR record gives it.
+    pub name: String,
+    /// Its address, which servers see in Received headers.
+    pub address: IpAddr,
+    /// The resolver `dig` and `nslookup` ask (a local stub, as on most
+    /// Linux machines).
+    pub resolver: IpAddr,
+    /// The learner's own address at their provider.
+    pub mailbox: String,
+    /// The submission server the learner's mail program uses.
+    pub submission_host: String,
+}
+
+/// The whole simulated network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(deny_unknown_fields)
+)]
+pub struct Network {
+    /// DNS zones, one per organisation (reverse zones too).
+    pub domains: Vec<Domain>,
+    /// Mail servers.
+    pub hosts: Vec<Host>,
+    /// The learner's machine.
+    pub client: ClientHost,
+}
+
+impl Network {
+    /// A host by name (any case, trailing dot or not).
+    pub fn host(&self, name: &str) -> Option<&Host> {
+        let name = normalize_name(name);
+        self.hosts
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(&name))
+    }
+
+    /// The host listening on `address`, if any.
+    pub fn host_at(&self, address: IpAddr) -> Option<&Host> {
+        self.hosts.iter().find(|h| h.addresses.contains(&address))
+    }
+
+    /// The zone `name` belongs to: the one with the longest matching
+    /// suffix.
+    pub fn zone_of(&self, name: &str) -> Option<&Domain> {
+        let name = normalize_name(name);
+        self.domains
+            .iter()
+            .filter(|zone| in_zone(&name, &zone.name))
+            .max_by_key(|zone| zone.name.len())
+    }
+
+    /// Every record in the network, zone by zone.
+    pub fn records(&self) -> impl Iterator<Item = &Record> {
+        self.domains.iter().flat_map(|d| d.records.iter())
+    }
+}
+
+/// Whether `name` is `zone` or below it (both normalised).
+pub(crate) fn in_zone(name: &str, zone: &str) -> bool {
+    let zone = normalize_name(zone);
+    name == zone
+        || name
+            .strip_suffix(zone.as_str())
+            .is_some_and(|head| head.ends_with('.'))
+}
