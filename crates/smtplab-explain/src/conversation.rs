@@ -39,6 +39,7 @@ impl Awaited {
             Self::Greeting => "the connection opening (the greeting)".into(),
             Self::Command { text, line: 0, .. } => format!("`{text}`"),
             Self::Command { text, line, .. } => format!("`{text}` (line {line})"),
+            Self::DataEnd { line: 0 } => "the end of the message content (not shown)".into(),
             Self::DataEnd { line } => format!("the end of the message content (line {line})"),
             Self::AuthData { line } => format!("the AUTH data (line {line})"),
         }
@@ -48,20 +49,25 @@ impl Awaited {
         match self {
             Self::Greeting => None,
             Self::Command { line, .. } | Self::DataEnd { line } | Self::AuthData { line } => {
-                Some(*line)
+                Some(*line).filter(|line| *line > 0)
             }
         }
     }
 
-    fn allowed(&self) -> (&'static [u16], &'static str) {
+    fn allowed(&self) -> (&'static [u16], String) {
         match self {
-            Self::Greeting => (GREETING_CODES, "the greeting"),
+            Self::Greeting => (GREETING_CODES, "the greeting".into()),
             Self::Command {
-                verb: Some(verb), ..
-            } => (allowed_codes(*verb), "this command"),
-            Self::Command { verb: None, .. } => (&[], "an unknown command"),
-            Self::DataEnd { .. } => (DATA_END_CODES, "the end of data"),
-            Self::AuthData { .. } => (allowed_codes(Verb::Auth), "AUTH data"),
+                verb: Some(verb),
+                text,
+                ..
+            } => {
+                let word = text.split(' ').next().unwrap_or("").to_ascii_uppercase();
+                (allowed_codes(*verb), word)
+            }
+            Self::Command { verb: None, .. } => (&[], String::new()),
+            Self::DataEnd { .. } => (DATA_END_CODES, "the end of data".into()),
+            Self::AuthData { .. } => (allowed_codes(Verb::Auth), "AUTH data".into()),
         }
     }
 }
@@ -246,8 +252,8 @@ impl Conversation {
         let mut findings = self.command_findings(verb, &line, text);
         let reading_note = match verb.and_then(|v| command_info(word).filter(|i| i.verb == v)) {
             Some(info) => note(
-                format!("{}: {}", info.name, info.purpose),
-                format!("Syntax: {}", info.syntax),
+                format!("{} command", info.name),
+                format!("{} Syntax: {}", info.purpose, info.syntax),
                 self.why_now(info.verb),
                 info.rfc,
             ),
@@ -527,6 +533,12 @@ impl Conversation {
 
     /// A line the server sent.
     pub(crate) fn server(&mut self, text: &[u8], number: usize) -> Reading {
+        if matches!(self.mode, Mode::Content { .. }) && self.reply.is_none() {
+            // The server only speaks after the final dot: the content was
+            // left out of this copy (mail logs never show it).
+            self.mode = Mode::Commands;
+            self.await_reply(Awaited::DataEnd { line: 0 });
+        }
         let Some((code, last, rest)) = reply_line(text) else {
             return not_a_reply();
         };

@@ -5,6 +5,8 @@
 mod log;
 mod check;
 mod connection;
+mod explain;
+mod probe;
 mod save;
 mod serve;
 mod settings_file;
@@ -32,6 +34,10 @@ enum Command {
     /// Replay students' exported lesson attempts and report which goals
     /// each met.
     Check(check::CheckArgs),
+    /// Explain every line of an SMTP transcript or mail log.
+    Explain(explain::ExplainArgs),
+    /// Check a real SMTP server against the RFCs and for SMTP smuggling.
+    Probe(probe::ProbeArgs),
 }
 
 fn main() -> ExitCode {
@@ -39,6 +45,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => serve::run(args),
         Command::Check(args) => check::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Probe(args) => probe::run(args),
     };
     log::flush();
     match result {
