@@ -14,7 +14,7 @@ use base64::Engine as _;
 use smtplab_engine::client::{
     dot_stuff, Action, Capabilities, Client, ClientEvent, ClientOutput, ServerReply,
 };
-use smtplab_engine::clock::rfc5322_date;
+use smtplab_engine::date::rfc5322_date;
 
 use cases::{Case, Expect, Level, Needs, CASES};
 
