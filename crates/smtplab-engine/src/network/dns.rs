@@ -67,12 +67,15 @@ impl Response {
 pub fn lookup(network: &Network, name: &str, record_type: RecordType) -> Response {
     let name = normalize_name(name);
     let zone = network.zone_of(&name);
-    let answers: Vec<Record> = zone
+    let mut answers: Vec<Record> = zone
         .into_iter()
         .flat_map(|z| z.records.iter())
         .filter(|r| r.name == name && r.record_type() == record_type)
         .cloned()
         .collect();
+    if let Some(apex) = zone.filter(|z| record_type == RecordType::Soa && z.name == name) {
+        answers.push(soa(&apex.name));
+    }
     let exists =
         zone.is_some_and(|z| z.name == name || z.records.iter().any(|r| in_zone(&r.name, &name)));
     let rcode = if exists {

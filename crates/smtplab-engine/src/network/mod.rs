@@ -9,6 +9,7 @@
 mod default;
 pub mod dns;
 mod record;
+pub mod shell;
 mod validate;
 
 use core::net::IpAddr;
