@@ -62,6 +62,8 @@ pub mod world;
 pub use catalogue::{ReplyInfo, ReplyKey, Verb};
 pub use profile::Profile;
 pub use reply::{EnhancedCode, Reply, ReplyClass};
-pub use session::{ClientInfo, CloseReason, Event, Output, Phase, ServerMemory, Session, Settings};
+pub use session::{
+    ClientInfo, CloseReason, Event, Output, Phase, ServerMemory, Session, Settings, SettingsError,
+};
 pub use transcript::Transcript;
 pub use world::{Delivery, Mailstore, World};

@@ -280,45 +280,47 @@ impl Profile {
         Some(profile)
     }
 
-    /// Checks settings that would make the server misbehave; the message
-    /// names the setting.
-    pub fn validate(&self) -> Result<(), String> {
+    /// Checks settings that would make the server misbehave; the error
+    /// names the setting and what is wrong with it.
+    pub fn validate(&self) -> Result<(), ProfileError> {
         if !crate::address::is_domain(&self.hostname) {
-            return Err(format!("hostname `{}` is not a domain name", self.hostname));
+            return Err(ProfileError::Hostname {
+                hostname: self.hostname.clone(),
+            });
         }
         if self.banner.chars().any(char::is_control) {
-            return Err("banner must be one line of text".into());
+            return Err(ProfileError::Banner);
         }
         if self.max_recipients == 0 {
-            return Err("max_recipients must be at least 1".into());
+            return Err(ProfileError::MaxRecipients);
         }
         if self.message_size_limit == 0 {
-            return Err("message_size_limit must be at least 1".into());
+            return Err(ProfileError::MessageSizeLimit);
         }
         if !(1..=86_400).contains(&self.idle_timeout_secs) {
-            return Err(format!(
-                "idle_timeout_secs must be from 1 to 86400 seconds, not {}",
-                self.idle_timeout_secs
-            ));
+            return Err(ProfileError::IdleTimeout {
+                secs: self.idle_timeout_secs,
+            });
         }
         if self.error_limit == 0 {
-            return Err("error_limit must be at least 1".into());
+            return Err(ProfileError::ErrorLimit);
         }
-        for rule in &self.faults.reject {
+        for (index, rule) in self.faults.reject.iter().enumerate() {
             if !(400..600).contains(&rule.code) {
-                return Err(format!(
-                    "faults.reject: code {} for {:?} must be an error code (400 to 599)",
-                    rule.code, rule.verb
-                ));
+                return Err(ProfileError::RejectCode {
+                    index,
+                    verb: rule.verb,
+                    code: rule.code,
+                });
             }
             if rule
                 .enhanced
                 .is_some_and(|e| u16::from(e.class) != rule.code / 100)
             {
-                return Err(format!(
-                    "faults.reject: enhanced code class must match reply code {}",
-                    rule.code
-                ));
+                return Err(ProfileError::RejectEnhancedClass {
+                    index,
+                    code: rule.code,
+                });
             }
         }
         Ok(())
@@ -336,6 +338,72 @@ impl Profile {
             Verb::Bdat => self.extensions.chunking,
             Verb::Obsolete => false,
             _ => true,
+        }
+    }
+}
+
+/// A profile setting that would make the server misbehave: which setting
+/// ([`ProfileError::field`]) and why (the variant, and its message).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileError {
+    /// The host name is not a domain name.
+    #[error("hostname `{hostname}` is not a domain name")]
+    Hostname {
+        /// What was given.
+        hostname: String,
+    },
+    /// The banner holds a line break or another control character.
+    #[error("banner must be one line of text")]
+    Banner,
+    /// No recipient would ever be accepted.
+    #[error("max_recipients must be at least 1")]
+    MaxRecipients,
+    /// No message would ever fit.
+    #[error("message_size_limit must be at least 1")]
+    MessageSizeLimit,
+    /// The idle timeout is outside 1 second to 1 day.
+    #[error("idle_timeout_secs must be from 1 to 86400 seconds, not {secs}")]
+    IdleTimeout {
+        /// What was given.
+        secs: u64,
+    },
+    /// The session would close before the first error.
+    #[error("error_limit must be at least 1")]
+    ErrorLimit,
+    /// A staged rejection's code is not an error code.
+    #[error("faults.reject: code {code} for {verb:?} must be an error code (400 to 599)")]
+    RejectCode {
+        /// Which rule (from 0).
+        index: usize,
+        /// The command it refuses.
+        verb: Verb,
+        /// What was given.
+        code: u16,
+    },
+    /// A staged rejection's enhanced code is of another class than its code.
+    #[error("faults.reject: enhanced code class must match reply code {code}")]
+    RejectEnhancedClass {
+        /// Which rule (from 0).
+        index: usize,
+        /// The rule's reply code.
+        code: u16,
+    },
+}
+
+impl ProfileError {
+    /// The setting at fault, as a path into the profile.
+    pub fn field(&self) -> String {
+        match self {
+            ProfileError::Hostname { .. } => "hostname".into(),
+            ProfileError::Banner => "banner".into(),
+            ProfileError::MaxRecipients => "max_recipients".into(),
+            ProfileError::MessageSizeLimit => "message_size_limit".into(),
+            ProfileError::IdleTimeout { .. } => "idle_timeout_secs".into(),
+            ProfileError::ErrorLimit => "error_limit".into(),
+            ProfileError::RejectCode { index, .. } => format!("faults.reject[{index}].code"),
+            ProfileError::RejectEnhancedClass { index, .. } => {
+                format!("faults.reject[{index}].enhanced")
+            }
         }
     }
 }
@@ -364,14 +432,29 @@ mod tests {
             text: "x".into(),
             times: None,
         });
-        assert!(profile
-            .validate()
-            .unwrap_err()
-            .contains("faults.reject: code 250"));
+        let error = profile.validate().unwrap_err();
+        assert_eq!(
+            error,
+            ProfileError::RejectCode {
+                index: 0,
+                verb: Verb::Data,
+                code: 250
+            }
+        );
+        assert_eq!(error.field(), "faults.reject[0].code");
+        assert_eq!(
+            error.to_string(),
+            "faults.reject: code 250 for Data must be an error code (400 to 599)"
+        );
         let profile = Profile {
             hostname: "not a host".into(),
             ..Profile::default()
         };
-        assert!(profile.validate().unwrap_err().contains("hostname"));
+        let error = profile.validate().unwrap_err();
+        assert_eq!(error.field(), "hostname");
+        assert_eq!(
+            error.to_string(),
+            "hostname `not a host` is not a domain name"
+        );
     }
 }

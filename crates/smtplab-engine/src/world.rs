@@ -92,6 +92,74 @@ impl Default for World {
     }
 }
 
+/// A world that cannot work: which entry ([`WorldError::field`]) and why
+/// (the variant, and its message).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WorldError {
+    /// No local domain at all.
+    #[error("world.domains must list at least one local domain")]
+    NoDomains,
+    /// A local domain is not a domain name.
+    #[error("world.domains: `{domain}` is not a domain name")]
+    Domain {
+        /// Its place in `domains` (from 0).
+        index: usize,
+        /// What was given.
+        domain: String,
+    },
+    /// A user, alias or list name cannot be a local part.
+    #[error("world: `{name}` is not a valid local name")]
+    LocalName {
+        /// `users`, `aliases` or `lists`.
+        kind: &'static str,
+        /// What was given.
+        name: String,
+    },
+    /// Two entries share a name (any case).
+    #[error("world: the name `{name}` is used twice")]
+    NameUsedTwice {
+        /// Where the second one is: `users`, `aliases` or `lists`.
+        kind: &'static str,
+        /// The name.
+        name: String,
+    },
+    /// RFC 5321 section 4.5.1: mail for postmaster must be accepted.
+    #[error("world: there must be a `postmaster` user or alias (RFC 5321 section 4.5.1)")]
+    NoPostmaster,
+    /// An alias delivers to someone who is not a user.
+    #[error("world.aliases `{alias}`: `{target}` is not a user")]
+    AliasTarget {
+        /// The alias.
+        alias: String,
+        /// The target that is not a user.
+        target: String,
+    },
+    /// A list has a member who is not a user.
+    #[error("world.lists `{list}`: `{member}` is not a user")]
+    ListMember {
+        /// The list.
+        list: String,
+        /// The member who is not a user.
+        member: String,
+    },
+}
+
+impl WorldError {
+    /// The entry at fault, as a path into the world.
+    pub fn field(&self) -> String {
+        match self {
+            WorldError::NoDomains => "world.domains".into(),
+            WorldError::Domain { index, .. } => format!("world.domains[{index}]"),
+            WorldError::LocalName { kind, .. } | WorldError::NameUsedTwice { kind, .. } => {
+                format!("world.{kind}")
+            }
+            WorldError::NoPostmaster => "world.aliases".into(),
+            WorldError::AliasTarget { alias, .. } => format!("world.aliases.{alias}.targets"),
+            WorldError::ListMember { list, .. } => format!("world.lists.{list}.members"),
+        }
+    }
+}
+
 /// Where an address leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Destination {
@@ -116,55 +184,67 @@ pub enum LocalName<'a> {
 
 impl World {
     /// Checks that every alias and list points at real users and names are
-    /// unique; the message names the offending entry.
-    pub fn validate(&self) -> Result<(), String> {
+    /// unique; the error names the offending entry.
+    pub fn validate(&self) -> Result<(), WorldError> {
         if self.domains.is_empty() {
-            return Err("world.domains must list at least one local domain".into());
+            return Err(WorldError::NoDomains);
         }
-        for domain in &self.domains {
-            if !crate::address::is_domain(domain) {
-                return Err(format!("world.domains: `{domain}` is not a domain name"));
-            }
-        }
-        let mut names: Vec<&str> = Vec::new();
-        let all_names = self
-            .users
+        if let Some(index) = self
+            .domains
             .iter()
-            .map(|u| u.name.as_str())
-            .chain(self.aliases.iter().map(|a| a.name.as_str()))
-            .chain(self.lists.iter().map(|l| l.name.as_str()));
-        for name in all_names {
-            if name.is_empty() || name.contains(['@', ' ', '<', '>']) {
-                return Err(format!("world: `{name}` is not a valid local name"));
-            }
-            if names.iter().any(|seen| seen.eq_ignore_ascii_case(name)) {
-                return Err(format!("world: the name `{name}` is used twice"));
-            }
-            names.push(name);
+            .position(|d| !crate::address::is_domain(d))
+        {
+            return Err(WorldError::Domain {
+                index,
+                domain: self.domains[index].clone(),
+            });
         }
+        self.validate_names()?;
         // RFC 5321 section 4.5.1: every server must accept mail for
         // postmaster.
         if self.local_name("postmaster").is_none() {
-            return Err(
-                "world: there must be a `postmaster` user or alias (RFC 5321 section 4.5.1)".into(),
-            );
+            return Err(WorldError::NoPostmaster);
         }
         let is_user = |name: &String| self.users.iter().any(|u| u.name.eq_ignore_ascii_case(name));
         for alias in &self.aliases {
             if let Some(bad) = alias.targets.iter().find(|t| !is_user(t)) {
-                return Err(format!(
-                    "world.aliases `{}`: `{bad}` is not a user",
-                    alias.name
-                ));
+                return Err(WorldError::AliasTarget {
+                    alias: alias.name.clone(),
+                    target: bad.clone(),
+                });
             }
         }
         for list in &self.lists {
             if let Some(bad) = list.members.iter().find(|m| !is_user(m)) {
-                return Err(format!(
-                    "world.lists `{}`: `{bad}` is not a user",
-                    list.name
-                ));
+                return Err(WorldError::ListMember {
+                    list: list.name.clone(),
+                    member: bad.clone(),
+                });
             }
+        }
+        Ok(())
+    }
+
+    /// Every user, alias and list name is a local part, used once.
+    fn validate_names(&self) -> Result<(), WorldError> {
+        let mut names: Vec<&str> = Vec::new();
+        let all_names = (self.users.iter().map(|u| ("users", u.name.as_str())))
+            .chain(self.aliases.iter().map(|a| ("aliases", a.name.as_str())))
+            .chain(self.lists.iter().map(|l| ("lists", l.name.as_str())));
+        for (kind, name) in all_names {
+            if name.is_empty() || name.contains(['@', ' ', '<', '>']) {
+                return Err(WorldError::LocalName {
+                    kind,
+                    name: name.to_owned(),
+                });
+            }
+            if names.iter().any(|seen| seen.eq_ignore_ascii_case(name)) {
+                return Err(WorldError::NameUsedTwice {
+                    kind,
+                    name: name.to_owned(),
+                });
+            }
+            names.push(name);
         }
         Ok(())
     }
@@ -380,19 +460,27 @@ mod tests {
         assert_eq!(World::default().validate(), Ok(()));
         let mut world = World::default();
         world.lists[0].members.push("zed".into());
+        let error = world.validate().unwrap_err();
         assert_eq!(
-            world.validate(),
-            Err("world.lists `team`: `zed` is not a user".into())
+            error,
+            WorldError::ListMember {
+                list: "team".into(),
+                member: "zed".into()
+            }
         );
+        assert_eq!(error.field(), "world.lists.team.members");
+        assert_eq!(error.to_string(), "world.lists `team`: `zed` is not a user");
         let mut world = World::default();
         world.aliases.push(Alias {
             name: "Alice".into(),
             targets: vec!["bob".into()],
         });
-        assert!(world.validate().unwrap_err().contains("used twice"));
+        let error = world.validate().unwrap_err();
+        assert_eq!(error.to_string(), "world: the name `Alice` is used twice");
+        assert_eq!(error.field(), "world.aliases");
         let mut world = World::default();
         world.aliases.clear();
-        assert!(world.validate().unwrap_err().contains("postmaster"));
+        assert_eq!(world.validate(), Err(WorldError::NoPostmaster));
     }
 
     #[test]

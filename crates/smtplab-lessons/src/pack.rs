@@ -697,7 +697,7 @@ fn resolve_settings(spec: &ServerSpec, disabled: &[Verb]) -> Result<Settings, (S
     let settings = Settings { profile, world };
     settings
         .validate()
-        .map_err(|message| ("server".to_owned(), message))?;
+        .map_err(|error| ("server".to_owned(), error.to_string()))?;
     Ok(settings)
 }
 

@@ -31,7 +31,7 @@ use crate::world::World;
 pub use commands::parse_verb;
 pub use events::{CloseReason, Event, Output, Phase};
 pub use memory::ServerMemory;
-pub use settings::{ClientInfo, Settings};
+pub use settings::{ClientInfo, Settings, SettingsError};
 
 use framing::{DataProgress, LineMode, LineProgress, LineReader};
 use state::{Hello, State};

@@ -1,8 +1,8 @@
 //! What a session is opened with: the server's settings (profile and world)
 //! and who is connecting.
 
-use crate::profile::Profile;
-use crate::world::World;
+use crate::profile::{Profile, ProfileError};
+use crate::world::{World, WorldError};
 
 /// The server's settings: how it behaves and what it knows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,10 +27,32 @@ impl Settings {
         })
     }
 
-    /// Checks profile and world together; the message names the setting.
-    pub fn validate(&self) -> Result<(), String> {
+    /// Checks profile and world together; the error names the setting.
+    pub fn validate(&self) -> Result<(), SettingsError> {
         self.profile.validate()?;
-        self.world.validate()
+        self.world.validate()?;
+        Ok(())
+    }
+}
+
+/// Why [`Settings::validate`] refused the settings.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SettingsError {
+    /// A profile setting is wrong.
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    /// The world is inconsistent.
+    #[error(transparent)]
+    World(#[from] WorldError),
+}
+
+impl SettingsError {
+    /// The setting at fault, as a path (`hostname`, `world.lists.team.members`...).
+    pub fn field(&self) -> String {
+        match self {
+            SettingsError::Profile(error) => error.field(),
+            SettingsError::World(error) => error.field(),
+        }
     }
 }
 
