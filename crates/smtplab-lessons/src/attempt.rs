@@ -16,6 +16,8 @@
 //! wait 20
 //! ```
 //!
+//! `solution: shown` (a header) records that the reference solution was
+//! shown, so the attempt is not counted as a pass.
 //! `>` starts a submission (a line typed and sent with Enter), `|` adds a
 //! line to the submission above (lines pasted and sent together, as a
 //! pipelining client does), `connect` opens a new connection, `wait N`
@@ -28,6 +30,9 @@ use serde::Deserialize;
 
 /// The first line of every attempt file.
 pub const ATTEMPT_MAGIC: &str = "smtplab attempt 1";
+
+/// The header line an attempt carries once the reference solution was shown.
+pub const SOLUTION_SHOWN_HEADER: &str = "solution: shown";
 
 /// One thing a learner did inside a connection.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,6 +161,9 @@ pub struct Attempt {
     pub lesson: String,
     /// Who made it, if the student gave a name.
     pub student: Option<String>,
+    /// Whether the reference solution was shown during the attempt; such
+    /// an attempt never counts as a pass, whatever goals it meets.
+    pub solution_shown: bool,
     /// What they typed.
     pub script: Script,
 }
@@ -184,6 +192,7 @@ impl Attempt {
             pack: pack.to_owned(),
             lesson: lesson.to_owned(),
             student: None,
+            solution_shown: false,
             script: Script::default(),
         }
     }
@@ -200,6 +209,10 @@ impl Attempt {
             // One line, whatever was typed into the name field.
             let student = student.replace(['\r', '\n'], " ");
             out.push_str(&format!("student: {}\n", student.trim()));
+        }
+        if self.solution_shown {
+            out.push_str(SOLUTION_SHOWN_HEADER);
+            out.push('\n');
         }
         for steps in &self.script.connections {
             out.push_str("\nconnect\n");
@@ -299,13 +312,25 @@ impl Attempt {
                     )));
                 }
                 let value = value.trim().to_owned();
+                if key.trim() == "solution" {
+                    if value != "shown" {
+                        return Err(error(format!(
+                            "`{trimmed}`: `solution:` is always `shown` (leave the line out when it was not)"
+                        )));
+                    }
+                    if attempt.solution_shown {
+                        return Err(error("`solution` is given twice".into()));
+                    }
+                    attempt.solution_shown = true;
+                    continue;
+                }
                 let slot = match key.trim() {
                     "pack" => &mut pack,
                     "lesson" => &mut lesson,
                     "student" => &mut attempt.student,
                     other => {
                         return Err(error(format!(
-                            "unknown header `{other}` (expected pack, lesson or student)"
+                            "unknown header `{other}` (expected pack, lesson, student or solution)"
                         )))
                     }
                 };
@@ -447,11 +472,25 @@ mod tests {
                 3,
                 "given twice",
             ),
+            (
+                "smtplab attempt 1\npack: p\nlesson: l\nsolution: peeked\n",
+                4,
+                "`solution:` is always `shown`",
+            ),
         ] {
             let error = Attempt::from_text(text).unwrap_err();
             assert_eq!(error.line, line, "{text:?}: {error}");
             assert!(error.message.contains(expected), "{text:?}: {error}");
         }
+    }
+
+    #[test]
+    fn a_shown_solution_round_trips_as_a_header() {
+        let mut attempt = sample();
+        attempt.solution_shown = true;
+        let text = attempt.to_text();
+        assert!(text.starts_with("smtplab attempt 1\npack: builtin\nlesson: pipelining\nstudent: Ana Lima\nsolution: shown\n"), "{text}");
+        assert_eq!(Attempt::from_text(&text), Ok(attempt));
     }
 
     #[test]

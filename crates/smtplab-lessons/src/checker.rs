@@ -374,6 +374,7 @@ pub struct Checker {
     matchers: Vec<Matcher>,
     context: Context,
     commands_used: u32,
+    solution_shown: bool,
 }
 
 impl Checker {
@@ -388,6 +389,7 @@ impl Checker {
                 .collect(),
             context: Context::default(),
             commands_used: 0,
+            solution_shown: false,
         }
     }
 
@@ -401,9 +403,26 @@ impl Checker {
         self.matchers.iter().map(Matcher::status).collect()
     }
 
-    /// Whether every goal is met.
+    /// Whether every goal is met (even with the solution shown).
     pub fn is_complete(&self) -> bool {
         self.matchers.iter().all(|m| m.status().is_met())
+    }
+
+    /// Records that the reference solution was shown: from then on the
+    /// attempt cannot pass, though goals are still ticked.
+    pub fn mark_solution_shown(&mut self) {
+        self.solution_shown = true;
+    }
+
+    /// Whether the reference solution was shown.
+    pub fn solution_shown(&self) -> bool {
+        self.solution_shown
+    }
+
+    /// Whether the attempt counts as a pass: every goal met by the learner,
+    /// without the reference solution shown.
+    pub fn passed(&self) -> bool {
+        self.is_complete() && !self.solution_shown
     }
 
     /// Commands sent so far, over all connections.

@@ -181,6 +181,17 @@ impl LessonSession {
         self.session.is_some()
     }
 
+    /// Records that the reference solution was shown (call it before
+    /// playing any of it): the attempt then records it and cannot pass.
+    pub fn mark_solution_shown(&mut self) {
+        self.checker.mark_solution_shown();
+    }
+
+    /// Whether the reference solution was shown in this session.
+    pub fn solution_shown(&self) -> bool {
+        self.checker.solution_shown()
+    }
+
     /// The goals so far.
     pub fn checker(&self) -> &Checker {
         &self.checker
@@ -223,6 +234,7 @@ impl LessonSession {
             pack: pack_id.to_owned(),
             lesson: self.lesson_id.clone(),
             student: None,
+            solution_shown: self.solution_shown(),
             script: self.script.clone(),
         }
     }
@@ -248,6 +260,8 @@ pub struct Report {
     pub title: String,
     /// The student, if the attempt names one.
     pub student: Option<String>,
+    /// Whether the attempt says the reference solution was shown.
+    pub solution_shown: bool,
     /// Every goal, in the lesson's order.
     pub goals: Vec<GoalResult>,
     /// Commands sent in all.
@@ -257,9 +271,10 @@ pub struct Report {
 }
 
 impl Report {
-    /// Whether every goal was met.
+    /// Whether the attempt passed: every goal met, and the reference
+    /// solution not shown.
     pub fn passed(&self) -> bool {
-        self.goals.iter().all(|g| g.status.is_met())
+        !self.solution_shown && self.goals.iter().all(|g| g.status.is_met())
     }
 
     /// Goals not met, with their index.
@@ -281,16 +296,14 @@ impl fmt::Display for Report {
         if let Some(student) = &self.student {
             write!(f, ", {student}")?;
         }
-        writeln!(
-            f,
-            ": {} ({met} of {} goals met)",
-            if self.passed() {
-                "PASSED"
-            } else {
-                "NOT PASSED"
-            },
-            self.goals.len()
-        )?;
+        let verdict = if self.solution_shown {
+            "SOLUTION SHOWN, not a pass"
+        } else if self.passed() {
+            "PASSED"
+        } else {
+            "NOT PASSED"
+        };
+        writeln!(f, ": {verdict} ({met} of {} goals met)", self.goals.len())?;
         for goal in &self.goals {
             let mark = match goal.status {
                 GoalStatus::Met => "[x]",
@@ -313,6 +326,7 @@ pub(crate) fn run_script(lesson: &Lesson, script: &Script) -> Report {
         lesson: lesson.id().to_owned(),
         title: lesson.title().to_owned(),
         student: None,
+        solution_shown: false,
         goals: checker
             .goals()
             .iter()
@@ -333,6 +347,7 @@ pub fn replay(lesson: &Lesson, attempt: &Attempt) -> Report {
     Report {
         pack: attempt.pack.clone(),
         student: attempt.student.clone(),
+        solution_shown: attempt.solution_shown,
         ..run_script(lesson, &attempt.script)
     }
 }

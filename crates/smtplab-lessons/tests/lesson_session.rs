@@ -92,3 +92,45 @@ fn a_replaced_connection_is_reported_as_left_open() {
     assert_eq!(run.script().connections.len(), 2);
     assert_eq!(run.script().line_count(), 2);
 }
+
+#[test]
+fn a_shown_solution_is_recorded_and_never_counts_as_a_pass() {
+    let lesson = builtin().lesson("first-message").unwrap();
+    let mut run = LessonSession::new(lesson);
+    assert!(!run.solution_shown());
+    run.mark_solution_shown();
+    for steps in &lesson.solution().connections {
+        run.connect();
+        for step in steps {
+            match step {
+                Step::Send(lines) => drop(run.send(&lines.join("\n"))),
+                Step::Wait(seconds) => run.wait(*seconds),
+            }
+        }
+    }
+    // Every goal is met, as the learner sees, but it is not a pass.
+    assert!(run.checker().is_complete());
+    assert!(run.checker().solution_shown());
+    assert!(!run.checker().passed());
+
+    let attempt = run.attempt("builtin");
+    assert!(attempt.solution_shown);
+    let text = attempt.to_text();
+    assert!(text.contains("\nsolution: shown\n"), "{text}");
+    let read = Attempt::from_text(&text).unwrap();
+    assert!(read.solution_shown);
+    let report = replay(lesson, &read);
+    assert!(report.solution_shown);
+    assert!(!report.passed(), "{report}");
+    assert!(report.to_string().contains("SOLUTION SHOWN"), "{report}");
+    assert!(report.goals.iter().all(|g| g.status.is_met()));
+}
+
+#[test]
+fn without_the_solution_shown_a_complete_lesson_passes() {
+    let lesson = builtin().lesson("first-message").unwrap();
+    let mut run = LessonSession::new(lesson);
+    run.play(lesson.solution());
+    assert!(run.checker().passed());
+    assert!(!run.attempt("builtin").to_text().contains("solution:"));
+}

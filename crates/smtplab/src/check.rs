@@ -43,6 +43,7 @@ pub fn run(args: CheckArgs) -> Result<(), String> {
     }
     let mut passed = 0;
     let mut not_passed = 0;
+    let mut solution_shown = 0;
     let mut unreadable = 0;
     for path in &args.attempts {
         match check_file(pack, path) {
@@ -51,7 +52,9 @@ pub fn run(args: CheckArgs) -> Result<(), String> {
                 if args.transcript {
                     println!("{}", report.transcript);
                 }
-                if report.passed() {
+                if report.solution_shown {
+                    solution_shown += 1;
+                } else if report.passed() {
                     passed += 1;
                 } else {
                     not_passed += 1;
@@ -68,6 +71,9 @@ pub fn run(args: CheckArgs) -> Result<(), String> {
         "{total} attempt{}: {passed} passed, {not_passed} did not pass",
         if total == 1 { "" } else { "s" }
     );
+    if solution_shown > 0 {
+        summary.push_str(&format!(", {solution_shown} solution shown"));
+    }
     if unreadable > 0 {
         summary.push_str(&format!(", {unreadable} could not be checked"));
     }

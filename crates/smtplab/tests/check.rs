@@ -145,6 +145,28 @@ fn the_builtin_curriculum_checks_exported_attempts() {
 }
 
 #[test]
+fn an_attempt_with_the_solution_shown_is_reported_and_not_a_pass() {
+    let dir = scratch("solution-shown");
+    let lesson = builtin().lesson("dot-stuffing").unwrap();
+    let mut attempt = Attempt::new("builtin", "dot-stuffing");
+    attempt.student = Some("Chris".into());
+    attempt.script = lesson.solution().clone();
+    attempt.solution_shown = true;
+    let shown = dir.join("shown.txt");
+    std::fs::write(&shown, attempt.to_text()).unwrap();
+    let (ok, stdout, stderr) = check(&["builtin", shown.to_str().unwrap()]);
+    assert!(!ok, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("shown.txt: builtin / dot-stuffing (A line that starts with a dot), Chris: SOLUTION SHOWN, not a pass ("),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("1 attempt: 0 passed, 0 did not pass, 1 solution shown\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn a_pack_alone_is_validated_and_listed() {
     let (ok, stdout, _) = check(&[&repo(PACK)]);
     assert!(ok);
