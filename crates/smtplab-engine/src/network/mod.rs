@@ -1,14 +1,25 @@
 //! The simulated mail network: organisations' DNS zones, the mail hosts
 //! with their own profile and world, and the learner's machine; DNS
 //! answers over it as a resolver and as a mail client (RFC 5321 section
-//! 5.1) sees them.
+//! 5.1) sees them, `dig`/`host`/`nslookup` output, routing, a relaying
+//! host's queue on the simulated clock, and delivery status notifications.
 //!
 //! Everything here is a pure function of the network description (and,
-//! for the queue, of the time passed in), like the rest of the engine.
+//! for the queue, of the time passed in), like the rest of the engine:
+//!
+//! ```text
+//!  Network ──► dns::lookup, dns::mail_exchangers ──► shell::run (dig, host, nslookup)
+//!     └──► route::route(host, domain) ──► Local | Relay(next hops in order)
+//!  queue::Queue: enqueue ──► start(now) ──► Attempt.next_hop ⇄ record(result) ──► finish(now)
+//!                                  ──► Accepted / Local / Deferred{retry_at} / Failed / Report (dsn)
+//! ```
 
 mod default;
 pub mod dns;
+pub mod dsn;
+pub mod queue;
 mod record;
+pub mod route;
 pub mod shell;
 mod validate;
 
