@@ -31,6 +31,9 @@ use serde::Deserialize;
 /// The first line of every attempt file.
 pub const ATTEMPT_MAGIC: &str = "smtplab attempt 1";
 
+/// A UTF-8 byte-order mark, which some editors put at the start of a file.
+pub(crate) const BYTE_ORDER_MARK: char = '\u{feff}';
+
 /// The header line an attempt carries once the reference solution was shown.
 pub const SOLUTION_SHOWN_HEADER: &str = "solution: shown";
 
@@ -237,8 +240,10 @@ impl Attempt {
         out
     }
 
-    /// Reads the text export format. Windows line ends are accepted.
+    /// Reads the text export format. Windows line ends and a leading
+    /// byte-order mark (Notepad writes one) are accepted.
     pub fn from_text(text: &str) -> Result<Self, AttemptError> {
+        let text = text.strip_prefix(BYTE_ORDER_MARK).unwrap_or(text);
         let mut attempt = Attempt::default();
         let mut seen_magic = false;
         let mut pack = None;

@@ -47,5 +47,5 @@ pub use builtin::builtin;
 pub use checker::{Checker, GoalStatus};
 pub use error::{PackError, Problem};
 pub use goal::{Condition, DeliveredCheck, Goal};
-pub use pack::{Lesson, Pack, ServerSpec, BUILTIN_PACK_ID, FORMAT_VERSION};
+pub use pack::{Lesson, Pack, ServerSpec, BUILTIN_PACK_ID, FORMAT_VERSION, MAX_PACK_BYTES};
 pub use run::{replay, GoalResult, LessonSession, ReplayError, Report, CLOCK_START};

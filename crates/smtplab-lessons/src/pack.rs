@@ -8,7 +8,7 @@ use smtplab_engine::profile::{RejectRule, PRESETS};
 use smtplab_engine::world::{Alias, MailingList, User};
 use smtplab_engine::{EnhancedCode, Settings, Verb};
 
-use crate::attempt::{Script, Step};
+use crate::attempt::{Script, Step, BYTE_ORDER_MARK};
 use crate::checker::{resolve_target, Checker, Target};
 use crate::error::{PackError, Problem};
 use crate::goal::{Condition, DeliveredCheck, Goal};
@@ -21,6 +21,12 @@ pub const BUILTIN_PACK_ID: &str = "builtin";
 
 /// Longest pack or lesson id; ids appear in URLs and file names.
 pub const MAX_ID_LENGTH: usize = 64;
+
+/// The largest pack accepted, in bytes of JSON: ample for any real
+/// curriculum (the built-in one is about 23 KB), and small enough that a
+/// pasted or uploaded file cannot make the browser or `smtplab check`
+/// spend long parsing and replaying it.
+pub const MAX_PACK_BYTES: usize = 1024 * 1024;
 
 /// The reply a command listed in `disabled_commands` gets.
 pub const DISABLED_COMMAND_TEXT: &str = "Error: command disabled for this lesson";
@@ -200,6 +206,8 @@ impl Pack {
     }
 
     pub(crate) fn load(text: &str, builtin: bool) -> Result<Self, PackError> {
+        check_size(text.len())?;
+        let text = text.strip_prefix(BYTE_ORDER_MARK).unwrap_or(text);
         check_format(text)?;
         let deserializer = &mut serde_json::Deserializer::from_str(text);
         let file: PackFile = deserialize_tracked(deserializer)
@@ -298,6 +306,19 @@ impl Pack {
     pub fn is_builtin(&self) -> bool {
         self.id == BUILTIN_PACK_ID
     }
+}
+
+/// Refuses a pack of `bytes` bytes over [`MAX_PACK_BYTES`]; a caller
+/// reading a file can call it with the file's size before reading it.
+pub fn check_size(bytes: usize) -> Result<(), PackError> {
+    if bytes > MAX_PACK_BYTES {
+        return Err(PackError::single(
+            None,
+            "",
+            format!("the pack is {bytes} bytes; packs are limited to {MAX_PACK_BYTES} bytes"),
+        ));
+    }
+    Ok(())
 }
 
 /// Reads only `format` first, so a pack from a newer smtplab gets a clear

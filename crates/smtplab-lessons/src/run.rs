@@ -84,11 +84,21 @@ impl LessonSession {
     /// Sends one submission: one line, or several pasted together (split at
     /// `\n`), each ended with CRLF. Without a connection nothing is sent and
     /// nothing is returned.
+    ///
+    /// A connection left idle past the profile's idle timeout is closed
+    /// first with 421, as `smtplab serve` closes it, and the text never
+    /// reaches the server: on the virtual clock the learner sees the close
+    /// when they next press Enter.
     pub fn send(&mut self, text: &str) -> Vec<Output> {
-        if self.session.is_none() {
+        let now = self.now();
+        let Some(session) = self.session.as_mut() else {
             return Vec::new();
-        }
+        };
         self.script.send(text);
+        session.handle_timeout(now);
+        if session.is_closed() {
+            return self.drain();
+        }
         let mut chunk = String::new();
         for line in split_lines(text) {
             chunk.push_str(&line);
@@ -97,7 +107,6 @@ impl LessonSession {
         if let Some(transcript) = self.transcripts.last_mut() {
             transcript.client(chunk.as_bytes());
         }
-        let now = self.now();
         if let Some(session) = self.session.as_mut() {
             session.feed(chunk.as_bytes(), now);
         }

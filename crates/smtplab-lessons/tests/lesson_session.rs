@@ -134,3 +134,52 @@ fn without_the_solution_shown_a_complete_lesson_passes() {
     assert!(run.checker().passed());
     assert!(!run.attempt("builtin").to_text().contains("solution:"));
 }
+
+#[test]
+fn an_idle_connection_is_closed_with_421_as_serve_closes_it() {
+    let lesson = builtin().lesson("first-message").unwrap();
+    let idle = lesson.settings().profile.idle_timeout_secs;
+    let mut run = LessonSession::new(lesson);
+    run.connect();
+    run.send("HELO client.example");
+    run.wait(idle - 1);
+    let outputs = run.send("NOOP");
+    assert!(
+        outputs
+            .iter()
+            .any(|o| matches!(o, Output::Reply(r) if r.code == 250)),
+        "{outputs:?}"
+    );
+    run.wait(100_000);
+    let outputs = run.send("NOOP");
+    let replies: Vec<String> = outputs
+        .iter()
+        .filter_map(|o| match o {
+            Output::Reply(r) => Some(r.to_wire()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(replies.len(), 1, "{outputs:?}");
+    assert!(replies[0].starts_with("421 4.4.2 "), "{replies:?}");
+    assert!(outputs.contains(&Output::Close), "{outputs:?}");
+    assert!(!run.is_connected());
+    let transcripts = run.render_transcripts();
+    assert!(
+        transcripts.ends_with("-- closed by the server: idle too long --\n"),
+        "{transcripts}"
+    );
+    assert!(
+        !transcripts.ends_with("C: NOOP\n-- closed by the server: idle too long --\n"),
+        "the NOOP never reached the server: {transcripts}"
+    );
+    // The replay of the exported attempt sees the same.
+    let report = replay(lesson, &run.attempt("builtin"));
+    assert_eq!(report.transcript, transcripts);
+}
+
+#[test]
+fn an_attempt_saved_with_a_byte_order_mark_reads() {
+    let attempt = Attempt::new("builtin", "first-message");
+    let text = format!("\u{feff}{}", attempt.to_text());
+    assert_eq!(Attempt::from_text(&text), Ok(attempt));
+}

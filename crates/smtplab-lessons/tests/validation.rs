@@ -2,7 +2,7 @@
 //! lesson, the field and what is wrong.
 
 use serde_json::{json, Value};
-use smtplab_lessons::{Pack, Problem};
+use smtplab_lessons::{Pack, Problem, MAX_PACK_BYTES};
 
 fn valid_pack() -> Value {
     json!({
@@ -511,4 +511,38 @@ fn server_changes_reach_the_settings() {
     assert_eq!(settings.world.aliases.last().unwrap().name, "office");
     let rule = &settings.profile.faults.reject[0];
     assert_eq!((rule.verb, rule.code), (smtplab_engine::Verb::Help, 502));
+}
+
+#[test]
+fn a_pack_saved_with_a_byte_order_mark_loads() {
+    let text = format!(
+        "\u{feff}{}",
+        serde_json::to_string_pretty(&valid_pack()).unwrap()
+    );
+    let pack = Pack::from_json(&text).unwrap();
+    assert_eq!(pack.id(), "test-pack");
+}
+
+#[test]
+fn a_pack_over_the_size_limit_is_refused_with_its_size() {
+    let mut pack = valid_pack();
+    pack["description"] = json!("x".repeat(MAX_PACK_BYTES));
+    let text = pack.to_string();
+    let error = Pack::from_json(&text).unwrap_err();
+    assert_eq!(error.problems.len(), 1);
+    assert_eq!(error.problems[0].lesson, None);
+    let message = error.to_string();
+    assert!(
+        message.contains(&format!(
+            "the pack is {} bytes; packs are limited to {MAX_PACK_BYTES} bytes",
+            text.len()
+        )),
+        "{message}"
+    );
+    // Just under the limit still loads.
+    pack["description"] = json!("");
+    let room = MAX_PACK_BYTES - pack.to_string().len();
+    pack["description"] = json!("x".repeat(room));
+    assert_eq!(pack.to_string().len(), MAX_PACK_BYTES);
+    assert!(Pack::from_json(&pack.to_string()).is_ok());
 }

@@ -86,20 +86,27 @@ pub fn run(args: CheckArgs) -> Result<(), String> {
 }
 
 fn load_pack(path: &Path) -> Result<Pack, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| format!("{}: cannot read the pack: {error}", path.display()))?;
-    Pack::from_json(&text).map_err(|error| {
-        let problems: Vec<String> = error
-            .problems
-            .iter()
-            .map(|problem| format!("  {problem}"))
-            .collect();
-        format!(
-            "{}: the pack does not load:\n{}",
-            path.display(),
-            problems.join("\n")
-        )
-    })
+    let cannot_read =
+        |error: std::io::Error| format!("{}: cannot read the pack: {error}", path.display());
+    // The size first, so an enormous file is refused without reading it.
+    let size = std::fs::metadata(path).map_err(cannot_read)?.len();
+    smtplab_lessons::pack::check_size(usize::try_from(size).unwrap_or(usize::MAX))
+        .map_err(|error| pack_error(path, &error))?;
+    let text = std::fs::read_to_string(path).map_err(cannot_read)?;
+    Pack::from_json(&text).map_err(|error| pack_error(path, &error))
+}
+
+fn pack_error(path: &Path, error: &smtplab_lessons::PackError) -> String {
+    let problems: Vec<String> = error
+        .problems
+        .iter()
+        .map(|problem| format!("  {problem}"))
+        .collect();
+    format!(
+        "{}: the pack does not load:\n{}",
+        path.display(),
+        problems.join("\n")
+    )
 }
 
 fn check_file(pack: &Pack, path: &Path) -> Result<smtplab_lessons::Report, String> {

@@ -167,6 +167,62 @@ fn an_attempt_with_the_solution_shown_is_reported_and_not_a_pass() {
 }
 
 #[test]
+fn check_applies_the_idle_timeout_and_reads_files_with_a_byte_order_mark() {
+    let dir = scratch("idle-bom");
+    let attempt = dir.join("idle.txt");
+    std::fs::write(
+        &attempt,
+        "\u{feff}smtplab attempt 1\npack: builtin\nlesson: first-message\n\nconnect\n> HELO client.example\nwait 100000\n> NOOP\n",
+    )
+    .unwrap();
+    let pack = dir.join("pack.json");
+    let text = std::fs::read_to_string(repo(PACK)).unwrap();
+    std::fs::write(&pack, format!("\u{feff}{text}")).unwrap();
+    let (ok, stdout, stderr) = check(&[pack.to_str().unwrap()]);
+    assert!(ok, "{stdout}{stderr}");
+    let (ok, stdout, stderr) = check(&["builtin", attempt.to_str().unwrap(), "--transcript"]);
+    assert!(!ok);
+    assert!(
+        stdout.contains("idle.txt: builtin / first-message"),
+        "{stdout}{stderr}"
+    );
+    assert!(
+        stdout.contains("C: HELO client.example\nS: 250 mail.example.com\nS: 421 4.4.2 "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("-- closed by the server: idle too long --"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_pack_file_over_the_size_limit_is_refused() {
+    let dir = scratch("huge-pack");
+    let pack = dir.join("huge.json");
+    let text = std::fs::read_to_string(repo(PACK)).unwrap();
+    let padded = text.replacen(
+        "\"format\": 1,",
+        &format!(
+            "\"format\": 1, \"padding\": \"{}\",",
+            "x".repeat(smtplab_lessons::MAX_PACK_BYTES)
+        ),
+        1,
+    );
+    std::fs::write(&pack, padded).unwrap();
+    let (ok, stdout, stderr) = check(&[pack.to_str().unwrap()]);
+    assert!(!ok);
+    assert_eq!(stdout, "");
+    assert!(
+        stderr.contains(&format!(
+            "packs are limited to {} bytes",
+            smtplab_lessons::MAX_PACK_BYTES
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_pack_alone_is_validated_and_listed() {
     let (ok, stdout, _) = check(&[&repo(PACK)]);
     assert!(ok);
