@@ -2,6 +2,7 @@
 //! simulated server, so the real server's answers can be set beside the
 //! ones a server following the RFCs (in a chosen profile) gives.
 
+use smtplab_engine::client::escape_bytes;
 use smtplab_engine::{ClientInfo, Output, Session, Settings};
 
 use crate::format::Side;
@@ -15,7 +16,7 @@ pub struct ReplayStep {
     pub line: Option<usize>,
     /// What was sent, controls escaped (empty for the greeting).
     pub sent: String,
-    /// The reply lines the transcript shows for it.
+    /// The reply lines the transcript shows for it (without any marker).
     pub recorded: Vec<String>,
     /// The reply lines the simulated server gives.
     pub simulated: Vec<String>,
@@ -29,7 +30,7 @@ pub fn replay(lines: &[ExplainedLine], settings: Settings, now: u64) -> Vec<Repl
         .iter()
         .take_while(|l| l.side != Some(Side::Client))
         .filter(|l| l.kind == Kind::Reply && l.answers.is_none())
-        .map(|l| l.shown.clone())
+        .map(|l| escape_bytes(&l.smtp))
         .collect();
     let mut steps = vec![ReplayStep {
         line: None,
@@ -53,11 +54,11 @@ pub fn replay(lines: &[ExplainedLine], settings: Settings, now: u64) -> Vec<Repl
         let recorded = lines
             .iter()
             .filter(|r| r.kind == Kind::Reply && r.answers == Some(line.number))
-            .map(|r| r.shown.clone())
+            .map(|r| escape_bytes(&r.smtp))
             .collect();
         steps.push(ReplayStep {
             line: Some(line.number),
-            sent: smtplab_engine::client::escape_bytes(&line.smtp),
+            sent: escape_bytes(&line.smtp),
             recorded,
             simulated,
         });

@@ -230,13 +230,10 @@ fn replay_sets_the_simulated_answers_beside_the_recorded_ones() {
     let explanation = explain(SWAKS.as_bytes());
     let steps =
         smtplab_explain::replay::replay(&explanation.lines, smtplab_engine::Settings::default(), 0);
-    assert_eq!(
-        steps[0].recorded,
-        ["<-  220 mail.example.com ESMTP smtplab"]
-    );
+    assert_eq!(steps[0].recorded, ["220 mail.example.com ESMTP smtplab"]);
     assert_eq!(steps[0].simulated, ["220 mail.example.com ESMTP smtplab"]);
     let mail = steps.iter().find(|s| s.sent.starts_with("MAIL")).unwrap();
-    assert_eq!(mail.recorded, ["<-  250 2.1.0 Ok"]);
+    assert_eq!(mail.recorded, ["250 2.1.0 Ok"]);
     assert_eq!(mail.simulated, ["250 2.1.0 Ok"]);
     let dot = steps.iter().find(|s| s.sent == ".").unwrap();
     assert!(
@@ -277,4 +274,27 @@ proptest! {
             prop_assert_eq!(whole.lines.len(), expected);
         }
     }
+}
+
+#[test]
+fn the_replay_report_marks_only_the_answers_that_differ() {
+    let settings = smtplab_engine::Settings::default;
+    let same = smtplab_explain::replay::replay(&explain(SWAKS.as_bytes()).lines, settings(), 0);
+    let mut text = String::new();
+    smtplab_explain::render::replay(&mut text, &same, "default");
+    assert!(!text.contains("another code"), "{text}");
+    let differing = explain(b"S: 220 mx\nC: HELO me\nS: 550 go away\n");
+    let steps = smtplab_explain::replay::replay(&differing.lines, settings(), 0);
+    let mut text = String::new();
+    smtplab_explain::render::replay(&mut text, &steps, "default");
+    assert_eq!(
+        text.matches("^ the simulated server answers with another code")
+            .count(),
+        1,
+        "{text}"
+    );
+    assert!(
+        text.contains("transcript: 550 go away\n          simulated:  250 mail.example.com\n"),
+        "{text}"
+    );
 }

@@ -56,7 +56,7 @@ fn json_and_replay_show_the_simulated_server_beside_the_real_one() {
         .iter()
         .find(|s| s["sent"].as_str().unwrap().starts_with("MAIL"))
         .unwrap();
-    assert_eq!(mail["recorded"][0], "<-  250 2.1.0 Ok");
+    assert_eq!(mail["recorded"][0], "250 2.1.0 Ok");
     assert_eq!(mail["simulated"][0], "250 2.1.0 Ok");
     let text = explain(&[file.to_str().unwrap(), "--replay", "default"]);
     let text = String::from_utf8_lossy(&text.stdout);

@@ -3,6 +3,7 @@
 pub mod command_table;
 pub mod console;
 pub mod explain;
+pub mod explain_panel;
 pub mod guide_panel;
 #[cfg(feature = "lessons")]
 pub mod lesson_list;
