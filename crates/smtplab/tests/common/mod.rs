@@ -45,7 +45,33 @@ impl Server {
     /// As [`Server::start`], on the given `--listen` addresses.
     pub fn start_listening(name: &str, listen: &[&str], extra: &[&str]) -> Self {
         let save_dir = scratch(name).join("saved");
-        let mut command = Command::new(env!("CARGO_BIN_EXE_smtplab"));
+        Self::launch(
+            Command::new(env!("CARGO_BIN_EXE_smtplab")),
+            save_dir,
+            listen,
+            extra,
+        )
+    }
+
+    /// As [`Server::start`], saving into `save_dir` as it is (not emptied).
+    pub fn start_saving_to(save_dir: &Path, extra: &[&str]) -> Self {
+        let command = Command::new(env!("CARGO_BIN_EXE_smtplab"));
+        Self::launch(command, save_dir.to_owned(), &["127.0.0.1:0"], extra)
+    }
+
+    /// As [`Server::start`], started by `sh` after the shell commands
+    /// `setup` (resource limits, signal dispositions).
+    pub fn start_after(name: &str, setup: &str, extra: &[&str]) -> Self {
+        let save_dir = scratch(name).join("saved");
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(format!("{setup}; exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_smtplab"));
+        Self::launch(command, save_dir, &["127.0.0.1:0"], extra)
+    }
+
+    fn launch(mut command: Command, save_dir: PathBuf, listen: &[&str], extra: &[&str]) -> Self {
         command.arg("serve");
         for address in listen {
             command.args(["--listen", address]);
@@ -207,6 +233,23 @@ impl Client {
             reply.push_str(&line);
             if line.len() < 4 || line.as_bytes()[3] != b'-' {
                 return reply;
+            }
+        }
+    }
+
+    /// Reads one whole reply, or `None` if the server closed (or reset)
+    /// the connection first.
+    pub fn try_reply(&mut self) -> Option<String> {
+        let mut reply = String::new();
+        loop {
+            let mut line = String::new();
+            match self.reader.read_line(&mut line) {
+                Ok(n) if n > 0 => {}
+                _ => return None,
+            }
+            reply.push_str(&line);
+            if line.len() < 4 || line.as_bytes()[3] != b'-' {
+                return Some(reply);
             }
         }
     }

@@ -1,0 +1,314 @@
+//! `smtplab serve` when things go wrong around it: saves that fail, save
+//! folders with traps planted in them, line ends split across reads,
+//! control characters in client and student text, clients that trickle,
+//! and many large messages at once.
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::{scratch, Client, Server, PATIENCE};
+use smtplab_engine::{ClientInfo, Event, Output, Session, Settings};
+
+/// The queue id the engine gives the first message of a session with `seed`.
+fn first_queue_id(seed: u64) -> String {
+    let mut session = Session::new(
+        Settings::preset("default").unwrap(),
+        ClientInfo::default(),
+        seed,
+        0,
+    );
+    session.feed(
+        b"MAIL FROM:<a@example.com>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\n.\r\n",
+        0,
+    );
+    let id = session.drain_outputs().find_map(|output| match output {
+        Output::Event(Event::Delivered(delivery)) => Some(delivery.queue_id),
+        _ => None,
+    });
+    id.expect("a delivery")
+}
+
+/// Greets, opens a transaction and sends `body` as the message; the reply
+/// to the end of data.
+fn send_message(client: &mut Client, body: &str) -> String {
+    assert!(client.command("EHLO client.example").starts_with("250-"));
+    assert_eq!(
+        client.command("MAIL FROM:<alice@example.com>"),
+        "250 2.1.0 Ok\r\n"
+    );
+    assert_eq!(
+        client.command("RCPT TO:<bob@example.com>"),
+        "250 2.1.5 Ok\r\n"
+    );
+    assert!(client.command("DATA").starts_with("354 "));
+    client.command(&format!("{body}\r\n."))
+}
+
+/// Every file name in `dir`, sorted.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_removed_save_folder_answers_451_and_the_retry_is_saved() {
+    let server = Server::start("save_folder_removed", &[]);
+    std::fs::remove_dir_all(&server.save_dir).unwrap();
+    let mut client = Client::greeted(server.addr);
+    assert_eq!(
+        send_message(&mut client, "Subject: lost?\r\n\r\nnot if it is refused"),
+        "451 4.3.0 Error: queue file write error\r\n"
+    );
+    let line = server.wait_for_log("#1 not saved");
+    assert!(line.contains("answered 451"), "{line}");
+    assert!(line.contains("No such file or directory"), "{line}");
+    assert!(!server.log().join("\n").contains("#1 delivered"));
+
+    // The client retries (RFC 5321 4.2.5: nothing was accepted), in the
+    // same session, once the folder is back.
+    std::fs::create_dir_all(&server.save_dir).unwrap();
+    assert_eq!(
+        client.command("MAIL FROM:<alice@example.com>"),
+        "250 2.1.0 Ok\r\n"
+    );
+    assert_eq!(
+        client.command("RCPT TO:<bob@example.com>"),
+        "250 2.1.5 Ok\r\n"
+    );
+    assert!(client.command("DATA").starts_with("354 "));
+    let queued = client.command("Subject: lost?\r\n\r\nnot if it is refused\r\n.");
+    assert!(queued.starts_with("250 2.0.0 Ok: queued as "), "{queued}");
+    let (_, message) = server.only_saved();
+    assert!(message.contains("not if it is refused"));
+}
+
+#[test]
+fn a_save_that_fails_half_way_answers_451_and_leaves_no_part_file() {
+    // Files may not grow past 8 blocks (4 KiB in dash, 8 KiB in bash): the
+    // write stops part way, as on a full disk. SIGXFSZ is ignored so the
+    // write fails instead of the signal ending the server.
+    let server = Server::start_after("save_half_way", "trap '' XFSZ; ulimit -f 8", &[]);
+    let mut client = Client::greeted(server.addr);
+    let body = "x".repeat(100).repeat(200);
+    assert_eq!(
+        send_message(&mut client, &format!("Subject: big\r\n\r\n{body}")),
+        "451 4.3.0 Error: queue file write error\r\n"
+    );
+    let line = server.wait_for_log("#1 not saved");
+    assert!(line.contains("answered 451"), "{line}");
+    assert_eq!(names_in(&server.save_dir), Vec::<String>::new());
+    // A small one still fits.
+    assert!(client.command("RSET").starts_with("250 "));
+    assert_eq!(
+        client.command("MAIL FROM:<alice@example.com>"),
+        "250 2.1.0 Ok\r\n"
+    );
+    assert_eq!(
+        client.command("RCPT TO:<bob@example.com>"),
+        "250 2.1.5 Ok\r\n"
+    );
+    assert!(client.command("DATA").starts_with("354 "));
+    assert!(client
+        .command("small\r\n.")
+        .starts_with("250 2.0.0 Ok: queued as "));
+    assert_eq!(names_in(&server.save_dir).len(), 1);
+}
+
+#[test]
+fn a_second_run_with_the_same_seed_never_overwrites_the_first() {
+    let dir = scratch("same_seed_twice").join("saved");
+    std::fs::create_dir_all(&dir).unwrap();
+    for run in ["first run", "second run"] {
+        let server = Server::start_saving_to(&dir, &[]);
+        let mut client = Client::greeted(server.addr);
+        let queued = send_message(&mut client, &format!("Subject: {run}\r\n\r\n{run}"));
+        assert!(queued.starts_with("250 2.0.0 Ok: queued as "), "{queued}");
+        server.wait_for_log("#1 delivered");
+    }
+    let id = first_queue_id(42);
+    assert_eq!(names_in(&dir), [format!("{id}-2.eml"), format!("{id}.eml")]);
+    let first = std::fs::read_to_string(dir.join(format!("{id}.eml"))).unwrap();
+    let second = std::fs::read_to_string(dir.join(format!("{id}-2.eml"))).unwrap();
+    assert!(first.contains("Subject: first run"), "{first}");
+    assert!(second.contains("Subject: second run"), "{second}");
+}
+
+#[test]
+fn symlinks_planted_in_the_save_folder_are_not_followed() {
+    let root = scratch("planted_symlinks");
+    let dir = root.join("saved");
+    std::fs::create_dir_all(&dir).unwrap();
+    let victim = root.join("victim.txt");
+    std::fs::write(&victim, "precious").unwrap();
+    let id = first_queue_id(42);
+    // The final name and the name the old server wrote its temporary file
+    // under both point at a file outside.
+    for name in [format!("{id}.eml"), format!(".{id}.eml.part")] {
+        std::os::unix::fs::symlink(&victim, dir.join(name)).unwrap();
+    }
+    let server = Server::start_saving_to(&dir, &[]);
+    let mut client = Client::greeted(server.addr);
+    assert!(send_message(&mut client, "Subject: trap\r\n\r\ntrap").starts_with("250 "));
+    let line = server.wait_for_log("#1 delivered");
+    assert!(line.ends_with(&format!("{id}-2.eml")), "{line}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    let saved = std::fs::read_to_string(dir.join(format!("{id}-2.eml"))).unwrap();
+    assert!(saved.contains("Subject: trap"));
+    assert!(std::fs::symlink_metadata(dir.join(format!("{id}.eml")))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
+
+#[test]
+fn crlf_split_across_reads_never_counts_as_a_line_flood() {
+    let server = Server::start("split_crlf", &[]);
+    let mut client = Client::greeted(server.addr);
+    client.stream.set_nodelay(true).unwrap();
+    // Each write but the first ends a NOOP's line and starts the next one's,
+    // so no read holds a whole CRLF: 12 000 of them are 72 000 octets.
+    client.send(b"NOOP\r");
+    for _ in 0..12_000 {
+        client.send(b"\nNOOP\r");
+        assert_eq!(client.reply(), "250 2.0.0 Ok\r\n");
+    }
+    client.send(b"\nQUIT\r\n");
+    assert_eq!(client.reply(), "250 2.0.0 Ok\r\n");
+    assert_eq!(client.reply(), "221 2.0.0 Bye\r\n");
+    server.wait_for_log("#1 close: client said QUIT");
+}
+
+#[test]
+fn control_characters_from_clients_are_logged_escaped() {
+    let server = Server::start("escaped_log", &["--verbose"]);
+    let mut client = Client::greeted(server.addr);
+    let forged = "00:00:00 #7 delivered FORGED from <a@b> to <c@d> (1 octets)";
+    client.send(format!("NOOP \x1b[2J\n{forged}\r\n").as_bytes());
+    assert!(client.reply().starts_with("250 "));
+    client.command("QUIT");
+    server.wait_for_log("#1 close: client said QUIT");
+    let log = server.log();
+    let command = log.iter().find(|l| l.contains("#1 C: NOOP")).unwrap();
+    assert!(
+        command.ends_with(&format!("#1 C: NOOP \\x1b[2J\\n{forged}")),
+        "{command}"
+    );
+    assert!(!log.iter().any(|l| l.starts_with("00:00:00")), "{log:?}");
+    assert!(!log.iter().any(|l| l.contains('\x1b')), "{log:?}");
+}
+
+#[test]
+fn check_prints_a_students_control_characters_escaped() {
+    let dir = scratch("check_escaped");
+    let attempt = dir.join("attempt.txt");
+    let pack = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/examples/example-pack.json");
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../docs/examples/attempts/failing-homework.txt"),
+    )
+    .unwrap();
+    let (before, after) = text.split_once("student: ").unwrap();
+    let (_, rest) = after.split_once('\n').unwrap();
+    let crafted = format!("{before}student: Eve: PASSED\x1b[2K\r\x1b[1A\n{rest}");
+    std::fs::write(&attempt, crafted).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_smtplab"))
+        .arg("check")
+        .arg(&pack)
+        .arg(&attempt)
+        .arg("--transcript")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(!output.status.success());
+    assert!(
+        stdout.contains("Eve: PASSED\\x1b[2K\\r\\x1b[1A: NOT PASSED"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains(['\r', '\x1b']), "{stdout:?}");
+}
+
+#[test]
+fn tricklers_cannot_hold_every_session_slot() {
+    let server = Server::start(
+        "trickle",
+        &[
+            "--max-sessions",
+            "5",
+            "--command-timeout",
+            "2",
+            "--data-timeout",
+            "2",
+        ],
+    );
+    // 100 clients that trickle one byte every 200 ms and never end a line
+    // (every second one of those with a session trickles message content):
+    // the five that get a session are cut off two seconds into it.
+    let greeted = Arc::new(AtomicUsize::new(0));
+    let start = Instant::now();
+    let tricklers: Vec<_> = (0..100)
+        .map(|_| {
+            let addr = server.addr;
+            let greeted = Arc::clone(&greeted);
+            thread::spawn(move || {
+                let mut client = Client::connect(addr);
+                if !client.try_reply()?.starts_with("220 ") {
+                    return None;
+                }
+                if greeted.fetch_add(1, Ordering::SeqCst) % 2 == 1 {
+                    client.command("MAIL FROM:<a@example.com>");
+                    client.command("RCPT TO:<bob@example.com>");
+                    assert!(client.command("DATA").starts_with("354 "));
+                }
+                for _ in 0..13 {
+                    let _ = client.stream.write_all(b"x");
+                    thread::sleep(Duration::from_millis(200));
+                }
+                Some(client.reply())
+            })
+        })
+        .collect();
+    let replies: Vec<String> = tricklers
+        .into_iter()
+        .filter_map(|t| t.join().unwrap())
+        .collect();
+    assert_eq!(replies.len(), 5, "{replies:?}");
+    for reply in &replies {
+        assert_eq!(
+            reply,
+            "421 4.4.2 mail.example.com Error: timeout exceeded\r\n"
+        );
+    }
+    let log = server.log().join("\n");
+    assert!(
+        log.contains("command line not finished within 2 s"),
+        "{log}"
+    );
+    assert!(
+        log.contains("message content not finished within 2 s"),
+        "{log}"
+    );
+    // Their places are free again.
+    loop {
+        let mut late = Client::connect(server.addr);
+        if late.try_reply().is_some_and(|r| r.starts_with("220 ")) {
+            assert_eq!(late.command("NOOP"), "250 2.0.0 Ok\r\n");
+            break;
+        }
+        assert!(start.elapsed() < PATIENCE, "no session slot came free");
+        thread::sleep(Duration::from_millis(50));
+    }
+}
