@@ -95,9 +95,9 @@ impl Session {
         let Some(mut transaction) = transaction else {
             return;
         };
-        if transaction.chunks.as_ref().is_some_and(|b| b.over_limit) {
+        if let Some(key) = transaction.chunks.as_ref().and_then(Body::refusal) {
             // The transaction is over: later chunks get 503.
-            self.send(Reply::standard(ReplyKey::SizeExceeded));
+            self.send(Reply::standard(key));
             return;
         }
         if last {
@@ -112,6 +112,38 @@ impl Session {
                 format!("Ok: {received} octets received"),
             ));
         }
+    }
+
+    /// The I/O shell could not store the message it was just handed (a
+    /// failed save): the `250 ... queued as` queued for it becomes `451
+    /// 4.3.0`, so the client keeps the message and tries again (RFC 5321
+    /// section 4.2.5). Call it after taking the [`Event::Delivered`] and
+    /// before taking the reply after it; returns whether that reply was
+    /// there to change.
+    pub fn refuse_delivery(&mut self) -> bool {
+        let refusal = self.shaped(Reply::standard(ReplyKey::QueueWriteError));
+        let next_reply = self.outputs.iter_mut().find_map(|output| match output {
+            Output::Reply(reply) => Some(reply),
+            _ => None,
+        });
+        match next_reply {
+            Some(reply) if reply.key == ReplyKey::Queued => {
+                *reply = refusal;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The I/O shell cannot hold the message being received (its memory
+    /// for messages in flight is spent): what came is dropped, the rest is
+    /// read and dropped, and the end of the message is answered `452 4.3.1`
+    /// so the client tries again later. Returns whether a message was being
+    /// received and kept until now.
+    pub fn refuse_content(&mut self) -> bool {
+        self.state
+            .body_mut()
+            .is_some_and(|body| body.drop_content(ReplyKey::InsufficientStorage))
     }
 
     /// Checks the finished content and delivers it, giving the final reply.
@@ -180,8 +212,8 @@ fn chunk_refusal(transaction: Option<&mut Transaction>) -> Option<Reply> {
 
 /// Why finished content is refused, if it is.
 fn content_refusal(body: &Body, chunked: bool, profile: &Profile) -> Option<ReplyKey> {
-    if body.over_limit {
-        return Some(ReplyKey::SizeExceeded);
+    if let Some(key) = body.refusal() {
+        return Some(key);
     }
     if chunked {
         return None;

@@ -6,6 +6,7 @@
 //! A bare CR or LF never ends a line in any mode: that is how SMTP
 //! smuggling works.
 
+use crate::catalogue::ReplyKey;
 use crate::limits::{MAX_AUTH_LINE, MAX_COMMAND_LINE, MAX_TEXT_LINE};
 
 /// Which kind of CRLF-ended line the session waits for.
@@ -97,11 +98,17 @@ pub(super) struct Body {
     pub(super) over_limit: bool,
     pub(super) long_line: bool,
     pub(super) bare_line_ending: bool,
+    /// The shell could not hold it: drained from then on, and refused with
+    /// this at its end.
+    pub(super) dropped: Option<ReplyKey>,
 }
 
 impl Body {
     pub(super) fn push(&mut self, bytes: &[u8], limit: usize) {
         self.size = self.size.saturating_add(bytes.len());
+        if self.dropped.is_some() {
+            return;
+        }
         if self.size > limit {
             // Drained, never buffered: the reply after the end of data
             // tells the client; keeping the content would only cost memory.
@@ -112,6 +119,27 @@ impl Body {
         } else {
             self.content.extend_from_slice(bytes);
         }
+    }
+
+    /// Why the content cannot be delivered whatever it holds: over the size
+    /// limit, or dropped by the shell.
+    pub(super) fn refusal(&self) -> Option<ReplyKey> {
+        if self.over_limit {
+            Some(ReplyKey::SizeExceeded)
+        } else {
+            self.dropped
+        }
+    }
+
+    /// Drops what was received and keeps nothing more; the message will be
+    /// answered `key`. Returns whether it was kept until now.
+    pub(super) fn drop_content(&mut self, key: ReplyKey) -> bool {
+        if self.dropped.is_some() {
+            return false;
+        }
+        self.dropped = Some(key);
+        self.content = Vec::new();
+        true
     }
 }
 

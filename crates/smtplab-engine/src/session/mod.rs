@@ -175,6 +175,13 @@ impl Session {
         }
     }
 
+    /// A deadline of the I/O shell's own has passed (a command line or a
+    /// message still unfinished long after it began, however steadily its
+    /// octets trickle in): the idle timeout's 421 4.4.2, and close.
+    pub fn expire(&mut self) {
+        self.close_with(ReplyKey::IdleTimeout, CloseReason::IdleTimeout);
+    }
+
     /// The server is going down: 421 4.3.2 and close.
     pub fn shutdown(&mut self) {
         if !self.is_closed() {
@@ -250,25 +257,9 @@ impl Session {
     }
 
     /// Queues a reply, applying the enhanced-code rules and error counting.
-    fn send(&mut self, mut reply: Reply) {
-        let enhanced_on = self.profile.extensions.enhanced_status_codes
-            && match self.profile.enhanced_codes_from {
-                EnhancedCodesFrom::Start => true,
-                EnhancedCodesFrom::Ehlo => self.hello.as_ref().is_some_and(|h| h.extended),
-            };
-        if !enhanced_on {
-            reply.enhanced = None;
-        }
+    fn send(&mut self, reply: Reply) {
+        let reply = self.shaped(reply);
         let counts_as_error = reply.is_error() && reply.code != 421;
-        if reply.code == 421 {
-            // 421 replies name the server, as RFC 5321 section 4.2 shows;
-            // built anew so the longer line is cut to fit again.
-            let mut lines = std::mem::take(&mut reply.lines);
-            if let Some(line) = lines.first_mut() {
-                *line = format!("{} {line}", self.profile.hostname);
-            }
-            reply = Reply::new(reply.code, reply.enhanced, lines, reply.key);
-        }
         self.emit(Output::Reply(reply));
         if counts_as_error {
             self.errors_in_row += 1;
@@ -278,6 +269,29 @@ impl Session {
         } else {
             self.errors_in_row = 0;
         }
+    }
+
+    /// `reply` as this session sends it: enhanced codes only where the
+    /// profile gives them, 421s naming the server.
+    fn shaped(&self, mut reply: Reply) -> Reply {
+        let enhanced_on = self.profile.extensions.enhanced_status_codes
+            && match self.profile.enhanced_codes_from {
+                EnhancedCodesFrom::Start => true,
+                EnhancedCodesFrom::Ehlo => self.hello.as_ref().is_some_and(|h| h.extended),
+            };
+        if !enhanced_on {
+            reply.enhanced = None;
+        }
+        if reply.code == 421 {
+            // 421 replies name the server, as RFC 5321 section 4.2 shows;
+            // built anew so the longer line is cut to fit again.
+            let mut lines = std::mem::take(&mut reply.lines);
+            if let Some(line) = lines.first_mut() {
+                *line = format!("{} {line}", self.profile.hostname);
+            }
+            reply = Reply::new(reply.code, reply.enhanced, lines, reply.key);
+        }
+        reply
     }
 
     fn close_with(&mut self, key: ReplyKey, reason: CloseReason) {

@@ -151,6 +151,17 @@ impl State {
         }
     }
 
+    /// The content received so far for the message in progress: DATA
+    /// content, or the BDAT chunks (during a chunk or between chunks).
+    pub(super) fn body_mut(&mut self) -> Option<&mut Body> {
+        match self {
+            State::Data(_, reader) => Some(&mut reader.body),
+            State::Chunk(chunk) => chunk.transaction.as_mut()?.chunks.as_mut(),
+            State::Commands(Some(transaction)) => transaction.chunks.as_mut(),
+            _ => None,
+        }
+    }
+
     /// MAIL FROM accepted: the transaction opens.
     pub(super) fn open_transaction(&mut self, transaction: Transaction) {
         *self = State::Commands(Some(transaction));
