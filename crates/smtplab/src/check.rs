@@ -1,10 +1,25 @@
 //! `smtplab check`: replays students' exported attempts against a lesson
 //! pack through the same engine and checker as the browser, and prints per
-//! file which goals were met.
+//! file which goals were met. Everything from a student's file (name,
+//! commands, file name) is printed escaped ([`crate::escape`]), so a
+//! crafted attempt cannot rewrite the teacher's screen.
 
 use std::path::{Path, PathBuf};
 
-use smtplab_lessons::{builtin, Attempt, Pack, BUILTIN_PACK_ID};
+use smtplab_lessons::{builtin, Attempt, GoalResult, Pack, Report, BUILTIN_PACK_ID};
+
+use crate::escape::untrusted;
+
+/// Why one attempt file could not be checked.
+#[derive(Debug, thiserror::Error)]
+enum FileError {
+    #[error("cannot read: {0}")]
+    Read(std::io::Error),
+    #[error("not an attempt file: {0}")]
+    NotAnAttempt(String),
+    #[error("{0}")]
+    Replay(String),
+}
 
 /// Options of `smtplab check`.
 #[derive(Debug, clap::Args)]
@@ -29,7 +44,7 @@ pub struct CheckArgs {
 
 /// Checks every attempt; an attempt that fails a goal or a file that cannot
 /// be read does not stop the others, but makes the result an error.
-pub fn run(args: CheckArgs) -> Result<(), String> {
+pub fn run(args: CheckArgs) -> anyhow::Result<()> {
     let loaded;
     let pack: &Pack = if args.pack == BUILTIN_PACK_ID {
         builtin()
@@ -46,9 +61,12 @@ pub fn run(args: CheckArgs) -> Result<(), String> {
     let mut solution_shown = 0;
     let mut unreadable = 0;
     for path in &args.attempts {
+        let shown_path = path.display().to_string();
+        let shown_path = untrusted(&shown_path);
         match check_file(pack, path) {
             Ok(report) => {
-                print!("{}: {report}", path.display());
+                let report = escaped(report);
+                print!("{shown_path}: {report}");
                 if args.transcript {
                     println!("{}", report.transcript);
                 }
@@ -60,8 +78,9 @@ pub fn run(args: CheckArgs) -> Result<(), String> {
                     not_passed += 1;
                 }
             }
-            Err(message) => {
-                eprintln!("smtplab: error: {}: {message}", path.display());
+            Err(error) => {
+                let message = error.to_string();
+                eprintln!("smtplab: error: {shown_path}: {}", untrusted(&message));
                 unreadable += 1;
             }
         }
@@ -81,13 +100,41 @@ pub fn run(args: CheckArgs) -> Result<(), String> {
     if passed == total {
         Ok(())
     } else {
-        Err(summary)
+        Err(anyhow::Error::msg(summary))
     }
 }
 
-fn load_pack(path: &Path) -> Result<Pack, String> {
-    let cannot_read =
-        |error: std::io::Error| format!("{}: cannot read the pack: {error}", path.display());
+/// The report with every piece of text escaped; the transcript keeps its
+/// line breaks, each line escaped.
+fn escaped(report: Report) -> Report {
+    let shown = |text: &str| untrusted(text).to_string();
+    Report {
+        pack: shown(&report.pack),
+        lesson: shown(&report.lesson),
+        title: shown(&report.title),
+        student: report.student.as_deref().map(shown),
+        goals: report
+            .goals
+            .iter()
+            .map(|goal| GoalResult {
+                description: shown(&goal.description),
+                ..goal.clone()
+            })
+            .collect(),
+        transcript: report
+            .transcript
+            .split('\n')
+            .map(shown)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        ..report
+    }
+}
+
+fn load_pack(path: &Path) -> anyhow::Result<Pack> {
+    let cannot_read = |error: std::io::Error| {
+        anyhow::anyhow!("{}: cannot read the pack: {error}", path.display())
+    };
     // The size first, so an enormous file is refused without reading it.
     let size = std::fs::metadata(path).map_err(cannot_read)?.len();
     smtplab_lessons::pack::check_size(usize::try_from(size).unwrap_or(usize::MAX))
@@ -96,32 +143,33 @@ fn load_pack(path: &Path) -> Result<Pack, String> {
     Pack::from_json(&text).map_err(|error| pack_error(path, &error))
 }
 
-fn pack_error(path: &Path, error: &smtplab_lessons::PackError) -> String {
+fn pack_error(path: &Path, error: &smtplab_lessons::PackError) -> anyhow::Error {
     let problems: Vec<String> = error
         .problems
         .iter()
-        .map(|problem| format!("  {problem}"))
+        .map(|problem| format!("  {}", untrusted(&problem.to_string())))
         .collect();
-    format!(
+    anyhow::anyhow!(
         "{}: the pack does not load:\n{}",
         path.display(),
         problems.join("\n")
     )
 }
 
-fn check_file(pack: &Pack, path: &Path) -> Result<smtplab_lessons::Report, String> {
-    let text = std::fs::read_to_string(path).map_err(|error| format!("cannot read: {error}"))?;
+fn check_file(pack: &Pack, path: &Path) -> Result<Report, FileError> {
+    let text = std::fs::read_to_string(path).map_err(FileError::Read)?;
     let attempt =
-        Attempt::from_text(&text).map_err(|error| format!("not an attempt file: {error}"))?;
-    pack.replay(&attempt).map_err(|error| error.to_string())
+        Attempt::from_text(&text).map_err(|error| FileError::NotAnAttempt(error.to_string()))?;
+    pack.replay(&attempt)
+        .map_err(|error| FileError::Replay(error.to_string()))
 }
 
 fn print_pack(pack: &Pack) {
     println!(
         "{}: {} by {}, {} lesson{}, every reference solution meets its goals",
-        pack.id(),
-        pack.title(),
-        pack.author(),
+        untrusted(pack.id()),
+        untrusted(pack.title()),
+        untrusted(pack.author()),
         pack.lessons().len(),
         if pack.lessons().len() == 1 { "" } else { "s" }
     );
@@ -135,7 +183,7 @@ fn print_pack(pack: &Pack) {
         println!(
             "  {:width$}  {} ({} goal{})",
             lesson.id(),
-            lesson.title(),
+            untrusted(lesson.title()),
             lesson.goals().len(),
             if lesson.goals().len() == 1 { "" } else { "s" }
         );

@@ -4,23 +4,32 @@
 //!
 //! ```text
 //!   socket ──read (READ_CHUNK)──► Session::feed ──► outputs ──► reply bytes ──write──► socket
-//!   timer ───────────────────────► Session::handle_timeout          │
-//!   Ctrl-C / SIGTERM ────────────► Session::shutdown                ├─► log line
-//!                                                                   └─► --save DIR/<queue-id>.eml
+//!   timer ───────────────────────► Session::handle_timeout / expire  │
+//!   Ctrl-C / SIGTERM ────────────► Session::shutdown                 ├─► log line
+//!                                                                    └─► --save DIR/<queue-id>.eml
 //! ```
+//!
+//! Besides the engine's idle timeout the server keeps its own deadlines
+//! (a whole command line, a whole message's content), a flood limit for a
+//! line that never ends, and a memory budget for messages across sessions
+//! ([`crate::limits`]).
 
 use std::cell::RefCell;
 use std::io::{self, ErrorKind};
 use std::net::{IpAddr, SocketAddr};
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use smtplab_engine::{ClientInfo, Event, Output, Session, Settings};
+use smtplab_engine::{ClientInfo, Delivery, Event, Output, Phase, Session, Settings};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::sync::watch;
-use tokio::time::{sleep_until, timeout, Instant};
+use tokio::time::{sleep_until, timeout, Instant, Sleep};
+use tracing::info;
 
+use crate::escape::untrusted;
+use crate::limits::{InFlight, LineWatch};
 use crate::log::{self, Ending};
 use crate::save::SaveDir;
 
@@ -28,13 +37,6 @@ use crate::save::SaveDir;
 /// worker thread (see [`read_now`]), so an idle connection holds no read
 /// buffer at all.
 pub const READ_CHUNK: usize = 16 * 1024;
-
-/// Bytes of one command line past which the server stops listening. The
-/// engine already drains an over-long line without storing it and answers
-/// `500` at its end; this limit is for a line that never ends, which would
-/// otherwise hold the connection forever. It is far above any real line
-/// (512 octets for a command, 12 288 for an AUTH response).
-pub const LINE_FLOOD_LIMIT: usize = 64 * 1024;
 
 /// After the server closes, how long it keeps reading (and discarding)
 /// what the client still sends, so that the final reply is not lost to a
@@ -58,6 +60,12 @@ pub struct Shared {
     pub save: Option<SaveDir>,
     /// `--verbose`: log every command and reply line.
     pub verbose: bool,
+    /// `--command-timeout`: a whole command line, from its first octet.
+    pub command_timeout: Duration,
+    /// `--data-timeout`: a whole message's content (or BDAT chunk).
+    pub data_timeout: Duration,
+    /// `--max-in-flight`: message octets in memory across sessions.
+    pub in_flight: InFlight,
     /// What the server remembers between connections (greylisting, staged
     /// rejections), as a real server's databases would.
     pub memory: std::sync::Mutex<smtplab_engine::ServerMemory>,
@@ -100,171 +108,373 @@ pub fn unix_now() -> u64 {
 
 /// Runs session `number` on `stream` until it ends, then logs how.
 pub async fn serve(
-    mut stream: TcpStream,
+    stream: TcpStream,
     peer: SocketAddr,
     number: u64,
     shared: Arc<Shared>,
-    mut stop: watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
 ) {
     // Replies are gathered per read and written in one go, so Nagle's
     // algorithm would only add delay.
     let _ = stream.set_nodelay(true);
-    log!("#{number} connect from {peer}");
+    info!("#{number} connect from {peer}");
     let started = Instant::now();
-    let idle = Duration::from_secs(shared.settings.profile.idle_timeout_secs);
-    let seed = session_seed(shared.base_seed, number);
-    let memory = shared.memory.lock().map(|m| m.clone()).unwrap_or_default();
-    let mut session = Session::with_memory(
-        shared.settings.clone(),
-        client_info(peer),
-        seed,
-        unix_now(),
-        memory,
-    );
-    let mut out = Vec::new();
-    let mut delivered = 0_u32;
-    let mut last_input = Instant::now();
-    let mut unended_line = 0_usize;
-    // The idle timer is not moved on every read: when it goes off, it
-    // checks whether the session really was idle that long, and if not it
-    // is set again from the last input.
-    let idle_timer = sleep_until(idle_deadline(&session, last_input, idle));
-    tokio::pin!(idle_timer);
-    let stopping = stop.wait_for(|stopping| *stopping);
-    tokio::pin!(stopping);
-    let mut stop_seen = false;
-    let ending = loop {
-        let close = take_outputs(&mut session, &mut out, number, &shared, &mut delivered).await;
-        if !out.is_empty() {
-            match timeout(idle, stream.write_all(&out)).await {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => break Ending::WriteFailed(e),
-                Err(_) => break Ending::WriteTimedOut,
-            }
-            out.clear();
-            if out.capacity() > MAX_KEPT_OUTPUT {
-                out = Vec::new();
-            }
-        }
-        if let Some(ending) = close {
-            break ending;
-        }
-        if unended_line > LINE_FLOOD_LIMIT {
-            // The engine is draining an over-long line (see
-            // LINE_FLOOD_LIMIT for why its line must be over the engine's
-            // own limit by now). A line end makes it give the 500 it gives
-            // for any over-long line, with its own formatting and error
-            // count; then the server hangs up.
-            session.feed(b"\r\n", unix_now());
-            let _ = take_outputs(&mut session, &mut out, number, &shared, &mut delivered).await;
-            let _ = timeout(idle, stream.write_all(&out)).await;
-            break Ending::LineFlood;
-        }
-        tokio::select! {
-            ready = stream.readable() => {
-                if let Err(e) = ready {
-                    break Ending::ReadFailed(e);
-                }
-                let read = read_now(&stream, |input| {
-                    session.feed(input, unix_now());
-                    unended_line = track_unended_line(unended_line, input, &session);
-                });
-                match read {
-                    Ok(Some(0)) => break Ending::ClientClosed {
-                        mid_message: session.expects_content(),
-                    },
-                    Ok(Some(_)) => last_input = Instant::now(),
-                    Ok(None) => {}
-                    Err(e) => break Ending::ReadFailed(e),
-                }
-            }
-            () = &mut idle_timer => {
-                let due = idle_deadline(&session, last_input, idle);
-                let now = Instant::now();
-                if now >= due {
-                    session.handle_timeout(unix_now());
-                    // Closed now, unless the clocks disagreed: look again
-                    // in a second.
-                    idle_timer.as_mut().reset(now + Duration::from_secs(1));
-                } else {
-                    // There was input since the timer was set.
-                    idle_timer.as_mut().reset(due);
-                }
-            }
-            _ = &mut stopping, if !stop_seen => {
-                stop_seen = true;
-                session.shutdown();
-            }
-        }
-    };
-    if let Ok(mut memory) = shared.memory.lock() {
-        memory.merge(session.memory());
-    }
-    linger(&mut stream).await;
-    let seconds = started.elapsed().as_secs_f64();
-    let messages = match delivered {
-        1 => "1 message".to_owned(),
-        n => format!("{n} messages"),
-    };
-    log!("#{number} close: {ending} ({seconds:.1} s, {messages} delivered)");
+    let mut connection = Connection::open(stream, peer, number, shared);
+    let ending = connection.run(stop).await;
+    connection.finish(ending, started).await;
 }
 
-/// Turns everything the engine queued into reply bytes, log lines and saved
-/// files, in order. Returns how the session ends if the engine closed it.
-async fn take_outputs(
-    session: &mut Session,
-    out: &mut Vec<u8>,
+/// One session and everything the server keeps for it.
+struct Connection {
+    stream: TcpStream,
     number: u64,
-    shared: &Shared,
-    delivered: &mut u32,
-) -> Option<Ending> {
-    let mut ending = None;
-    while let Some(output) = session.poll_output() {
-        match output {
-            Output::Reply(reply) => {
-                let start = out.len();
-                reply.write_wire(out);
-                if shared.verbose {
-                    let wire = String::from_utf8_lossy(&out[start..]);
-                    for line in wire.split_terminator("\r\n") {
-                        log!("#{number} S: {line}");
+    shared: Arc<Shared>,
+    session: Session,
+    /// Reply bytes gathered for the next write.
+    out: Vec<u8>,
+    delivered: u32,
+    last_input: Instant,
+    line: LineWatch,
+    /// When the message content being read began.
+    content_since: Option<Instant>,
+    /// Octets this session has taken from [`Shared::in_flight`].
+    charged: usize,
+    /// A deadline that moved earlier than the timer, for the timer.
+    earlier_deadline: Option<Instant>,
+    /// How the session ends when the server, not the engine, closed it.
+    cut_off: Option<Ending>,
+}
+
+impl Connection {
+    fn open(stream: TcpStream, peer: SocketAddr, number: u64, shared: Arc<Shared>) -> Self {
+        let memory = shared.memory.lock().map(|m| m.clone()).unwrap_or_default();
+        let session = Session::with_memory(
+            shared.settings.clone(),
+            client_info(peer),
+            session_seed(shared.base_seed, number),
+            unix_now(),
+            memory,
+        );
+        Self {
+            stream,
+            number,
+            shared,
+            session,
+            out: Vec::new(),
+            delivered: 0,
+            last_input: Instant::now(),
+            line: LineWatch::default(),
+            content_since: None,
+            charged: 0,
+            earlier_deadline: None,
+            cut_off: None,
+        }
+    }
+
+    fn idle(&self) -> Duration {
+        Duration::from_secs(self.shared.settings.profile.idle_timeout_secs)
+    }
+
+    async fn run(&mut self, mut stop: watch::Receiver<bool>) -> Ending {
+        // The timer is not moved on every read: when it goes off it checks
+        // which deadline, if any, has really passed, and if none it is set
+        // again; it is moved earlier only when a new deadline starts.
+        let timer = sleep_until(self.next_deadline());
+        tokio::pin!(timer);
+        let stopping = stop.wait_for(|stopping| *stopping);
+        tokio::pin!(stopping);
+        let mut stop_seen = false;
+        loop {
+            if let Some(ending) = self.answer().await {
+                return ending;
+            }
+            if self.line.flooded() {
+                return self.cut_flood().await;
+            }
+            if let Some(deadline) = self.earlier_deadline.take() {
+                if deadline < timer.deadline() {
+                    timer.as_mut().reset(deadline);
+                }
+            }
+            tokio::select! {
+                ready = self.stream.readable() => {
+                    if let Err(e) = ready {
+                        return Ending::ReadFailed(e);
+                    }
+                    if let Some(ending) = self.read() {
+                        return ending;
                     }
                 }
-            }
-            Output::Event(Event::Command { line, .. }) if shared.verbose => {
-                log!("#{number} C: {line}");
-            }
-            Output::Event(Event::Delivered(delivery)) => {
-                *delivered += 1;
-                let summary = log::delivery(&delivery);
-                match &shared.save {
-                    None => log!("#{number} delivered {summary}"),
-                    Some(save) => match save.save(&delivery).await {
-                        Ok(path) => {
-                            log!("#{number} delivered {summary}, saved as {}", path.display());
-                        }
-                        Err(e) => log!(
-                            "#{number} delivered {summary}, but saving it in {} failed: {e}",
-                            save.dir().display()
-                        ),
-                    },
+                () = &mut timer => self.on_timer(timer.as_mut()),
+                _ = &mut stopping, if !stop_seen => {
+                    stop_seen = true;
+                    self.session.shutdown();
                 }
-            }
-            Output::Event(Event::Authenticated { user }) => {
-                log!("#{number} authenticated as {user}");
-            }
-            Output::Event(Event::Closed { reason }) => ending = Some(Ending::Engine(reason)),
-            Output::Event(_) => {}
-            // STARTTLS is switched off in the profile (serve.rs), so this
-            // cannot come; if it did, carrying on in clear text after the
-            // client believes it has TLS would be worse than hanging up.
-            Output::StartTls => return Some(Ending::TlsUnavailable),
-            Output::Close => {
-                return Some(ending.unwrap_or(Ending::Engine(smtplab_engine::CloseReason::Dropped)))
             }
         }
     }
-    ending
+
+    /// Takes the engine's outputs and writes the replies. Returns how the
+    /// session ends if it does.
+    async fn answer(&mut self) -> Option<Ending> {
+        let close = self.take_outputs().await;
+        if self.charged > 0
+            && !matches!(
+                self.session.phase(),
+                Phase::ReceivingData | Phase::RecipientsGiven
+            )
+        {
+            // The message (DATA, or BDAT chunks so far) is delivered or gone.
+            self.shared
+                .in_flight
+                .give_back(std::mem::take(&mut self.charged));
+        }
+        if !self.out.is_empty() {
+            if let Err(ending) = self.write_out().await {
+                return Some(ending);
+            }
+        }
+        close.map(|ending| self.cut_off.take().unwrap_or(ending))
+    }
+
+    async fn write_out(&mut self) -> Result<(), Ending> {
+        match timeout(self.idle(), self.stream.write_all(&self.out)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(Ending::WriteFailed(e)),
+            Err(_) => return Err(Ending::WriteTimedOut),
+        }
+        self.out.clear();
+        if self.out.capacity() > MAX_KEPT_OUTPUT {
+            self.out = Vec::new();
+        }
+        Ok(())
+    }
+
+    /// Reads what the socket has and feeds it to the engine.
+    fn read(&mut self) -> Option<Ending> {
+        let result = READ_BUFFER.with_borrow_mut(|buf| match self.stream.try_read(buf) {
+            Ok(0) => Ok(Some(0)),
+            Ok(n) => {
+                self.feed(&buf[..n]);
+                Ok(Some(n))
+            }
+            Err(e) if e.kind() == ErrorKind::WouldBlock => Ok(None),
+            Err(e) => Err(e),
+        });
+        match result {
+            Ok(Some(0)) => Some(Ending::ClientClosed {
+                mid_message: self.session.expects_content(),
+            }),
+            Ok(Some(_)) => {
+                self.last_input = Instant::now();
+                None
+            }
+            Ok(None) => None,
+            Err(e) => Some(Ending::ReadFailed(e)),
+        }
+    }
+
+    fn feed(&mut self, input: &[u8]) {
+        // Everything read inside a transaction counts, so that content
+        // pipelined behind DATA, or BDAT chunks read with their command,
+        // are counted too; the commands among it are a few octets.
+        if matches!(
+            self.session.phase(),
+            Phase::ReceivingData | Phase::RecipientsGiven
+        ) {
+            self.charge(input.len());
+        }
+        self.session.feed(input, unix_now());
+        let now = Instant::now();
+        let reading_commands = !self.session.expects_content() && !self.session.is_closed();
+        if self.line.observe(input, reading_commands, now) {
+            self.earlier_deadline = Some(now + self.shared.command_timeout);
+        }
+        match (self.session.expects_content(), self.content_since) {
+            (true, None) => {
+                self.content_since = Some(now);
+                self.earlier_deadline = Some(now + self.shared.data_timeout);
+            }
+            (false, Some(_)) => self.content_since = None,
+            _ => {}
+        }
+    }
+
+    /// Counts `octets` of a transaction against the memory budget; past it,
+    /// the engine drops the message being read and refuses it at its end.
+    fn charge(&mut self, octets: usize) {
+        let budget = &self.shared.in_flight;
+        if budget.take(octets) {
+            self.charged += octets;
+            return;
+        }
+        if self.session.refuse_content() {
+            info!(
+                "#{} message refused: {} octets of messages already in memory \
+                 (--max-in-flight); it is drained and answered 452",
+                self.number,
+                budget.used()
+            );
+        }
+        budget.give_back(std::mem::take(&mut self.charged));
+    }
+
+    fn next_deadline(&self) -> Instant {
+        let line = self.line.since().map(|t| t + self.shared.command_timeout);
+        let content = self.content_since.map(|t| t + self.shared.data_timeout);
+        let idle = idle_deadline(&self.session, self.last_input, self.idle());
+        [line, content]
+            .into_iter()
+            .flatten()
+            .fold(idle, Instant::min)
+    }
+
+    fn on_timer(&mut self, timer: Pin<&mut Sleep>) {
+        // Taken before `now`: once the engine's deadline has passed, it is
+        // "now" as of this call, which must count as passed.
+        let idle_due = idle_deadline(&self.session, self.last_input, self.idle());
+        let now = Instant::now();
+        let shared = &self.shared;
+        let line_late = self
+            .line
+            .since()
+            .is_some_and(|t| now >= t + shared.command_timeout);
+        let content_late = self
+            .content_since
+            .is_some_and(|t| now >= t + shared.data_timeout);
+        if line_late || content_late {
+            self.cut_off = Some(if line_late {
+                Ending::CommandTooSlow(shared.command_timeout.as_secs())
+            } else {
+                Ending::ContentTooSlow(shared.data_timeout.as_secs())
+            });
+            self.session.expire();
+        } else if now >= idle_due {
+            self.session.handle_timeout(unix_now());
+        }
+        // Closed now, unless the clocks disagreed: look again in a second.
+        let again = if self.session.is_closed() {
+            now + Duration::from_secs(1)
+        } else {
+            self.next_deadline()
+        };
+        timer.reset(again.max(now + Duration::from_millis(1)));
+    }
+
+    /// A command line that never ends: the engine is draining it (see
+    /// `LINE_FLOOD_LIMIT` for why it is over the engine's own limit by now).
+    /// A line end makes it give the 500 it gives for any over-long line,
+    /// with its own formatting and error count; then the server hangs up.
+    async fn cut_flood(&mut self) -> Ending {
+        self.session.feed(b"\r\n", unix_now());
+        let _ = self.take_outputs().await;
+        let _ = self.write_out().await;
+        Ending::LineFlood
+    }
+
+    /// Turns everything the engine queued into reply bytes, log lines and
+    /// saved files, in order. Returns how the session ends if the engine
+    /// closed it.
+    async fn take_outputs(&mut self) -> Option<Ending> {
+        let mut ending = None;
+        while let Some(output) = self.session.poll_output() {
+            match output {
+                Output::Reply(reply) => {
+                    let start = self.out.len();
+                    reply.write_wire(&mut self.out);
+                    if self.shared.verbose {
+                        self.log_sent(start);
+                    }
+                }
+                Output::Event(event) => {
+                    if let Some(reason) = self.note(event).await {
+                        ending = Some(Ending::Engine(reason));
+                    }
+                }
+                // STARTTLS is switched off in the profile (serve.rs), so
+                // this cannot come; if it did, carrying on in clear text
+                // after the client believes it has TLS would be worse than
+                // hanging up.
+                Output::StartTls => return Some(Ending::TlsUnavailable),
+                Output::Close => {
+                    return Some(
+                        ending.unwrap_or(Ending::Engine(smtplab_engine::CloseReason::Dropped)),
+                    )
+                }
+            }
+        }
+        ending
+    }
+
+    fn log_sent(&self, start: usize) {
+        let wire = String::from_utf8_lossy(&self.out[start..]);
+        for line in wire.split_terminator("\r\n") {
+            info!("#{} S: {}", self.number, untrusted(line));
+        }
+    }
+
+    /// Logs (and saves) what an event says; the reason if the engine closed.
+    async fn note(&mut self, event: Event) -> Option<smtplab_engine::CloseReason> {
+        let number = self.number;
+        match event {
+            Event::Command { line, .. } if self.shared.verbose => {
+                info!("#{number} C: {}", untrusted(&line));
+            }
+            Event::Delivered(delivery) => self.deliver(delivery).await,
+            Event::Authenticated { user } => {
+                info!("#{number} authenticated as {}", untrusted(&user));
+            }
+            Event::Closed { reason } => return Some(reason),
+            _ => {}
+        }
+        None
+    }
+
+    /// Saves a delivered message before its `250` goes out; if that fails
+    /// the engine answers `451` instead, so the client keeps the message.
+    async fn deliver(&mut self, delivery: Box<Delivery>) {
+        let number = self.number;
+        let summary = log::delivery(&delivery);
+        let Some(save) = &self.shared.save else {
+            self.delivered += 1;
+            info!("#{number} delivered {summary}");
+            return;
+        };
+        match save.save(delivery).await {
+            Ok(path) => {
+                self.delivered += 1;
+                info!("#{number} delivered {summary}, saved as {}", path.display());
+            }
+            Err(e) => {
+                self.session.refuse_delivery();
+                info!(
+                    "#{number} not saved: {summary}: writing it in {} failed: {e}; \
+                     answered 451, so the client keeps it and tries again",
+                    save.dir().display()
+                );
+            }
+        }
+    }
+
+    /// Hands what the session learnt to the server, lingers, logs the end.
+    async fn finish(mut self, ending: Ending, started: Instant) {
+        self.shared
+            .in_flight
+            .give_back(std::mem::take(&mut self.charged));
+        if let Ok(mut memory) = self.shared.memory.lock() {
+            memory.merge(self.session.memory());
+        }
+        linger(&mut self.stream).await;
+        let seconds = started.elapsed().as_secs_f64();
+        let messages = match self.delivered {
+            1 => "1 message".to_owned(),
+            n => format!("{n} messages"),
+        };
+        info!(
+            "#{} close: {ending} ({seconds:.1} s, {messages} delivered)",
+            self.number
+        );
+    }
 }
 
 /// When to tell the engine the time: its own deadline (whole seconds), but
@@ -286,21 +496,6 @@ fn idle_deadline(session: &Session, last_input: Instant, idle: Duration) -> Inst
     engine.max(exact)
 }
 
-/// Bytes of the command line in progress that have no line end yet, after
-/// `input` was fed. Message content (DATA, BDAT) does not count: long lines
-/// there are the engine's to judge against the message size limit.
-fn track_unended_line(so_far: usize, input: &[u8], session: &Session) -> usize {
-    if session.expects_content() || session.is_closed() {
-        return 0;
-    }
-    // Only CRLF ends a line for the engine: a stream of bare LFs is one
-    // endless line and must be cut off too.
-    match input.windows(2).rposition(|pair| pair == b"\r\n") {
-        Some(last) => input.len() - last - 2,
-        None => so_far.saturating_add(input.len()),
-    }
-}
-
 thread_local! {
     /// The read buffer of this worker thread. It is only borrowed between
     /// awaits, so one per thread serves every connection, and it is zeroed
@@ -308,17 +503,11 @@ thread_local! {
     static READ_BUFFER: RefCell<Box<[u8]>> = RefCell::new(vec![0; READ_CHUNK].into_boxed_slice());
 }
 
-/// Reads what the socket has now (at most [`READ_CHUNK`]) and hands it to
-/// `take`. `Ok(Some(0))` is the end of input, `Ok(None)` nothing to read
-/// after all.
-fn read_now(stream: &TcpStream, take: impl FnOnce(&[u8])) -> io::Result<Option<usize>> {
+/// Reads what the socket has now (at most [`READ_CHUNK`]) and drops it.
+/// `Ok(Some(0))` is the end of input, `Ok(None)` nothing to read after all.
+fn read_and_drop(stream: &TcpStream) -> io::Result<Option<usize>> {
     READ_BUFFER.with_borrow_mut(|buf| match stream.try_read(buf) {
-        Ok(n) => {
-            if n > 0 {
-                take(&buf[..n]);
-            }
-            Ok(Some(n))
-        }
+        Ok(n) => Ok(Some(n)),
         Err(e) if e.kind() == ErrorKind::WouldBlock => Ok(None),
         Err(e) => Err(e),
     })
@@ -335,7 +524,7 @@ async fn linger(stream: &mut TcpStream) {
             Ok(Ok(())) => {}
             Ok(Err(_)) | Err(_) => return,
         }
-        match read_now(stream, |_| {}) {
+        match read_and_drop(stream) {
             Ok(Some(0)) | Err(_) => return,
             Ok(Some(n)) => drained += n,
             Ok(None) => {}

@@ -1,78 +1,67 @@
-//! The server's log: one readable line per event on standard output, and
-//! the wording for deliveries and for the ways a session ends.
+//! The server's log: one line per event on standard output, `HH:MM:SS
+//! text`, through `tracing`; and the wording for deliveries and for the
+//! ways a session ends. Text from clients goes through
+//! [`crate::escape::untrusted`] before it is logged.
 
 use std::fmt;
-use std::io::Write;
-use std::sync::{Condvar, Mutex, Once};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::io::{self, BufWriter};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use smtplab_engine::{CloseReason, Delivery};
+use tracing::{Event, Subscriber};
+use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
+use tracing_subscriber::fmt::format::Writer;
+use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
+use tracing_subscriber::registry::LookupSpan;
 
-/// Lines wait this long at most before they are written, so that under
-/// load one write carries many lines instead of each costing a system call
-/// (and a terminal redraw).
-const FLUSH_DELAY: Duration = Duration::from_millis(50);
+use crate::escape::untrusted;
 
-/// Past this many bytes waiting (standard output is slow or blocked), the
-/// logging session writes them itself, which slows it down instead of
-/// letting the log grow without bound.
-const MAX_PENDING: usize = 256 * 1024;
+/// Bytes of log lines gathered before a write: under load one write
+/// carries many lines instead of each costing a system call.
+const WRITE_BUFFER: usize = 64 * 1024;
 
-/// Lines not yet written, and a signal for the flushing thread.
-static PENDING: Mutex<Vec<u8>> = Mutex::new(Vec::new());
-static WAITING: Condvar = Condvar::new();
-static FLUSHER: Once = Once::new();
+/// Lines queued for the writer thread before a logging session waits for
+/// it, so a slow or blocked standard output slows the server down instead
+/// of letting the queue grow without bound (or dropping lines).
+const QUEUED_LINES: usize = 16 * 1024;
 
-/// Queues one time-stamped log line.
-pub fn line(args: fmt::Arguments<'_>) {
-    let mut pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
-    let was_empty = pending.is_empty();
-    let _ = writeln!(pending, "{} {args}", clock());
-    let full = pending.len() >= MAX_PENDING;
-    drop(pending);
-    if full {
-        flush();
-    } else if was_empty {
-        FLUSHER.call_once(|| {
-            std::thread::Builder::new()
-                .name("log".into())
-                .spawn(flush_forever)
-                .expect("start the log thread");
-        });
-        WAITING.notify_one();
-    }
+/// Starts the log. Lines are written by a thread of their own; keep the
+/// guard until the end, dropping it writes what is still queued.
+pub fn init() -> WorkerGuard {
+    // A closed standard output (`| head`) must not bring the server down:
+    // the writer thread ignores write errors.
+    let (writer, guard) = NonBlockingBuilder::default()
+        .lossy(false)
+        .buffered_lines_limit(QUEUED_LINES)
+        .thread_name("log")
+        .finish(BufWriter::with_capacity(WRITE_BUFFER, io::stdout()));
+    // Only one subscriber per process; a second init (tests) keeps the first.
+    let _ = tracing_subscriber::fmt()
+        .event_format(ClockLine)
+        .with_writer(writer)
+        .try_init();
+    guard
 }
 
-/// Writes every queued line now. A closed standard output (`| head`) must
-/// not bring the server down, so write errors are ignored.
-pub fn flush() {
-    // Standard output is locked before the queue is taken, so whoever
-    // takes lines first also writes them first.
-    let mut out = std::io::stdout().lock();
-    let lines = std::mem::take(&mut *PENDING.lock().unwrap_or_else(|e| e.into_inner()));
-    if !lines.is_empty() {
-        let _ = out.write_all(&lines);
-        let _ = out.flush();
-    }
-}
+/// `HH:MM:SS message`: the documented log format (docs/serve.md).
+#[derive(Debug)]
+struct ClockLine;
 
-fn flush_forever() {
-    loop {
-        let pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
-        let pending = WAITING
-            .wait_while(pending, |lines| lines.is_empty())
-            .unwrap_or_else(|e| e.into_inner());
-        drop(pending);
-        std::thread::sleep(FLUSH_DELAY);
-        flush();
+impl<S, N> FormatEvent<S, N> for ClockLine
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    N: for<'a> FormatFields<'a> + 'static,
+{
+    fn format_event(
+        &self,
+        context: &FmtContext<'_, S, N>,
+        mut writer: Writer<'_>,
+        event: &Event<'_>,
+    ) -> fmt::Result {
+        write!(writer, "{} ", clock())?;
+        context.format_fields(writer.by_ref(), event)?;
+        writeln!(writer)
     }
-}
-
-/// `log!("...", ...)`: [`line`] with `format!` syntax.
-macro_rules! log {
-    ($($arg:tt)*) => {
-        $crate::log::line(format_args!($($arg)*))
-    };
 }
 
 /// The time of day in UTC, `HH:MM:SS`.
@@ -94,7 +83,7 @@ pub fn delivery(delivery: &Delivery) -> String {
         .envelope
         .rcpt_to
         .iter()
-        .map(|r| format!("<{r}>"))
+        .map(|r| format!("<{}>", untrusted(r)))
         .collect();
     let mut notes = Vec::new();
     if !delivery.mailboxes.is_empty() {
@@ -103,19 +92,22 @@ pub fn delivery(delivery: &Delivery) -> String {
         } else {
             "mailboxes"
         };
-        notes.push(format!("{noun} {}", delivery.mailboxes.join(", ")));
+        notes.push(format!(
+            "{noun} {}",
+            untrusted(&delivery.mailboxes.join(", "))
+        ));
     }
     if !delivery.relayed_to.is_empty() {
         notes.push(format!(
             "relay to {} held: a sandbox sends nothing on",
-            delivery.relayed_to.join(", ")
+            untrusted(&delivery.relayed_to.join(", "))
         ));
     }
-    notes.push(format!("{} octets", delivery.message.len()));
+    notes.push(format!("{} octets", delivery.raw.len()));
     format!(
         "{} from <{}> to {} ({})",
-        delivery.queue_id,
-        delivery.envelope.mail_from,
+        untrusted(&delivery.queue_id),
+        untrusted(&delivery.envelope.mail_from),
         recipients.join(", "),
         notes.join("; ")
     )
@@ -133,13 +125,19 @@ pub enum Ending {
         mid_message: bool,
     },
     /// Reading failed (a reset, usually).
-    ReadFailed(std::io::Error),
+    ReadFailed(io::Error),
     /// Writing failed.
-    WriteFailed(std::io::Error),
+    WriteFailed(io::Error),
     /// The client read nothing for a whole idle timeout.
     WriteTimedOut,
     /// A command line went on past the flood limit: answered and cut off.
     LineFlood,
+    /// A command line was still unfinished this many seconds after its
+    /// first octet.
+    CommandTooSlow(u64),
+    /// Message content was still unfinished this many seconds after it
+    /// started.
+    ContentTooSlow(u64),
     /// The engine asked for TLS, which this server cannot do.
     TlsUnavailable,
 }
@@ -147,13 +145,13 @@ pub enum Ending {
 impl fmt::Display for Ending {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Engine(CloseReason::Quit) => f.write_str("client said QUIT"),
-            Self::Engine(CloseReason::TooManyErrors) => f.write_str("too many errors in a row"),
-            Self::Engine(CloseReason::IdleTimeout) => f.write_str("idle timeout"),
-            Self::Engine(CloseReason::Shutdown) => f.write_str("server shutting down"),
-            Self::Engine(CloseReason::Dropped) => {
-                f.write_str("staged fault: dropped without a word")
-            }
+            Self::Engine(reason) => f.write_str(match reason {
+                CloseReason::Quit => "client said QUIT",
+                CloseReason::TooManyErrors => "too many errors in a row",
+                CloseReason::IdleTimeout => "idle timeout",
+                CloseReason::Shutdown => "server shutting down",
+                CloseReason::Dropped => "staged fault: dropped without a word",
+            }),
             Self::ClientClosed { mid_message: true } => {
                 f.write_str("client disconnected in the middle of a message (nothing delivered)")
             }
@@ -166,6 +164,14 @@ impl fmt::Display for Ending {
             Self::LineFlood => {
                 f.write_str("command line far over the length limit: answered 500 and cut off")
             }
+            Self::CommandTooSlow(secs) => write!(
+                f,
+                "command line not finished within {secs} s (--command-timeout): answered 421"
+            ),
+            Self::ContentTooSlow(secs) => write!(
+                f,
+                "message content not finished within {secs} s (--data-timeout): answered 421"
+            ),
             Self::TlsUnavailable => f.write_str("TLS was asked for but is not available"),
         }
     }

@@ -1,11 +1,12 @@
 //! `smtplab`: the command line of the SMTP teaching sandbox; each subcommand
 //! lives in its own module and is one variant of [`Command`].
 
-#[macro_use]
-mod log;
 mod check;
 mod connection;
+mod escape;
 mod explain;
+mod limits;
+mod log;
 mod probe;
 mod save;
 mod serve;
@@ -42,17 +43,19 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Serve(args) => serve::run(args),
+    let log = log::init();
+    let result: anyhow::Result<()> = match cli.command {
+        Command::Serve(args) => serve::run(args).map_err(Into::into),
         Command::Check(args) => check::run(args),
-        Command::Explain(args) => explain::run(args),
-        Command::Probe(args) => probe::run(args),
+        Command::Explain(args) => explain::run(args).map_err(anyhow::Error::msg),
+        Command::Probe(args) => probe::run(args).map_err(anyhow::Error::msg),
     };
-    log::flush();
+    // The log is written out before the error line.
+    drop(log);
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("smtplab: error: {message}");
+        Err(error) => {
+            eprintln!("smtplab: error: {error:#}");
             ExitCode::FAILURE
         }
     }

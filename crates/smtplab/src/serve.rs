@@ -2,6 +2,7 @@
 //! limits a network service needs (sessions at once, idle timeout, memory)
 //! and a graceful shutdown on Ctrl-C or SIGTERM.
 
+use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -12,10 +13,12 @@ use clap::builder::{PossibleValue, PossibleValuesParser};
 use smtplab_engine::profile::{EnhancedCodesFrom, PRESETS};
 use smtplab_engine::{Reply, ReplyKey, Settings};
 use socket2::{Domain, Protocol, Socket, Type};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, Semaphore};
+use tracing::info;
 
 use crate::connection::{self, Shared};
+use crate::limits::InFlight;
 use crate::save::SaveDir;
 use crate::settings_file::SettingsFile;
 
@@ -24,7 +27,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 /// Connections being refused (421, too many sessions) at once; beyond this
 /// a connection is closed without a word, so a connection flood cannot
-/// pile up refusal tasks.
+/// pile up refusal tasks (docs/serve.md says so).
 const MAX_REFUSING: usize = 64;
 
 /// Pending connections the kernel queues before `accept`.
@@ -69,6 +72,24 @@ pub struct ServeArgs {
     #[arg(long, value_name = "OCTETS", value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
     pub max_message_size: Option<u64>,
 
+    /// Seconds a command line may take from its first octet to its CRLF;
+    /// then 421 4.4.2 and close, however steadily its octets trickle in.
+    #[arg(long, value_name = "SECS", default_value_t = 300,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub command_timeout: u64,
+
+    /// Seconds message content (after 354, or one BDAT chunk) may take from
+    /// its first octet to its end; then 421 4.4.2 and close.
+    #[arg(long, value_name = "SECS", default_value_t = 600,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub data_timeout: u64,
+
+    /// Octets of messages held in memory by all sessions together; a
+    /// message that would go over gets 452 4.3.1 at its end (and is
+    /// retried by a real client) [default: 4 x --max-message-size].
+    #[arg(long, value_name = "OCTETS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_in_flight: Option<u64>,
+
     /// Log every command and reply line, not just connects, deliveries and
     /// closes.
     #[arg(long, short)]
@@ -103,8 +124,64 @@ fn preset_names() -> PossibleValuesParser {
     )
 }
 
+/// Why `smtplab serve` could not start or run.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The runtime did not start.
+    #[error("cannot start the runtime: {0}")]
+    Runtime(io::Error),
+    /// `--profile` (or the file's `profile.name`) names no preset.
+    #[error("no preset named {0}")]
+    NoPreset(String),
+    /// The settings file could not be read or applied (its own message
+    /// names the file and the field).
+    #[error("{0}")]
+    SettingsFile(String),
+    /// The flags and the file together make invalid settings.
+    #[error("settings: {0}")]
+    Settings(String),
+    /// A flag's value does not fit.
+    #[error("{flag}: {reason}")]
+    Flag {
+        /// The flag.
+        flag: &'static str,
+        /// What is wrong with its value.
+        reason: String,
+    },
+    /// `--listen` is not an address.
+    #[error("--listen {text}: not an address to listen on ({source})")]
+    BadAddress {
+        /// What was given.
+        text: String,
+        /// Why it does not resolve.
+        source: io::Error,
+    },
+    /// `--listen` names a host without addresses.
+    #[error("--listen {0}: the name has no address")]
+    NoAddress(String),
+    /// Binding a listening socket failed.
+    #[error("cannot listen on {address}: {source}")]
+    Listen {
+        /// Where.
+        address: SocketAddr,
+        /// Why.
+        source: io::Error,
+    },
+    /// The `--save` folder.
+    #[error(transparent)]
+    SaveDir(#[from] crate::save::CreateError),
+    /// Ctrl-C or SIGTERM cannot be watched.
+    #[error("cannot watch {signal}: {source}")]
+    Signal {
+        /// Which.
+        signal: &'static str,
+        /// Why.
+        source: io::Error,
+    },
+}
+
 /// Runs `smtplab serve` until Ctrl-C or SIGTERM.
-pub fn run(args: ServeArgs) -> Result<(), String> {
+pub fn run(args: ServeArgs) -> Result<(), ServeError> {
     let (settings, source) = effective_settings(&args)?;
     if args.print_settings {
         let json = serde_json::to_string_pretty(&settings).expect("settings always serialize");
@@ -122,22 +199,27 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
             .enable_all()
             .build(),
     }
-    .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    .map_err(ServeError::Runtime)?;
     runtime.block_on(serve(args, settings, source))
 }
 
 /// The preset, then the settings file over it, then the flags over both.
-fn effective_settings(args: &ServeArgs) -> Result<(Settings, String), String> {
-    let file = args.world.as_deref().map(SettingsFile::read).transpose()?;
+fn effective_settings(args: &ServeArgs) -> Result<(Settings, String), ServeError> {
+    let file = args
+        .world
+        .as_deref()
+        .map(SettingsFile::read)
+        .transpose()
+        .map_err(ServeError::SettingsFile)?;
     let name = args
         .profile
         .as_deref()
         .or_else(|| file.as_ref().and_then(SettingsFile::preset_name))
         .unwrap_or("default");
-    let base = Settings::preset(name).ok_or_else(|| format!("no preset named {name}"))?;
+    let base = Settings::preset(name).ok_or_else(|| ServeError::NoPreset(name.to_owned()))?;
     let (mut settings, source) = match (&file, &args.world) {
         (Some(file), Some(path)) => (
-            file.over(&base)?,
+            file.over(&base).map_err(ServeError::SettingsFile)?,
             format!("preset {name} with {}", path.display()),
         ),
         _ => (base, format!("preset {name}")),
@@ -146,94 +228,138 @@ fn effective_settings(args: &ServeArgs) -> Result<(Settings, String), String> {
         settings.profile.idle_timeout_secs = seconds;
     }
     if let Some(octets) = args.max_message_size {
-        settings.profile.message_size_limit =
-            usize::try_from(octets).map_err(|_| "--max-message-size is too large".to_owned())?;
+        settings.profile.message_size_limit = octets_flag("--max-message-size", octets)?;
     }
     // There is no TLS here; offering STARTTLS would be a lie a real client
     // acts on (and then fails its handshake).
     settings.profile.extensions.starttls = false;
-    settings.validate().map_err(|e| format!("settings: {e}"))?;
+    settings
+        .validate()
+        .map_err(|e| ServeError::Settings(e.to_string()))?;
     Ok((settings, source))
 }
 
-async fn serve(args: ServeArgs, settings: Settings, source: String) -> Result<(), String> {
+fn octets_flag(flag: &'static str, octets: u64) -> Result<usize, ServeError> {
+    usize::try_from(octets).map_err(|_| ServeError::Flag {
+        flag,
+        reason: "too large for this machine".into(),
+    })
+}
+
+/// `--max-in-flight`, or four of the largest messages by default; never
+/// less than one largest message, which could otherwise never arrive.
+fn in_flight_limit(args: &ServeArgs, settings: &Settings) -> Result<usize, ServeError> {
+    let largest = settings.profile.message_size_limit;
+    let Some(octets) = args.max_in_flight else {
+        return Ok(largest.saturating_mul(4));
+    };
+    let limit = octets_flag("--max-in-flight", octets)?;
+    if limit < largest {
+        return Err(ServeError::Flag {
+            flag: "--max-in-flight",
+            reason: format!(
+                "{limit} octets is less than one message of the largest size ({largest} octets)"
+            ),
+        });
+    }
+    Ok(limit)
+}
+
+async fn serve(args: ServeArgs, settings: Settings, source: String) -> Result<(), ServeError> {
     let mut listeners = Vec::new();
     for text in &args.listen {
         for address in resolve(text)? {
-            let listener = bind(address).map_err(|e| format!("cannot listen on {address}: {e}"))?;
+            let listener =
+                bind(address).map_err(|source| ServeError::Listen { address, source })?;
             listeners.push(listener);
         }
     }
-    let save = args.save.as_deref().map(SaveDir::create).transpose()?;
-    let base_seed = args.seed.unwrap_or_else(clock_seed);
-    let profile = &settings.profile;
-    log!("smtplab serve: profile {} ({source})", profile.name);
-    log!("STARTTLS is switched off: this sandbox has no TLS, and a server must not offer what it cannot do");
-    log!(
-        "limits: {} sessions at once, idle timeout {} s, messages up to {} octets; {} thread(s)",
-        args.max_sessions,
-        profile.idle_timeout_secs,
-        profile.message_size_limit,
-        args.threads
-    );
-    match &save {
-        Some(save) => log!(
-            "sandbox: nothing is sent on; delivered messages are saved to {} as <queue-id>.eml",
-            save.dir().display()
-        ),
-        None => log!("sandbox: nothing is sent on; delivered messages are only logged (--save DIR keeps them)"),
-    }
-    log!("queue ids from seed {base_seed} (repeat a run with --seed {base_seed})");
-    let too_many = refusal_reply(&settings);
     let shared = Arc::new(Shared {
-        settings,
-        base_seed,
-        save,
+        in_flight: InFlight::new(in_flight_limit(&args, &settings)?),
+        save: args.save.as_deref().map(SaveDir::create).transpose()?,
+        base_seed: args.seed.unwrap_or_else(clock_seed),
         verbose: args.verbose,
+        command_timeout: Duration::from_secs(args.command_timeout),
+        data_timeout: Duration::from_secs(args.data_timeout),
         memory: Default::default(),
+        settings,
     });
+    log_start(&args, &shared, &source);
     let sessions = Arc::new(Semaphore::new(args.max_sessions as usize));
-    let refusing = Arc::new(Semaphore::new(MAX_REFUSING));
-    let numbers = Arc::new(AtomicU64::new(0));
     let (stop_sender, stop) = watch::channel(false);
+    let accepting = Accepting {
+        too_many: refusal_reply(&shared.settings),
+        shared,
+        sessions: Arc::clone(&sessions),
+        refusing: Arc::new(Semaphore::new(MAX_REFUSING)),
+        numbers: Arc::new(AtomicU64::new(0)),
+        max_sessions: args.max_sessions,
+        stop,
+    };
     for listener in listeners {
-        let address = listener
-            .local_addr()
-            .map_err(|e| format!("listening socket: {e}"))?;
-        log!("listening on {address}");
-        tokio::spawn(accept_loop(
-            listener,
-            Accepting {
-                shared: Arc::clone(&shared),
-                sessions: Arc::clone(&sessions),
-                refusing: Arc::clone(&refusing),
-                numbers: Arc::clone(&numbers),
-                too_many: Arc::clone(&too_many),
-                max_sessions: args.max_sessions,
-                stop: stop.clone(),
-            },
-        ));
+        if let Ok(address) = listener.local_addr() {
+            info!("listening on {address}");
+        }
+        tokio::spawn(accept_loop(listener, accepting.clone()));
     }
-    log!("ready: press Ctrl-C to stop");
-
+    info!("ready: press Ctrl-C to stop");
     let signal = wait_for_signal().await?;
-    let open = args.max_sessions as usize - sessions.available_permits();
-    log!("{signal}: shutting down; sending 421 to {open} open session(s)");
-    let _ = stop_sender.send(true);
-    // Every session holds a permit until it has closed: all of them back
-    // means every session got its 421.
-    match tokio::time::timeout(SHUTDOWN_GRACE, sessions.acquire_many(args.max_sessions)).await {
-        Ok(_) => log!("stopped"),
-        Err(_) => log!(
-            "stopped, with {} session(s) still writing after {} s",
-            args.max_sessions as usize - sessions.available_permits(),
-            SHUTDOWN_GRACE.as_secs()
-        ),
-    }
+    shut_down(signal, &sessions, args.max_sessions, &stop_sender).await;
     Ok(())
 }
 
+/// What the server runs with, said once at the start.
+fn log_start(args: &ServeArgs, shared: &Shared, source: &str) {
+    let profile = &shared.settings.profile;
+    info!("smtplab serve: profile {} ({source})", profile.name);
+    info!("STARTTLS is switched off: this sandbox has no TLS, and a server must not offer what it cannot do");
+    info!(
+        "limits: {} sessions at once, idle timeout {} s, a command line within {} s, \
+         message content within {} s, messages up to {} octets, {} octets of messages \
+         in memory at once; {} thread(s)",
+        args.max_sessions,
+        profile.idle_timeout_secs,
+        args.command_timeout,
+        args.data_timeout,
+        profile.message_size_limit,
+        shared.in_flight.limit(),
+        args.threads
+    );
+    match &shared.save {
+        Some(save) => info!(
+            "sandbox: nothing is sent on; delivered messages are saved to {} as <queue-id>.eml",
+            save.dir().display()
+        ),
+        None => info!("sandbox: nothing is sent on; delivered messages are only logged (--save DIR keeps them)"),
+    }
+    let seed = shared.base_seed;
+    info!("queue ids from seed {seed} (repeat a run with --seed {seed})");
+}
+
+/// Sends every open session its 421 and waits for them to close.
+async fn shut_down(
+    signal: &str,
+    sessions: &Semaphore,
+    max_sessions: u32,
+    stop: &watch::Sender<bool>,
+) {
+    let open = max_sessions as usize - sessions.available_permits();
+    info!("{signal}: shutting down; sending 421 to {open} open session(s)");
+    let _ = stop.send(true);
+    // Every session holds a permit until it has closed: all of them back
+    // means every session got its 421.
+    match tokio::time::timeout(SHUTDOWN_GRACE, sessions.acquire_many(max_sessions)).await {
+        Ok(_) => info!("stopped"),
+        Err(_) => info!(
+            "stopped, with {} session(s) still writing after {} s",
+            max_sessions as usize - sessions.available_permits(),
+            SHUTDOWN_GRACE.as_secs()
+        ),
+    }
+}
+
 /// What each accept loop needs.
+#[derive(Clone)]
 struct Accepting {
     shared: Arc<Shared>,
     sessions: Arc<Semaphore>,
@@ -254,7 +380,7 @@ async fn accept_loop(listener: TcpListener, mut ctx: Accepting) {
             Ok(pair) => pair,
             Err(e) => {
                 // Out of file descriptors, usually: wait instead of spinning.
-                log!("accept failed: {e}");
+                info!("accept failed: {e}");
                 tokio::time::sleep(Duration::from_millis(100)).await;
                 continue;
             }
@@ -269,24 +395,28 @@ async fn accept_loop(listener: TcpListener, mut ctx: Accepting) {
                     drop(permit);
                 });
             }
-            Err(_) => {
-                let limit = ctx.max_sessions;
-                let Ok(slot) = Arc::clone(&ctx.refusing).try_acquire_owned() else {
-                    log!("#{number} refused {peer}: too many sessions ({limit}), closed without a reply");
-                    continue;
-                };
-                let reply = Arc::clone(&ctx.too_many);
-                tokio::spawn(async move {
-                    log!(
-                        "#{number} refused {peer}: too many sessions ({limit} open), answered 421"
-                    );
-                    if let Err(e) = connection::refuse(stream, &reply).await {
-                        log!("#{number} refusal not sent: {e}");
-                    }
-                    drop(slot);
-                });
-            }
+            Err(_) => ctx.refuse(stream, peer, number),
         }
+    }
+}
+
+impl Accepting {
+    /// A connection over the session limit gets its 421, unless
+    /// [`MAX_REFUSING`] others are being answered already.
+    fn refuse(&self, stream: TcpStream, peer: SocketAddr, number: u64) {
+        let limit = self.max_sessions;
+        let Ok(slot) = Arc::clone(&self.refusing).try_acquire_owned() else {
+            info!("#{number} refused {peer}: too many sessions ({limit}), closed without a reply");
+            return;
+        };
+        let reply = Arc::clone(&self.too_many);
+        tokio::spawn(async move {
+            info!("#{number} refused {peer}: too many sessions ({limit} open), answered 421");
+            if let Err(e) = connection::refuse(stream, &reply).await {
+                info!("#{number} refusal not sent: {e}");
+            }
+            drop(slot);
+        });
     }
 }
 
@@ -310,7 +440,7 @@ fn refusal_reply(settings: &Settings) -> Arc<[u8]> {
 }
 
 /// `127.0.0.1:2525`, `[::1]:2525`, `localhost:2525` or a bare port.
-fn resolve(text: &str) -> Result<Vec<SocketAddr>, String> {
+fn resolve(text: &str) -> Result<Vec<SocketAddr>, ServeError> {
     if let Ok(address) = text.parse::<SocketAddr>() {
         return Ok(vec![address]);
     }
@@ -319,10 +449,13 @@ fn resolve(text: &str) -> Result<Vec<SocketAddr>, String> {
     }
     let addresses: Vec<SocketAddr> = text
         .to_socket_addrs()
-        .map_err(|e| format!("--listen {text}: not an address to listen on ({e})"))?
+        .map_err(|source| ServeError::BadAddress {
+            text: text.to_owned(),
+            source,
+        })?
         .collect();
     if addresses.is_empty() {
-        return Err(format!("--listen {text}: the name has no address"));
+        return Err(ServeError::NoAddress(text.to_owned()));
     }
     Ok(addresses)
 }
@@ -346,15 +479,15 @@ fn bind(address: SocketAddr) -> std::io::Result<TcpListener> {
 }
 
 /// Waits for Ctrl-C or SIGTERM and says which came.
-async fn wait_for_signal() -> Result<&'static str, String> {
+async fn wait_for_signal() -> Result<&'static str, ServeError> {
+    let watch_failed = |signal| move |source| ServeError::Signal { signal, source };
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        let mut terminate =
-            signal(SignalKind::terminate()).map_err(|e| format!("cannot watch SIGTERM: {e}"))?;
+        let mut terminate = signal(SignalKind::terminate()).map_err(watch_failed("SIGTERM"))?;
         tokio::select! {
             result = tokio::signal::ctrl_c() => {
-                result.map_err(|e| format!("cannot watch Ctrl-C: {e}"))?;
+                result.map_err(watch_failed("Ctrl-C"))?;
                 Ok("Ctrl-C")
             }
             _ = terminate.recv() => Ok("SIGTERM"),
@@ -364,7 +497,7 @@ async fn wait_for_signal() -> Result<&'static str, String> {
     {
         tokio::signal::ctrl_c()
             .await
-            .map_err(|e| format!("cannot watch Ctrl-C: {e}"))?;
+            .map_err(watch_failed("Ctrl-C"))?;
         Ok("Ctrl-C")
     }
 }
@@ -412,6 +545,9 @@ mod tests {
         ] {
             assert_eq!(resolve(text).unwrap(), [expected.parse().unwrap()]);
         }
-        assert!(resolve("nonsense here").unwrap_err().contains("--listen"));
+        assert!(resolve("nonsense here")
+            .unwrap_err()
+            .to_string()
+            .starts_with("--listen nonsense here: "));
     }
 }
