@@ -171,22 +171,62 @@ pub struct Attempt {
     pub script: Script,
 }
 
-/// Why an attempt file could not be read; `line` is 1-based.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why an attempt file could not be read: the line (1-based) and what is
+/// wrong there.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {problem}")]
 pub struct AttemptError {
     /// The line of the file.
     pub line: usize,
     /// What is wrong there.
-    pub message: String,
+    pub problem: AttemptProblem,
 }
 
-impl fmt::Display for AttemptError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: {}", self.line, self.message)
-    }
+/// What is wrong with a line of an attempt file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AttemptProblem {
+    /// The file does not start with [`ATTEMPT_MAGIC`].
+    #[error("the file must start with `{ATTEMPT_MAGIC}`")]
+    NoMagicLine,
+    /// The first line is something else.
+    #[error("the file must start with `{ATTEMPT_MAGIC}`, found `{0}`")]
+    WrongMagicLine(String),
+    /// A `>` or `|` line comes before any `connect`.
+    #[error("typed text before any `connect` line: nothing was connected")]
+    TypedBeforeConnect,
+    /// A `|` line with no typed line just above it.
+    #[error("a `|` line continues the typed line just above it, and there is none")]
+    NothingToContinue,
+    /// `wait` with something other than whole seconds.
+    #[error("`{0}`: wait takes a whole number of seconds")]
+    WaitNotSeconds(String),
+    /// `wait` before any `connect`.
+    #[error("`wait` before any `connect` line")]
+    WaitBeforeConnect,
+    /// A header line after the first `connect`.
+    #[error("`{line}`: header lines (`{key}:`) go before the first `connect`; typed lines start with `> `")]
+    HeaderAfterConnect {
+        /// The line as written.
+        line: String,
+        /// The header name.
+        key: String,
+    },
+    /// A header this format does not have.
+    #[error("unknown header `{0}` (expected pack, lesson, student or solution)")]
+    UnknownHeader(String),
+    /// A header given twice.
+    #[error("`{0}` is given twice")]
+    HeaderTwice(String),
+    /// `solution:` with a value other than `shown`.
+    #[error("`{0}`: `solution:` is always `shown` (leave the line out when it was not)")]
+    SolutionNotShown(String),
+    /// A required header (`pack`, `lesson`) is missing or empty.
+    #[error("the `{0}:` header is missing")]
+    MissingHeader(&'static str),
+    /// A line that is none of the above.
+    #[error("`{0}` is not understood: typed lines start with `> `, and other lines are `connect`, `wait N`, headers or # comments")]
+    NotUnderstood(String),
 }
-
-impl std::error::Error for AttemptError {}
 
 impl Attempt {
     /// An attempt at `lesson` of `pack` with nothing typed yet.
@@ -244,128 +284,129 @@ impl Attempt {
     /// byte-order mark (Notepad writes one) are accepted.
     pub fn from_text(text: &str) -> Result<Self, AttemptError> {
         let text = text.strip_prefix(BYTE_ORDER_MARK).unwrap_or(text);
-        let mut attempt = Attempt::default();
-        let mut seen_magic = false;
-        let mut pack = None;
-        let mut lesson = None;
-        // Whether the previous line was typed text, so `|` may continue it.
-        let mut in_submission = false;
+        let mut reader = Reader::default();
         for (index, raw) in text.split('\n').enumerate() {
-            let number = index + 1;
             let line = raw.strip_suffix('\r').unwrap_or(raw);
-            let error = |message: String| AttemptError {
-                line: number,
-                message,
-            };
-            if let Some(marker) = line.chars().next().filter(|c| matches!(c, '>' | '|')) {
-                if !seen_magic {
-                    return Err(error(format!("the file must start with `{ATTEMPT_MAGIC}`")));
-                }
-                let typed = &line[1..];
-                let typed = typed.strip_prefix(' ').unwrap_or(typed).to_owned();
-                let Some(steps) = attempt.script.connections.last_mut() else {
-                    return Err(error(
-                        "typed text before any `connect` line: nothing was connected".into(),
-                    ));
-                };
-                if marker == '>' {
-                    steps.push(Step::Send(vec![typed]));
-                } else {
-                    match steps.last_mut() {
-                        Some(Step::Send(lines)) if in_submission => lines.push(typed),
-                        _ => return Err(error(
-                            "a `|` line continues the typed line just above it, and there is none"
-                                .into(),
-                        )),
-                    }
-                }
-                in_submission = true;
-                continue;
-            }
-            in_submission = false;
-            let trimmed = line.trim();
-            if trimmed.is_empty() || trimmed.starts_with('#') {
-                continue;
-            }
-            if !seen_magic {
-                if trimmed != ATTEMPT_MAGIC {
-                    return Err(error(format!(
-                        "the file must start with `{ATTEMPT_MAGIC}`, found `{trimmed}`"
-                    )));
-                }
-                seen_magic = true;
-                continue;
-            }
-            if trimmed == "connect" {
-                attempt.script.connect();
-                continue;
-            }
-            if let Some(seconds) = trimmed.strip_prefix("wait ") {
-                let seconds: u64 = seconds.trim().parse().map_err(|_| {
-                    error(format!("`{trimmed}`: wait takes a whole number of seconds"))
-                })?;
-                let Some(steps) = attempt.script.connections.last_mut() else {
-                    return Err(error("`wait` before any `connect` line".into()));
-                };
-                steps.push(Step::Wait(seconds));
-                continue;
-            }
-            if let Some((key, value)) = trimmed.split_once(':') {
-                if !attempt.script.connections.is_empty() {
-                    return Err(error(format!(
-                        "`{trimmed}`: header lines (`{key}:`) go before the first `connect`; typed lines start with `> `"
-                    )));
-                }
-                let value = value.trim().to_owned();
-                if key.trim() == "solution" {
-                    if value != "shown" {
-                        return Err(error(format!(
-                            "`{trimmed}`: `solution:` is always `shown` (leave the line out when it was not)"
-                        )));
-                    }
-                    if attempt.solution_shown {
-                        return Err(error("`solution` is given twice".into()));
-                    }
-                    attempt.solution_shown = true;
-                    continue;
-                }
-                let slot = match key.trim() {
-                    "pack" => &mut pack,
-                    "lesson" => &mut lesson,
-                    "student" => &mut attempt.student,
-                    other => {
-                        return Err(error(format!(
-                            "unknown header `{other}` (expected pack, lesson, student or solution)"
-                        )))
-                    }
-                };
-                if slot.is_some() {
-                    return Err(error(format!("`{}` is given twice", key.trim())));
-                }
-                *slot = Some(value);
-                continue;
-            }
-            return Err(error(format!(
-                "`{trimmed}` is not understood: typed lines start with `> `, and other lines are `connect`, `wait N`, headers or # comments"
-            )));
+            reader.line(line).map_err(|problem| AttemptError {
+                line: index + 1,
+                problem,
+            })?;
         }
-        if !seen_magic {
-            return Err(AttemptError {
-                line: 1,
-                message: format!("the file must start with `{ATTEMPT_MAGIC}`"),
+        reader
+            .finish()
+            .map_err(|problem| AttemptError { line: 1, problem })
+    }
+}
+
+/// The attempt file reader's state, line by line.
+#[derive(Default)]
+struct Reader {
+    attempt: Attempt,
+    seen_magic: bool,
+    pack: Option<String>,
+    lesson: Option<String>,
+    /// Whether the previous line was typed text, so `|` may continue it.
+    in_submission: bool,
+}
+
+impl Reader {
+    fn line(&mut self, line: &str) -> Result<(), AttemptProblem> {
+        if let Some(marker) = line.chars().next().filter(|c| matches!(c, '>' | '|')) {
+            if !self.seen_magic {
+                return Err(AttemptProblem::NoMagicLine);
+            }
+            let typed = &line[1..];
+            self.typed(marker, typed.strip_prefix(' ').unwrap_or(typed))?;
+            self.in_submission = true;
+            return Ok(());
+        }
+        self.in_submission = false;
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            return Ok(());
+        }
+        if !self.seen_magic {
+            if trimmed != ATTEMPT_MAGIC {
+                return Err(AttemptProblem::WrongMagicLine(trimmed.to_owned()));
+            }
+            self.seen_magic = true;
+            return Ok(());
+        }
+        if trimmed == "connect" {
+            self.attempt.script.connect();
+        } else if let Some(seconds) = trimmed.strip_prefix("wait ") {
+            let seconds: u64 = seconds
+                .trim()
+                .parse()
+                .map_err(|_| AttemptProblem::WaitNotSeconds(trimmed.to_owned()))?;
+            let steps = self.attempt.script.connections.last_mut();
+            steps
+                .ok_or(AttemptProblem::WaitBeforeConnect)?
+                .push(Step::Wait(seconds));
+        } else if let Some((key, value)) = trimmed.split_once(':') {
+            self.header(trimmed, key.trim(), value.trim())?;
+        } else {
+            return Err(AttemptProblem::NotUnderstood(trimmed.to_owned()));
+        }
+        Ok(())
+    }
+
+    /// A `>` (new submission) or `|` (continued) line.
+    fn typed(&mut self, marker: char, typed: &str) -> Result<(), AttemptProblem> {
+        let steps = self.attempt.script.connections.last_mut();
+        let steps = steps.ok_or(AttemptProblem::TypedBeforeConnect)?;
+        match (marker, steps.last_mut()) {
+            ('>', _) => steps.push(Step::Send(vec![typed.to_owned()])),
+            (_, Some(Step::Send(lines))) if self.in_submission => lines.push(typed.to_owned()),
+            _ => return Err(AttemptProblem::NothingToContinue),
+        }
+        Ok(())
+    }
+
+    fn header(&mut self, line: &str, key: &str, value: &str) -> Result<(), AttemptProblem> {
+        if !self.attempt.script.connections.is_empty() {
+            return Err(AttemptProblem::HeaderAfterConnect {
+                line: line.to_owned(),
+                key: key.to_owned(),
             });
         }
-        let missing = |name: &str| AttemptError {
-            line: 1,
-            message: format!("the `{name}:` header is missing"),
+        if key == "solution" {
+            if value != "shown" {
+                return Err(AttemptProblem::SolutionNotShown(line.to_owned()));
+            }
+            if self.attempt.solution_shown {
+                return Err(AttemptProblem::HeaderTwice(key.to_owned()));
+            }
+            self.attempt.solution_shown = true;
+            return Ok(());
+        }
+        let slot = match key {
+            "pack" => &mut self.pack,
+            "lesson" => &mut self.lesson,
+            "student" => &mut self.attempt.student,
+            other => return Err(AttemptProblem::UnknownHeader(other.to_owned())),
         };
-        attempt.pack = pack
-            .filter(|p| !p.is_empty())
-            .ok_or_else(|| missing("pack"))?;
-        attempt.lesson = lesson
-            .filter(|l| !l.is_empty())
-            .ok_or_else(|| missing("lesson"))?;
-        Ok(attempt)
+        if slot.is_some() {
+            return Err(AttemptProblem::HeaderTwice(key.to_owned()));
+        }
+        *slot = Some(value.to_owned());
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Attempt, AttemptProblem> {
+        if !self.seen_magic {
+            return Err(AttemptProblem::NoMagicLine);
+        }
+        let required = |value: Option<String>, name| {
+            value
+                .filter(|v| !v.is_empty())
+                .ok_or(AttemptProblem::MissingHeader(name))
+        };
+        Ok(Attempt {
+            pack: required(self.pack, "pack")?,
+            lesson: required(self.lesson, "lesson")?,
+            ..self.attempt
+        })
     }
 }
 
@@ -485,7 +526,7 @@ mod tests {
         ] {
             let error = Attempt::from_text(text).unwrap_err();
             assert_eq!(error.line, line, "{text:?}: {error}");
-            assert!(error.message.contains(expected), "{text:?}: {error}");
+            assert!(error.to_string().contains(expected), "{text:?}: {error}");
         }
     }
 

@@ -42,7 +42,7 @@ pub mod goal;
 pub mod pack;
 pub mod run;
 
-pub use attempt::{Attempt, AttemptError, Script, Step};
+pub use attempt::{Attempt, AttemptError, AttemptProblem, Script, Step};
 pub use builtin::builtin;
 pub use checker::{Checker, GoalStatus};
 pub use error::{PackError, Problem};
