@@ -1,49 +1,46 @@
-// Static file server for e2e tests: serves a directory on a free 127.0.0.1 port.
-import { createServer } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
+// Starts the project's one static file server (`cargo xtask serve-dir`,
+// xtask/src/serve.rs) on a free 127.0.0.1 port for the e2e tests and the web
+// benchmarks. `cargo xtask` sets SMTPLAB_XTASK to its own binary, so no
+// second cargo run is needed; run by hand, this starts it through cargo.
+import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-};
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const LISTENING = /^listening on (http:\/\/127\.0\.0\.1:\d+)\/$/m;
 
 /** Serves `dir`; resolves to { url, origin, close() } once listening. */
 export async function serveDir(dir) {
-  const root = path.resolve(dir);
-  const server = createServer(async (req, res) => {
-    try {
-      const pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-      let file = path.resolve(root, '.' + pathname);
-      if (file !== root && !file.startsWith(root + path.sep)) throw new Error('outside');
-      if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
-      const body = await readFile(file);
-      res.writeHead(200, {
-        'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream',
-        'Content-Length': body.length,
-        'Cache-Control': 'no-cache',
+  const args = ['serve-dir', path.resolve(dir), '--port', '0'];
+  const xtask = process.env.SMTPLAB_XTASK;
+  const child = xtask
+    ? spawn(xtask, args, { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] })
+    : spawn('cargo', ['run', '--quiet', '--package', 'xtask', '--', ...args], {
+        cwd: repo,
+        stdio: ['ignore', 'pipe', 'inherit'],
       });
-      res.end(req.method === 'HEAD' ? undefined : body);
-    } catch {
-      res.writeHead(404, { 'Content-Type': 'text/plain' });
-      res.end('not found\n');
-    }
+  const stop = () => child.kill();
+  process.on('exit', stop);
+  const origin = await new Promise((resolve, reject) => {
+    let seen = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (text) => {
+      seen += text;
+      const match = LISTENING.exec(seen);
+      if (match) resolve(match[1]);
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the file server exited (${code}) before listening: ${seen}`)));
   });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const origin = `http://127.0.0.1:${server.address().port}`;
   return {
     url: origin + '/',
     origin,
-    close: () => new Promise((resolve) => server.close(resolve)),
+    close: () =>
+      new Promise((resolve) => {
+        process.off('exit', stop);
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill();
+      }),
   };
 }

@@ -4,10 +4,10 @@
 
 use std::path::PathBuf;
 
-use crate::build::{bindgen_package, Bindgen};
+use crate::gzip::{gzip_size, kb};
 use crate::setup;
-use crate::size::{gzip_size, kb};
 use crate::util::{banner, root, Result};
+use crate::wasm::{bindgen_package, Bindgen};
 
 /// Folder under `dist/` that holds the API, so the site serves it at `/api/`.
 pub const API_SUBDIR: &str = "api";

@@ -8,11 +8,13 @@ mod api;
 mod bench;
 mod bench_serve;
 mod build;
+mod gzip;
 mod serve;
 mod setup;
 mod size;
 mod test;
 mod util;
+mod wasm;
 
 use std::process::ExitCode;
 
@@ -42,6 +44,15 @@ enum Cmd {
     Serve {
         /// Port to listen on.
         #[arg(long, default_value_t = 8080)]
+        port: u16,
+    },
+    /// Serve a directory as it is (no build) on 127.0.0.1; port 0 picks a
+    /// free one. The e2e suite and the web benchmarks use it.
+    ServeDir {
+        /// The directory to serve.
+        dir: std::path::PathBuf,
+        /// Port to listen on.
+        #[arg(long, default_value_t = 0)]
         port: u16,
     },
     /// Every check, in order: fmt, clippy, native tests, wasm tests, build, e2e, size.
@@ -74,6 +85,7 @@ fn main() -> ExitCode {
         Cmd::Build => build::build(),
         Cmd::BuildApi => api::build_api(),
         Cmd::Serve { port } => serve::serve(port),
+        Cmd::ServeDir { dir, port } => serve::serve_dir(&dir, port),
         Cmd::Test => test::test(),
         Cmd::Size { no_build } => size::size(!no_build),
         Cmd::BenchWeb { runs } => bench::bench_web(runs),

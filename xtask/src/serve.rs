@@ -1,4 +1,6 @@
-//! `cargo xtask serve`: build, then serve `dist/` on 127.0.0.1 with a tiny static file server.
+//! The one static file server: `cargo xtask serve` (build, then serve
+//! `dist/`) and `cargo xtask serve-dir DIR` (no build), which the e2e suite
+//! and the web benchmarks start through `e2e/lib/server.mjs`.
 //!
 //! GET and HEAD only, one request per connection, no directory listings, no
 //! paths outside the served directory. Good enough for local use, not for production.
@@ -13,17 +15,44 @@ use std::time::Duration;
 use crate::build;
 use crate::util::{banner, root, Result};
 
+/// The line `serve-dir` prints first; `e2e/lib/server.mjs` reads the URL
+/// from it.
+pub const LISTENING: &str = "listening on";
+
 pub fn serve(port: u16) -> Result {
     build::build()?;
     let dist = root().join("dist");
-    let listener = TcpListener::bind(("127.0.0.1", port))
-        .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e} (try --port)"))?;
+    let listener = listen(port)?;
     banner(&format!(
-        "serving {} at http://127.0.0.1:{port}/  (Ctrl-C to stop)",
-        dist.display()
+        "serving {} at http://{}/  (Ctrl-C to stop)",
+        dist.display(),
+        address(&listener)?
     ));
     serve_forever(listener, dist);
     Ok(())
+}
+
+/// Serves `dir` as it is (no build); port 0 picks a free port. Prints
+/// `listening on http://127.0.0.1:PORT/` once ready.
+pub fn serve_dir(dir: &Path, port: u16) -> Result {
+    if !dir.is_dir() {
+        return Err(format!("{} is not a directory", dir.display()));
+    }
+    let listener = listen(port)?;
+    println!("{LISTENING} http://{}/", address(&listener)?);
+    serve_forever(listener, dir.to_path_buf());
+    Ok(())
+}
+
+fn listen(port: u16) -> Result<TcpListener> {
+    TcpListener::bind(("127.0.0.1", port))
+        .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e} (try --port)"))
+}
+
+fn address(listener: &TcpListener) -> Result<std::net::SocketAddr> {
+    listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the listening address: {e}"))
 }
 
 /// Accepts connections until the process ends, one thread per connection.

@@ -2,11 +2,11 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 
 use crate::api;
 use crate::build::{self, BASELINE_DIR};
-use crate::util::{banner, command, root, Result};
+use crate::gzip::{gzip_size, kb};
+use crate::util::{banner, root, Result};
 
 /// The app's whole `dist/` may weigh at most this much gzip -9 (1 KB = 1000 bytes).
 pub const BUDGET_BYTES: u64 = 200_000;
@@ -183,34 +183,12 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Size of `gzip -9 -n` output (no name or timestamp in the header, as a server would send it).
-pub fn gzip_size(file: &Path) -> Result<u64> {
-    let out = command("gzip")
-        .args(["-9", "-n", "-c"])
-        .arg(file)
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| format!("cannot run gzip: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "gzip -9 {} failed ({})",
-            file.display(),
-            out.status
-        ));
-    }
-    Ok(out.stdout.len() as u64)
-}
-
-pub fn kb(bytes: u64) -> String {
-    format!("{:.1} KB", bytes as f64 / 1000.0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn gzip_size_is_smaller_for_repetitive_data_and_counts_bytes() {
+    fn a_report_totals_the_gzip_sizes_of_every_file_below() {
         let dir = std::env::temp_dir().join(format!("xtask-size-test-{}", std::process::id()));
         fs::create_dir_all(dir.join("nested")).unwrap();
         fs::write(dir.join("a.txt"), "smtplab ".repeat(10_000)).unwrap();

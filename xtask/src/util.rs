@@ -34,10 +34,15 @@ pub fn tool_path() -> OsString {
     env::join_paths(dirs).expect("PATH entries contain no separator")
 }
 
-/// A command run from the repository root with [`tool_path`] as its `PATH`.
+/// A command run from the repository root with [`tool_path`] as its `PATH`,
+/// and `SMTPLAB_XTASK` naming this binary, so scripts (`e2e/lib/server.mjs`)
+/// start its file server without another cargo run.
 pub fn command(program: impl AsRef<std::ffi::OsStr>) -> Command {
     let mut cmd = Command::new(program);
     cmd.current_dir(root()).env("PATH", tool_path());
+    if let Ok(exe) = env::current_exe() {
+        cmd.env("SMTPLAB_XTASK", exe);
+    }
     cmd
 }
 

@@ -1,0 +1,75 @@
+//! The wasm build step shared by the web pages, the widget and the JS API:
+//! a release wasm32 cdylib, `wasm-bindgen --target web`, then `wasm-opt -Oz`.
+
+use std::path::{Path, PathBuf};
+
+use crate::util::{command, root, run, Result};
+
+/// Features rustc 1.95 turns on for wasm32 (and wasm-bindgen keeps), which
+/// wasm-opt must be told about to accept the module.
+pub const WASM_OPT_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+/// How [`bindgen_package`] writes its output.
+#[derive(Debug, Clone, Copy)]
+pub struct Bindgen<'a> {
+    /// Cargo features of the package.
+    pub features: &'a [&'a str],
+    /// Whether to write TypeScript declarations.
+    pub typescript: bool,
+    /// Whether wasm-opt repeats its passes until the size stops shrinking.
+    pub converge: bool,
+}
+
+/// Release build of a cdylib for wasm32, `wasm-bindgen --target web` into
+/// `out`, then `wasm-opt -Oz` in place. Returns the path of the JS module.
+pub fn bindgen_package(
+    package: &str,
+    artifact: &str,
+    options: Bindgen,
+    out: &Path,
+) -> Result<PathBuf> {
+    let root = root();
+    let mut cargo = command("cargo");
+    cargo.args([
+        "build",
+        "--release",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        package,
+    ]);
+    if !options.features.is_empty() {
+        cargo.args(["--features", &options.features.join(",")]);
+    }
+    run("cargo build (wasm32)", &mut cargo)?;
+    let wasm = root
+        .join("target/wasm32-unknown-unknown/release")
+        .join(format!("{artifact}.wasm"));
+    let mut bindgen = command("wasm-bindgen");
+    bindgen.args(["--target", "web"]);
+    if !options.typescript {
+        bindgen.arg("--no-typescript");
+    }
+    run("wasm-bindgen", bindgen.arg("--out-dir").arg(out).arg(&wasm))?;
+    let bindgen_wasm = out.join(format!("{artifact}_bg.wasm"));
+    let mut opt = command("wasm-opt");
+    opt.arg("-Oz");
+    if options.converge {
+        opt.arg("--converge");
+    }
+    run(
+        "wasm-opt",
+        opt.args(WASM_OPT_FEATURES)
+            .arg("-o")
+            .arg(&bindgen_wasm)
+            .arg(&bindgen_wasm),
+    )?;
+    Ok(out.join(format!("{artifact}.js")))
+}
