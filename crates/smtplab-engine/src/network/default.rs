@@ -166,6 +166,7 @@ fn host(name: &str, organisation: &str, address: IpAddr, world: World) -> Host {
         ports: vec![SMTP_PORT],
         relay_domains: Vec::new(),
         smarthost: None,
+        smarthost_login: None,
         profile: Profile::default(),
         world,
     }

@@ -17,6 +17,7 @@
 mod default;
 pub mod dns;
 pub mod dsn;
+pub mod hop;
 pub mod queue;
 mod record;
 pub mod route;
@@ -106,6 +107,10 @@ pub struct Host {
     /// (Postfix's `relayhost`).
     #[cfg_attr(feature = "serde", serde(default))]
     pub smarthost: Option<String>,
+    /// The account this host logs in to its smarthost with (Postfix's
+    /// `smtp_sasl_password_maps`).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub smarthost_login: Option<Login>,
     /// How it answers.
     #[cfg_attr(feature = "serde", serde(default))]
     pub profile: Profile,
@@ -146,6 +151,20 @@ impl Host {
     pub fn listens_on(&self, port: u16) -> bool {
         self.ports.contains(&port)
     }
+}
+
+/// An account on another host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(deny_unknown_fields)
+)]
+pub struct Login {
+    /// The user name.
+    pub user: String,
+    /// The password.
+    pub password: String,
 }
 
 /// The learner's own machine.

@@ -151,8 +151,12 @@ pub enum QueueEvent {
     Local {
         /// Queue id.
         id: String,
+        /// The reverse-path.
+        mail_from: String,
         /// The recipients.
         recipients: Vec<String>,
+        /// The message.
+        content: Vec<u8>,
     },
     /// Recipients left for a later attempt.
     Deferred {
@@ -549,7 +553,9 @@ impl Queue {
                 0,
                 QueueEvent::Local {
                     id: id.clone(),
+                    mail_from: self.messages[index].mail_from.clone(),
                     recipients: local,
+                    content: self.messages[index].content.clone(),
                 },
             );
         }
