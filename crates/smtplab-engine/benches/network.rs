@@ -52,6 +52,10 @@ fn network() -> Network {
         .parse()
         .expect("a record");
     network.domains[0].records.push(record);
+    let reverse = "25.113.0.203.in-addr.arpa PTR relay.isp.example";
+    network.domains[6]
+        .records
+        .push(reverse.parse().expect("a record"));
     for host in &mut network.hosts {
         if host.name == "smtp.isp.example" {
             host.smarthost = Some("relay.isp.example".into());

@@ -53,6 +53,10 @@ fn network() -> Network {
     });
     let record: Record = "relay.isp.example A 203.0.113.25".parse().unwrap();
     network.domains[0].records.push(record);
+    let reverse: Record = "25.113.0.203.in-addr.arpa PTR relay.isp.example"
+        .parse()
+        .unwrap();
+    network.domains[6].records.push(reverse);
     let isp = network
         .hosts
         .iter_mut()
@@ -202,6 +206,17 @@ fn three_hops_with_a_greylisting_retry() {
         ],
         "three Received fields, newest first:\n{}",
         final_delivery.message
+    );
+    assert!(
+        final_delivery
+            .message
+            .contains("(relay.isp.example [203.0.113.25])"),
+        "the server names the client by its PTR record:\n{}",
+        final_delivery.message
+    );
+    assert_eq!(
+        smtplab_engine::network::hop::reverse_lookup(&network, ip("192.0.2.99")),
+        "unknown"
     );
     assert!(relay_queue.messages().is_empty());
 }

@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 
 use core::net::IpAddr;
 
+use super::dns::{lookup, reverse_name};
 use super::queue::{Attempt, HopResult, HopTry, Queue, QueueEvent};
-use super::{Availability, Login, Network};
+use super::{Availability, Login, Network, RecordData, RecordType};
 use crate::client::{
     converse, Action, Client, ClientEvent, Exchange, MessageReport, Outcome, Outgoing, ServerReply,
 };
@@ -69,7 +70,7 @@ pub fn send(
         Availability::Up => {}
     }
     let client_info = ClientInfo {
-        hostname: sender.name.to_owned(),
+        hostname: reverse_lookup(network, sender.address),
         ip: sender.address.to_string(),
     };
     let memory = memories.get(&target.name).cloned().unwrap_or_default();
@@ -98,6 +99,20 @@ pub fn send(
         delivery: delivered(&exchange),
         exchange,
     }
+}
+
+/// The name a server finds for a connecting address: its PTR record, or
+/// `unknown` as Postfix writes it when there is none.
+pub fn reverse_lookup(network: &Network, address: IpAddr) -> String {
+    let response = lookup(network, &reverse_name(address), RecordType::Ptr);
+    response
+        .answers
+        .iter()
+        .find_map(|record| match &record.data {
+            RecordData::Ptr(name) => Some(name.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| "unknown".into())
 }
 
 fn hop_result(exchange: &Exchange, dsn_offered: bool, recipients: usize) -> HopResult {

@@ -1125,6 +1125,85 @@ mod tests {
         assert!(report.contains("Subject: Successful Mail Delivery Report"));
     }
 
+    /// Plays attempts until the message leaves the queue, each hop's
+    /// result drawn from `choices`; returns the terminal recipients seen.
+    fn play_out(queue: &mut Queue, choices: &[u8]) -> (Vec<String>, u64) {
+        let network = Network::default();
+        let original = queue.messages()[0].id.clone();
+        let mut choices = choices.iter().cycle();
+        let mut settled = Vec::new();
+        let mut now = T0;
+        while queue.messages().iter().any(|m| m.id == original) {
+            let mut attempt = queue.start(&network, now).expect("due at poll_timeout");
+            while let Some(hop) = attempt.next_hop() {
+                let pick = |c: &u8| match c % 3 {
+                    0 => (Outcome::Accepted, reply(250, "2.0.0 Ok")),
+                    1 => (Outcome::Deferred, reply(451, "4.3.0 Try later")),
+                    _ => (Outcome::Failed, reply(550, "5.7.1 No")),
+                };
+                let result = match choices.next() {
+                    Some(c) if c % 4 == 0 => HopResult::NoSession {
+                        reason: "Connection refused".into(),
+                    },
+                    _ => HopResult::Session {
+                        dsn_offered: true,
+                        outcomes: hop
+                            .recipients
+                            .iter()
+                            .map(|_| pick(choices.next().unwrap_or(&0)))
+                            .collect(),
+                    },
+                };
+                attempt.record(&hop, result);
+            }
+            for event in queue.finish(attempt, now) {
+                match event {
+                    QueueEvent::Accepted { id, recipient, .. }
+                    | QueueEvent::Failed { id, recipient, .. }
+                        if id == original =>
+                    {
+                        settled.push(recipient)
+                    }
+                    QueueEvent::Local { id, recipients, .. } if id == original => {
+                        settled.extend(recipients)
+                    }
+                    _ => {}
+                }
+            }
+            // Reports are delivered locally or routed on; drop them here.
+            queue.messages.retain(|m| m.id == original);
+            match queue.poll_timeout() {
+                Some(next) => {
+                    assert!(next > now, "time moves on");
+                    now = next;
+                }
+                None => break,
+            }
+        }
+        (settled, now)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_recipient_is_settled_once_within_the_lifetime(
+            picks in proptest::collection::vec(0..4usize, 1..5),
+            choices in proptest::collection::vec(proptest::num::u8::ANY, 1..40),
+        ) {
+            const ADDRESSES: [&str; 4] = ["bob@example.org", "info@down.example", "x@nomail.example", "abuse@isp.example"];
+            let recipients: Vec<Recipient> = picks.iter().enumerate().map(|(i, p)| {
+                let (local, domain) = ADDRESSES[*p].split_once('@').unwrap_or_default();
+                rcpt(&format!("{local}{i}@{domain}"), &[])
+            }).collect();
+            let mut queue = queue_with(&recipients, &[]);
+            let (mut settled, last) = play_out(&mut queue, &choices);
+            settled.sort();
+            let mut expected: Vec<String> = recipients.iter().map(|r| r.address.clone()).collect();
+            expected.sort();
+            proptest::prop_assert_eq!(settled, expected);
+            proptest::prop_assert!(last <= T0 + QUEUE_LIFETIME_SECS);
+        }
+    }
+
     #[test]
     fn local_recipients_are_handed_back_to_the_host() {
         let mut queue = queue_with(
