@@ -214,6 +214,27 @@ fn three_hops_with_a_greylisting_retry() {
         "the server names the client by its PTR record:\n{}",
         final_delivery.message
     );
+    let chain = smtplab_engine::network::trace::received_chain(final_delivery.message.as_bytes());
+    let path: Vec<(&str, &str, &str)> = chain
+        .iter()
+        .map(|hop| {
+            let name = hop.client_name.as_deref().unwrap_or("");
+            (
+                name,
+                hop.by.as_deref().unwrap_or(""),
+                hop.protocol.as_deref().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        path,
+        [
+            ("pc42.dsl.isp.example", "smtp.isp.example", "ESMTPA"),
+            ("smtp.isp.example", "relay.isp.example", "ESMTPA"),
+            ("relay.isp.example", "mail.example.com", "ESMTP"),
+        ],
+        "the hops, oldest first, each logged in but the last"
+    );
     assert_eq!(
         smtplab_engine::network::hop::reverse_lookup(&network, ip("192.0.2.99")),
         "unknown"

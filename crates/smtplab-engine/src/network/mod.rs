@@ -22,6 +22,7 @@ pub mod queue;
 mod record;
 pub mod route;
 pub mod shell;
+pub mod trace;
 mod validate;
 
 use core::net::IpAddr;
