@@ -56,51 +56,89 @@ pub fn run(args: CheckArgs) -> anyhow::Result<()> {
         print_pack(pack);
         return Ok(());
     }
-    let mut passed = 0;
-    let mut not_passed = 0;
-    let mut solution_shown = 0;
-    let mut unreadable = 0;
+    let mut tally = Tally::default();
     for path in &args.attempts {
-        let shown_path = path.display().to_string();
-        let shown_path = untrusted(&shown_path);
-        match check_file(pack, path) {
-            Ok(report) => {
-                let report = escaped(report);
-                print!("{shown_path}: {report}");
-                if args.transcript {
-                    println!("{}", report.transcript);
-                }
-                if report.solution_shown {
-                    solution_shown += 1;
-                } else if report.passed() {
-                    passed += 1;
-                } else {
-                    not_passed += 1;
-                }
-            }
-            Err(error) => {
-                let message = error.to_string();
-                eprintln!("smtplab: error: {shown_path}: {}", untrusted(&message));
-                unreadable += 1;
-            }
-        }
+        tally.count(check_and_print(pack, path, args.transcript));
     }
-    let total = args.attempts.len();
-    let mut summary = format!(
-        "{total} attempt{}: {passed} passed, {not_passed} did not pass",
-        if total == 1 { "" } else { "s" }
-    );
-    if solution_shown > 0 {
-        summary.push_str(&format!(", {solution_shown} solution shown"));
-    }
-    if unreadable > 0 {
-        summary.push_str(&format!(", {unreadable} could not be checked"));
-    }
+    let summary = tally.summary();
     println!("{summary}");
-    if passed == total {
+    if tally.passed == args.attempts.len() {
         Ok(())
     } else {
         Err(anyhow::Error::msg(summary))
+    }
+}
+
+/// How one attempt file came out.
+enum Outcome {
+    Passed,
+    NotPassed,
+    SolutionShown,
+    Unreadable,
+}
+
+/// Attempts counted by outcome, for the summary line.
+#[derive(Default)]
+struct Tally {
+    passed: usize,
+    not_passed: usize,
+    solution_shown: usize,
+    unreadable: usize,
+}
+
+impl Tally {
+    fn count(&mut self, outcome: Outcome) {
+        *match outcome {
+            Outcome::Passed => &mut self.passed,
+            Outcome::NotPassed => &mut self.not_passed,
+            Outcome::SolutionShown => &mut self.solution_shown,
+            Outcome::Unreadable => &mut self.unreadable,
+        } += 1;
+    }
+
+    /// `3 attempts: 1 passed, 1 did not pass, 1 could not be checked`.
+    fn summary(&self) -> String {
+        let total = self.passed + self.not_passed + self.solution_shown + self.unreadable;
+        let mut summary = format!(
+            "{total} attempt{}: {} passed, {} did not pass",
+            if total == 1 { "" } else { "s" },
+            self.passed,
+            self.not_passed
+        );
+        if self.solution_shown > 0 {
+            summary.push_str(&format!(", {} solution shown", self.solution_shown));
+        }
+        if self.unreadable > 0 {
+            summary.push_str(&format!(", {} could not be checked", self.unreadable));
+        }
+        summary
+    }
+}
+
+/// Checks one file and prints its report (or why it could not be checked).
+fn check_and_print(pack: &Pack, path: &Path, transcript: bool) -> Outcome {
+    let shown_path = path.display().to_string();
+    let shown_path = untrusted(&shown_path);
+    match check_file(pack, path) {
+        Ok(report) => {
+            let report = escaped(report);
+            print!("{shown_path}: {report}");
+            if transcript {
+                println!("{}", report.transcript);
+            }
+            if report.solution_shown {
+                Outcome::SolutionShown
+            } else if report.passed() {
+                Outcome::Passed
+            } else {
+                Outcome::NotPassed
+            }
+        }
+        Err(error) => {
+            let message = error.to_string();
+            eprintln!("smtplab: error: {shown_path}: {}", untrusted(&message));
+            Outcome::Unreadable
+        }
     }
 }
 
