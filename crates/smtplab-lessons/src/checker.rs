@@ -13,6 +13,7 @@ use smtplab_engine::session::CloseReason;
 use smtplab_engine::world::Destination;
 use smtplab_engine::{Delivery, Event, Output, Reply, ReplyKey, Verb, World};
 
+use crate::error::AddressError;
 use crate::goal::{Condition, DeliveredCheck, Goal};
 
 /// Where a goal stands.
@@ -45,23 +46,24 @@ pub(crate) enum Target {
 
 /// Looks up a goal address (`bob`, `bob@example.com`, `team`,
 /// `friend@example.org`); the error says what is wrong with it.
-pub(crate) fn resolve_target(world: &World, text: &str) -> Result<Target, String> {
+pub(crate) fn resolve_target(world: &World, text: &str) -> Result<Target, AddressError> {
     let trimmed = text.trim();
     let bare = trimmed
         .strip_prefix('<')
         .and_then(|t| t.strip_suffix('>'))
         .unwrap_or(trimmed);
-    let mut mailbox = parse_mailbox(bare).map_err(|_| format!("`{text}` is not an address"))?;
+    let mut mailbox =
+        parse_mailbox(bare).map_err(|_| AddressError::NotAnAddress(text.to_owned()))?;
     if mailbox.domain.is_empty() {
         mailbox.domain = world.primary_domain().to_owned();
     }
     match world.destination(&mailbox) {
         Destination::Local(users) => Ok(Target::Local(users)),
         Destination::Remote => Ok(Target::Remote(mailbox.to_string())),
-        Destination::UnknownLocal => Err(format!(
-            "unknown mailbox `{text}`: `{}` is not a user, alias or list in this lesson's world",
-            mailbox.local
-        )),
+        Destination::UnknownLocal => Err(AddressError::UnknownMailbox {
+            text: text.to_owned(),
+            local: mailbox.local,
+        }),
     }
 }
 

@@ -1,5 +1,6 @@
 //! Errors for packs that cannot be loaded: each problem names the lesson,
-//! the field and what is wrong, so a teacher can fix the file.
+//! the field and, as a [`Reason`], what is wrong, so a teacher can fix the
+//! file and a program can tell problems apart.
 
 use core::fmt;
 
@@ -12,7 +13,7 @@ pub struct Problem {
     /// The field, as a path inside the lesson (or pack): `goals[1].to`.
     pub field: String,
     /// What is wrong.
-    pub message: String,
+    pub reason: Reason,
 }
 
 impl fmt::Display for Problem {
@@ -24,8 +25,159 @@ impl fmt::Display for Problem {
         if !self.field.is_empty() {
             write!(f, ", field `{}`", self.field)?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", self.reason)
     }
+}
+
+/// What is wrong with a field of a pack.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Reason {
+    /// The text is empty.
+    #[error("the pack is empty")]
+    EmptyPack,
+    /// The text is over the size limit.
+    #[error("the pack is {bytes} bytes; packs are limited to {limit} bytes")]
+    TooLarge {
+        /// The pack's size.
+        bytes: usize,
+        /// [`crate::pack::MAX_PACK_BYTES`].
+        limit: usize,
+    },
+    /// The text is not a JSON object.
+    #[error("a pack is a JSON object, starting with `{{`")]
+    NotAnObject,
+    /// The text is not JSON.
+    #[error("not valid JSON: {0}")]
+    NotJson(String),
+    /// `format` is missing.
+    #[error("missing; a pack starts with \"format\": {supported}")]
+    FormatMissing {
+        /// The format this crate reads.
+        supported: u64,
+    },
+    /// `format` is another version (or not a number).
+    #[error("this smtplab reads format {supported}, the pack says {found}")]
+    FormatUnsupported {
+        /// What the pack says, as JSON.
+        found: String,
+        /// The format this crate reads.
+        supported: u64,
+    },
+    /// The JSON does not have the pack's shape (serde's message).
+    #[error("{0}")]
+    Shape(String),
+    /// An id that cannot go into URLs and file names.
+    #[error("`{id}` is not a valid id: use 1 to {max_length} lower-case letters, digits and single hyphens, like `first-message`")]
+    InvalidId {
+        /// The id as written.
+        id: String,
+        /// [`crate::lesson::MAX_ID_LENGTH`].
+        max_length: usize,
+    },
+    /// The built-in curriculum's id, in another pack.
+    #[error("`{0}` is reserved for the built-in curriculum")]
+    ReservedId(String),
+    /// A text that must say something is blank.
+    #[error("must not be empty")]
+    Blank,
+    /// A pack without lessons.
+    #[error("a pack needs at least one lesson")]
+    NoLessons,
+    /// Two lessons with one id.
+    #[error("duplicate lesson id: lessons[{first}] has it too")]
+    DuplicateLessonId {
+        /// The index of the first lesson with it.
+        first: usize,
+    },
+    /// A command listed twice in `disabled_commands`.
+    #[error("{0} is listed twice")]
+    ListedTwice(String),
+    /// A lesson without goals.
+    #[error("a lesson needs at least one goal")]
+    NoGoals,
+    /// Only limits, which an empty session meets.
+    #[error(
+        "every goal is a limit (max_commands), which an empty session meets; add a goal to achieve"
+    )]
+    OnlyLimits,
+    /// The reference solution leaves a goal unmet.
+    #[error("the reference solution does not meet goals[{index}] (\"{description}\")")]
+    SolutionMissesGoal {
+        /// The goal's index.
+        index: usize,
+        /// The goal's description.
+        description: String,
+    },
+    /// No connections in the solution.
+    #[error("is empty: give the lines a learner would type, as a list of connections, each a list of lines")]
+    EmptySolution,
+    /// A solution connection with no steps.
+    #[error("a connection with nothing typed; leave it out")]
+    EmptyConnection,
+    /// A pipeline without lines.
+    #[error("a pipeline needs at least one line")]
+    EmptyPipeline,
+    /// A solution line with a line break inside.
+    #[error("a line must not contain a line break; give each line separately")]
+    LineBreakInLine,
+    /// `{"wait": 0}`.
+    #[error("wait must be at least 1 second")]
+    ZeroWait,
+    /// A code outside 200 to 599.
+    #[error("{0} is not an SMTP reply code (200 to 599)")]
+    NotAReplyCode(u16),
+    /// Empty match text, which matches anything.
+    #[error("empty text matches anything; leave the field out")]
+    MatchesAnything,
+    /// A sequence of fewer than two steps.
+    #[error("a sequence needs at least two steps")]
+    SequenceTooShort,
+    /// `authenticated` for a user who cannot log in.
+    #[error("`{0}` has no account (a user with a password) in this lesson's world")]
+    NoAccount(String),
+    /// A limit as a step of a sequence.
+    #[error("max_commands is a limit over the whole attempt; it cannot be a step of a sequence")]
+    LimitInSequence,
+    /// `max_commands` of 0.
+    #[error("must be at least 1")]
+    ZeroMax,
+    /// `pipelined` with fewer than two commands.
+    #[error("must be at least 2: one command alone is not pipelining")]
+    TooFewToPipeline,
+    /// A goal address that does not resolve.
+    #[error(transparent)]
+    Address(#[from] AddressError),
+    /// `to` and `not_to` name the same mailbox.
+    #[error("names a mailbox that `to` requires, so the goal could never be met")]
+    ContradictsTo,
+    /// A line match with a line break.
+    #[error("must be a single line")]
+    NotOneLine,
+    /// `envelope_from` that is not an address.
+    #[error("`{0}` is not an address like alice@example.com (or <> for the null sender)")]
+    NotASender(String),
+    /// The server's settings are refused: an unknown preset, a setting
+    /// the profile or world does not have, or one the engine refuses.
+    #[error("{0}")]
+    Settings(String),
+}
+
+/// Why an address in a goal does not stand for anyone.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AddressError {
+    /// Not address syntax.
+    #[error("`{0}` is not an address")]
+    NotAnAddress(String),
+    /// A local address nobody has.
+    #[error(
+        "unknown mailbox `{text}`: `{local}` is not a user, alias or list in this lesson's world"
+    )]
+    UnknownMailbox {
+        /// The address as written.
+        text: String,
+        /// Its local part.
+        local: String,
+    },
 }
 
 /// Why a pack was not loaded; nothing of it was. Holds every problem found
@@ -37,12 +189,13 @@ pub struct PackError {
 }
 
 impl PackError {
-    pub(crate) fn single(lesson: Option<String>, field: &str, message: impl Into<String>) -> Self {
+    /// A pack-level problem with a field (`""` for the whole text).
+    pub(crate) fn single(lesson: Option<String>, field: &str, reason: Reason) -> Self {
         Self {
             problems: vec![Problem {
                 lesson,
                 field: field.to_owned(),
-                message: message.into(),
+                reason,
             }],
         }
     }

@@ -39,13 +39,15 @@ pub mod builtin;
 pub mod checker;
 pub mod error;
 pub mod goal;
+pub mod lesson;
 pub mod pack;
 pub mod run;
 
 pub use attempt::{Attempt, AttemptError, AttemptProblem, Script, Step};
 pub use builtin::builtin;
 pub use checker::{Checker, GoalStatus};
-pub use error::{PackError, Problem};
+pub use error::{AddressError, PackError, Problem, Reason};
 pub use goal::{Condition, DeliveredCheck, Goal};
-pub use pack::{Lesson, Pack, ServerSpec, BUILTIN_PACK_ID, FORMAT_VERSION, MAX_PACK_BYTES};
+pub use lesson::{Lesson, ServerSpec};
+pub use pack::{Pack, BUILTIN_PACK_ID, FORMAT_VERSION, MAX_PACK_BYTES};
 pub use run::{replay, GoalResult, LessonSession, ReplayError, Report, CLOCK_START};

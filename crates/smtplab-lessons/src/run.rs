@@ -14,7 +14,7 @@ use smtplab_engine::{ClientInfo, CloseReason, Event, Output, ServerMemory, Sessi
 
 use crate::attempt::{split_lines, Attempt, Script, Step};
 use crate::checker::{Checker, GoalStatus};
-use crate::pack::{Lesson, Pack};
+use crate::lesson::Lesson;
 
 /// Where a lesson's clock starts: 2026-01-01 00:00:00 UTC, in Unix seconds.
 pub const CLOCK_START: u64 = 1_767_225_600;
@@ -351,7 +351,7 @@ pub(crate) fn run_script(lesson: &Lesson, script: &Script) -> Report {
 }
 
 /// Replays an attempt's script against `lesson`, deterministically. The
-/// attempt's lesson id is not compared; [`Pack::replay`] finds the lesson.
+/// attempt's lesson id is not compared; [`crate::Pack::replay`] finds the lesson.
 pub fn replay(lesson: &Lesson, attempt: &Attempt) -> Report {
     Report {
         pack: attempt.pack.clone(),
@@ -395,22 +395,3 @@ impl fmt::Display for ReplayError {
 }
 
 impl std::error::Error for ReplayError {}
-
-impl Pack {
-    /// Finds the attempt's lesson in this pack and replays it.
-    pub fn replay(&self, attempt: &Attempt) -> Result<Report, ReplayError> {
-        if attempt.pack != self.id() {
-            return Err(ReplayError::WrongPack {
-                attempt: attempt.pack.clone(),
-                pack: self.id().to_owned(),
-            });
-        }
-        let lesson = self
-            .lesson(&attempt.lesson)
-            .ok_or_else(|| ReplayError::UnknownLesson {
-                lesson: attempt.lesson.clone(),
-                pack: self.id().to_owned(),
-            })?;
-        Ok(replay(lesson, attempt))
-    }
-}

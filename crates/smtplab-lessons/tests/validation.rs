@@ -2,7 +2,7 @@
 //! lesson, the field and what is wrong.
 
 use serde_json::{json, Value};
-use smtplab_lessons::{Pack, Problem, MAX_PACK_BYTES};
+use smtplab_lessons::{AddressError, Pack, Problem, Reason, MAX_PACK_BYTES};
 
 fn valid_pack() -> Value {
     json!({
@@ -421,11 +421,11 @@ fn each_problem_names_the_lesson_the_field_and_what_is_wrong() {
         let Problem {
             lesson: got_lesson,
             field: got_field,
-            message: got_message,
+            reason: got_reason,
         } = &error.problems[0];
         assert_eq!(got_lesson.as_deref(), lesson, "{name}: {error}");
         assert_eq!(got_field, field, "{name}: {error}");
-        assert!(got_message.contains(message), "{name}: {error}");
+        assert!(got_reason.to_string().contains(message), "{name}: {error}");
         assert_eq!(error.problems.len(), 1, "{name}: {error}");
     }
 }
@@ -545,4 +545,24 @@ fn a_pack_over_the_size_limit_is_refused_with_its_size() {
     pack["description"] = json!("x".repeat(room));
     assert_eq!(pack.to_string().len(), MAX_PACK_BYTES);
     assert!(Pack::from_json(&pack.to_string()).is_ok());
+}
+
+#[test]
+fn problems_carry_a_typed_reason() {
+    let mut pack = valid_pack();
+    pack["lessons"][1]["id"] = json!("first");
+    first_goal(&mut pack)["to"] = json!("dave");
+    let error = Pack::from_json(&pack.to_string()).unwrap_err();
+    let reasons: Vec<&Reason> = error.problems.iter().map(|p| &p.reason).collect();
+    assert!(
+        reasons.contains(&&Reason::Address(AddressError::UnknownMailbox {
+            text: "dave".into(),
+            local: "dave".into(),
+        })),
+        "{error}"
+    );
+    assert!(
+        reasons.contains(&&Reason::DuplicateLessonId { first: 0 }),
+        "{error}"
+    );
 }

@@ -1,0 +1,541 @@
+//! One lesson of a pack: its format (server, goals, hints, reference
+//! solution) and the checks of every field, which name the field and the
+//! [`Reason`]. Running the solution is left to the pack loader
+//! ([`crate::pack`]), which runs lessons.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
+use smtplab_engine::profile::{RejectRule, PRESETS};
+use smtplab_engine::world::{Alias, MailingList, User};
+use smtplab_engine::{EnhancedCode, Settings, Verb, World};
+
+use crate::attempt::{Script, Step};
+use crate::checker::{resolve_target, Checker, Target};
+use crate::error::Reason;
+use crate::goal::{Condition, DeliveredCheck, Goal};
+
+/// Longest pack or lesson id; ids appear in URLs and file names.
+pub const MAX_ID_LENGTH: usize = 64;
+
+/// The reply a command listed in `disabled_commands` gets.
+pub const DISABLED_COMMAND_TEXT: &str = "Error: command disabled for this lesson";
+
+/// The server a lesson runs against: a preset plus changes.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSpec {
+    /// A preset name: `default`, `strict`, `locked-down` or `classic`.
+    #[serde(default = "default_preset")]
+    pub preset: String,
+    /// Profile settings to change, by their names in the profile
+    /// (`{"vrfy": "disabled", "faults": {"greylist": true}}`); objects are
+    /// merged, anything else replaces the preset's value.
+    #[serde(default)]
+    pub profile: Map<String, Value>,
+    /// World settings to change, merged the same way (a list given here
+    /// replaces the default world's list).
+    #[serde(default)]
+    pub world: Map<String, Value>,
+    /// Users added to the world.
+    #[serde(default)]
+    pub add_users: Vec<User>,
+    /// Aliases added to the world.
+    #[serde(default)]
+    pub add_aliases: Vec<Alias>,
+    /// Mailing lists added to the world.
+    #[serde(default)]
+    pub add_lists: Vec<MailingList>,
+}
+
+fn default_preset() -> String {
+    "default".into()
+}
+
+impl Default for ServerSpec {
+    fn default() -> Self {
+        Self {
+            preset: default_preset(),
+            profile: Map::new(),
+            world: Map::new(),
+            add_users: Vec::new(),
+            add_aliases: Vec::new(),
+            add_lists: Vec::new(),
+        }
+    }
+}
+
+/// One lesson of a pack.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lesson {
+    id: String,
+    title: String,
+    #[serde(deserialize_with = "text_or_lines")]
+    introduction: String,
+    #[serde(default)]
+    server: ServerSpec,
+    #[serde(default)]
+    disabled_commands: Vec<Verb>,
+    goals: Vec<Goal>,
+    #[serde(default)]
+    hints: Vec<String>,
+    #[serde(deserialize_with = "script_from_connections")]
+    solution: Script,
+    /// Resolved from `server` and `disabled_commands` during validation.
+    #[serde(skip)]
+    settings: Settings,
+}
+
+/// Accepts a string, or a list of lines joined with newlines (long text is
+/// easier to write that way in JSON).
+fn text_or_lines<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Text {
+        One(String),
+        Lines(Vec<String>),
+    }
+    match Text::deserialize(deserializer) {
+        Ok(Text::One(text)) => Ok(text),
+        Ok(Text::Lines(lines)) => Ok(lines.join("\n")),
+        Err(_) => Err(serde::de::Error::custom(
+            "expected text, or a list of lines",
+        )),
+    }
+}
+
+fn script_from_connections<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Script, D::Error> {
+    Ok(Script {
+        connections: Vec::<Vec<Step>>::deserialize(deserializer)?,
+    })
+}
+
+impl Lesson {
+    /// The id, unique in its pack; used in URLs and attempt files.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The title.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// The introduction, plain text or markdown.
+    pub fn introduction(&self) -> &str {
+        &self.introduction
+    }
+
+    /// The server as the lesson describes it.
+    pub fn server(&self) -> &ServerSpec {
+        &self.server
+    }
+
+    /// The settings the lesson's server runs with: the preset, the changes,
+    /// and a refusal rule for each disabled command.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Commands the server refuses in this lesson (502).
+    pub fn disabled_commands(&self) -> &[Verb] {
+        &self.disabled_commands
+    }
+
+    /// The goals, in order.
+    pub fn goals(&self) -> &[Goal] {
+        &self.goals
+    }
+
+    /// Hints, to be revealed one at a time.
+    pub fn hints(&self) -> &[String] {
+        &self.hints
+    }
+
+    /// The reference solution: what a learner would type, connection by
+    /// connection.
+    pub fn solution(&self) -> &Script {
+        &self.solution
+    }
+
+    /// A fresh checker for this lesson's goals.
+    pub fn checker(&self) -> Checker {
+        Checker::new(&self.goals, &self.settings.world)
+    }
+}
+
+/// Ids are lower-case letters, digits and single hyphens: they go into
+/// URLs and file names unchanged.
+pub(crate) fn check_id(id: &str) -> Result<(), Reason> {
+    let well_formed = !id.is_empty()
+        && id.len() <= MAX_ID_LENGTH
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && !id.contains("--");
+    if well_formed {
+        Ok(())
+    } else {
+        Err(Reason::InvalidId {
+            id: id.to_owned(),
+            max_length: MAX_ID_LENGTH,
+        })
+    }
+}
+
+/// Problems found in a lesson: (field path, reason).
+pub(crate) type FieldProblems = Vec<(String, Reason)>;
+
+/// Checks one lesson's fields and fills in its settings. The reference
+/// solution is not run here: with no problems, the caller runs it.
+pub(crate) fn validate_lesson(lesson: &mut Lesson) -> FieldProblems {
+    let mut problems = check_texts(lesson);
+    let settings = match resolve_settings(&lesson.server, &lesson.disabled_commands) {
+        Ok(settings) => Some(settings),
+        Err((field, message)) => {
+            problems.push((field, Reason::Settings(message)));
+            None
+        }
+    };
+    let world = settings.as_ref().map(|s| &s.world);
+    problems.extend(check_goals(&lesson.goals, world));
+    check_solution(&lesson.solution, &mut |field, reason| {
+        problems.push((field.to_owned(), reason))
+    });
+    if let Some(settings) = settings {
+        lesson.settings = settings;
+    }
+    problems
+}
+
+/// The id, the texts, the hints and the disabled commands.
+fn check_texts(lesson: &Lesson) -> FieldProblems {
+    let mut problems: FieldProblems = Vec::new();
+    if let Err(reason) = check_id(&lesson.id) {
+        problems.push(("id".into(), reason));
+    }
+    for (field, text) in [
+        ("title", &lesson.title),
+        ("introduction", &lesson.introduction),
+    ] {
+        if text.trim().is_empty() {
+            problems.push((field.into(), Reason::Blank));
+        }
+    }
+    for (index, verb) in lesson.disabled_commands.iter().enumerate() {
+        if lesson.disabled_commands[..index].contains(verb) {
+            problems.push((
+                format!("disabled_commands[{index}]"),
+                Reason::ListedTwice(format!("{verb:?}").to_uppercase()),
+            ));
+        }
+    }
+    for (index, hint) in lesson.hints.iter().enumerate() {
+        if hint.trim().is_empty() {
+            problems.push((format!("hints[{index}]"), Reason::Blank));
+        }
+    }
+    problems
+}
+
+/// The goals; `world` is `None` when the lesson's settings are broken.
+fn check_goals(goals: &[Goal], world: Option<&World>) -> FieldProblems {
+    let mut problems: FieldProblems = Vec::new();
+    if goals.is_empty() {
+        problems.push(("goals".into(), Reason::NoGoals));
+    } else if goals.iter().all(|g| g.condition.is_limit()) {
+        problems.push(("goals".into(), Reason::OnlyLimits));
+    }
+    for (index, goal) in goals.iter().enumerate() {
+        let field = format!("goals[{index}]");
+        if goal.description.trim().is_empty() {
+            problems.push((format!("{field}.description"), Reason::Blank));
+        }
+        problems.extend(check_condition(&goal.condition, &field, world, false));
+    }
+    problems
+}
+
+fn check_solution(solution: &Script, problem: &mut impl FnMut(&str, Reason)) {
+    if solution.connections.is_empty() {
+        problem("solution", Reason::EmptySolution);
+    }
+    for (c, steps) in solution.connections.iter().enumerate() {
+        if steps.is_empty() {
+            problem(&format!("solution[{c}]"), Reason::EmptyConnection);
+        }
+        for (s, step) in steps.iter().enumerate() {
+            let field = format!("solution[{c}][{s}]");
+            match step {
+                Step::Send(lines) if lines.is_empty() => problem(&field, Reason::EmptyPipeline),
+                Step::Send(lines) => {
+                    if lines.iter().any(|l| l.contains(['\r', '\n'])) {
+                        problem(&field, Reason::LineBreakInLine);
+                    }
+                }
+                Step::Wait(0) => problem(&field, Reason::ZeroWait),
+                Step::Wait(_) => {}
+            }
+        }
+    }
+}
+
+/// Checks a condition's values; `world` is `None` when the lesson's
+/// settings are broken (addresses are then not looked up).
+fn check_condition(
+    condition: &Condition,
+    field: &str,
+    world: Option<&World>,
+    in_sequence: bool,
+) -> FieldProblems {
+    let mut problems: FieldProblems = Vec::new();
+    let mut problem = |name: &str, reason: Reason| {
+        let path = if name.is_empty() {
+            field.to_owned()
+        } else {
+            format!("{field}.{name}")
+        };
+        problems.push((path, reason));
+    };
+    match condition {
+        Condition::Delivered(check) => check_delivered(check, world, &mut problem),
+        Condition::Sequence { steps } => {
+            if steps.len() < 2 {
+                problem("steps", Reason::SequenceTooShort);
+            }
+            for (index, step) in steps.iter().enumerate() {
+                let path = format!("{field}.steps[{index}]");
+                problems.extend(check_condition(step, &path, world, true));
+            }
+        }
+        Condition::MaxCommands { max } => {
+            if in_sequence {
+                problem("", Reason::LimitInSequence);
+            }
+            if *max == 0 {
+                problem("max", Reason::ZeroMax);
+            }
+        }
+        other => check_simple_condition(other, world, &mut problem),
+    }
+    problems
+}
+
+/// The conditions with no nested parts and no addresses to look up.
+fn check_simple_condition(
+    condition: &Condition,
+    world: Option<&World>,
+    problem: &mut impl FnMut(&str, Reason),
+) {
+    let mut check_code = |code: u16| {
+        if !(200..=599).contains(&code) {
+            problem("code", Reason::NotAReplyCode(code));
+        }
+    };
+    match condition {
+        Condition::ReplySeen { code, .. } => check_code(*code),
+        Condition::CommandAnswered {
+            argument_contains,
+            code,
+            ..
+        } => {
+            if let Some(code) = code {
+                check_code(*code);
+            }
+            if argument_contains
+                .as_ref()
+                .is_some_and(|a| a.trim().is_empty())
+            {
+                problem("argument_contains", Reason::MatchesAnything);
+            }
+        }
+        Condition::Authenticated { user: Some(user) }
+            if world.is_some_and(|w| w.user(user).is_none_or(|u| u.password.is_none())) =>
+        {
+            problem("user", Reason::NoAccount(user.clone()));
+        }
+        Condition::Pipelined { min_commands } if *min_commands < 2 => {
+            problem("min_commands", Reason::TooFewToPipeline);
+        }
+        _ => {}
+    }
+}
+
+fn check_delivered(
+    check: &DeliveredCheck,
+    world: Option<&World>,
+    problem: &mut impl FnMut(&str, Reason),
+) {
+    if let Some(world) = world {
+        check_recipients(check, world, problem);
+    }
+    for (name, value) in [
+        ("subject_contains", &check.subject_contains),
+        ("from_header_contains", &check.from_header_contains),
+        ("to_header_contains", &check.to_header_contains),
+        ("body_contains", &check.body_contains),
+        ("mail_parameter", &check.mail_parameter),
+    ] {
+        if value.as_ref().is_some_and(|v| v.trim().is_empty()) {
+            problem(name, Reason::MatchesAnything);
+        }
+    }
+    if let Some(line) = &check.body_has_line {
+        if line.contains(['\r', '\n']) {
+            problem("body_has_line", Reason::NotOneLine);
+        }
+    }
+    if let Some(from) = &check.envelope_from {
+        let bare = from.trim();
+        let bare = bare
+            .strip_prefix('<')
+            .and_then(|f| f.strip_suffix('>'))
+            .unwrap_or(bare);
+        let valid = bare.is_empty()
+            || smtplab_engine::address::parse_mailbox(bare).is_ok_and(|m| !m.domain.is_empty());
+        if !valid {
+            problem("envelope_from", Reason::NotASender(from.clone()));
+        }
+    }
+}
+
+/// `to` and `not_to`: every address resolves, and none is in both.
+fn check_recipients(check: &DeliveredCheck, world: &World, problem: &mut impl FnMut(&str, Reason)) {
+    for (name, list) in [("to", &check.to), ("not_to", &check.not_to)] {
+        for (index, address) in list.iter().enumerate() {
+            let field = if list.len() == 1 {
+                name.to_owned()
+            } else {
+                format!("{name}[{index}]")
+            };
+            if let Err(error) = resolve_target(world, address) {
+                problem(&field, error.into());
+            }
+        }
+    }
+    let resolved = |list: &[String]| -> Vec<Target> {
+        list.iter()
+            .filter_map(|a| resolve_target(world, a).ok())
+            .collect()
+    };
+    let (to, not_to) = (resolved(&check.to), resolved(&check.not_to));
+    let overlaps = to.iter().any(|t| {
+        not_to.iter().any(|n| match (t, n) {
+            (Target::Local(a), Target::Local(b)) => a.iter().any(|user| b.contains(user)),
+            (Target::Remote(a), Target::Remote(b)) => a.eq_ignore_ascii_case(b),
+            _ => false,
+        })
+    });
+    if overlaps {
+        problem("not_to", Reason::ContradictsTo);
+    }
+}
+
+/// The lesson's settings: preset, merged changes, added names, and a
+/// refusal for each disabled command. Errors are (field, message).
+fn resolve_settings(spec: &ServerSpec, disabled: &[Verb]) -> Result<Settings, (String, String)> {
+    let base = Settings::preset(&spec.preset).ok_or_else(|| {
+        let known: Vec<&str> = PRESETS.iter().map(|(name, _)| *name).collect();
+        (
+            "server.preset".to_owned(),
+            format!(
+                "unknown preset `{}` (known: {})",
+                spec.preset,
+                known.join(", ")
+            ),
+        )
+    })?;
+    let mut profile = merge_into(&base.profile, &spec.profile, "server.profile")?;
+    let mut world = merge_into(&base.world, &spec.world, "server.world")?;
+    world.users.extend(spec.add_users.iter().cloned());
+    world.aliases.extend(spec.add_aliases.iter().cloned());
+    world.lists.extend(spec.add_lists.iter().cloned());
+    let refusals = disabled.iter().map(|verb| RejectRule {
+        verb: *verb,
+        code: 502,
+        enhanced: Some(EnhancedCode::new(5, 5, 1)),
+        text: DISABLED_COMMAND_TEXT.into(),
+        times: None,
+    });
+    // First, so a disabled command is refused before any other staged fault.
+    profile.faults.reject.splice(0..0, refusals);
+    let settings = Settings { profile, world };
+    settings
+        .validate()
+        .map_err(|error| ("server".to_owned(), error.to_string()))?;
+    Ok(settings)
+}
+
+/// `base` with `changes` merged in (objects merge key by key, anything else
+/// replaces). A key the base does not have is an unknown setting.
+fn merge_into<T: Serialize + DeserializeOwned>(
+    base: &T,
+    changes: &Map<String, Value>,
+    field: &str,
+) -> Result<T, (String, String)> {
+    let mut value =
+        serde_json::to_value(base).map_err(|error| (field.to_owned(), error.to_string()))?;
+    if let Value::Object(target) = &mut value {
+        merge_object(target, changes, field)?;
+    }
+    deserialize_tracked(value).map_err(|(path, error)| {
+        let at = if path == "." {
+            field.to_owned()
+        } else {
+            format!("{field}.{path}")
+        };
+        (at, error.to_string())
+    })
+}
+
+/// Deserializes `T`, saying where in the document an error is
+/// (`lessons[2].goals[0]`).
+#[cfg(feature = "field-paths")]
+pub(crate) fn deserialize_tracked<'de, T, D>(deserializer: D) -> Result<T, (String, D::Error)>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    serde_path_to_error::deserialize(deserializer)
+        .map_err(|error| (error.path().to_string(), error.into_inner()))
+}
+
+/// Without the `field-paths` feature (the browser build, where every
+/// kilobyte is downloaded) errors carry serde's message and, for text, its
+/// line and column, but no path.
+#[cfg(not(feature = "field-paths"))]
+pub(crate) fn deserialize_tracked<'de, T, D>(deserializer: D) -> Result<T, (String, D::Error)>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    T::deserialize(deserializer).map_err(|error| (".".to_owned(), error))
+}
+
+fn merge_object(
+    target: &mut Map<String, Value>,
+    changes: &Map<String, Value>,
+    field: &str,
+) -> Result<(), (String, String)> {
+    for (key, change) in changes {
+        let path = format!("{field}.{key}");
+        let Some(existing) = target.get_mut(key) else {
+            let mut known: Vec<&str> = target.keys().map(String::as_str).collect();
+            known.sort_unstable();
+            return Err((
+                path,
+                format!("unknown setting `{key}` (known: {})", known.join(", ")),
+            ));
+        };
+        match (existing, change) {
+            (Value::Object(existing), Value::Object(change)) => {
+                merge_object(existing, change, &path)?;
+            }
+            (existing, change) => *existing = change.clone(),
+        }
+    }
+    Ok(())
+}
