@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use anyhow::anyhow;
+
 use crate::gzip::{gzip_size, kb};
 use crate::setup;
 use crate::util::{banner, root, Result};
@@ -38,7 +40,7 @@ pub fn build_api_only() -> Result {
     let root = root();
     let out = api_dir();
     if out.exists() {
-        std::fs::remove_dir_all(&out).map_err(|e| format!("remove {}: {e}", out.display()))?;
+        std::fs::remove_dir_all(&out).map_err(|e| anyhow!("remove {}: {e}", out.display()))?;
     }
     let options = Bindgen {
         features: &[],
@@ -47,11 +49,11 @@ pub fn build_api_only() -> Result {
     };
     let js = bindgen_package(PACKAGE, ARTIFACT, options, &out)?;
     // The .d.ts keeps the documentation for editors; pages need not download it.
-    let text = std::fs::read_to_string(&js).map_err(|e| format!("{}: {e}", js.display()))?;
-    std::fs::write(&js, strip_doc_comments(&text)).map_err(|e| format!("{}: {e}", js.display()))?;
+    let text = std::fs::read_to_string(&js).map_err(|e| anyhow!("{}: {e}", js.display()))?;
+    std::fs::write(&js, strip_doc_comments(&text)).map_err(|e| anyhow!("{}: {e}", js.display()))?;
     let readme = root.join("crates/smtplab-wasm/README.md");
     std::fs::copy(&readme, out.join("README.md"))
-        .map_err(|e| format!("copy {}: {e}", readme.display()))?;
+        .map_err(|e| anyhow!("copy {}: {e}", readme.display()))?;
     Ok(())
 }
 
@@ -79,7 +81,7 @@ pub fn size_api() -> Result<bool> {
     let out = api_dir();
     banner("size: JavaScript API (dist/api/), gzip -9");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&out)
-        .map_err(|e| format!("{}: {e}: run `cargo xtask build-api` first", out.display()))?
+        .map_err(|e| anyhow!("{}: {e}: run `cargo xtask build-api` first", out.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|path| path.is_file())
         .collect();
@@ -88,7 +90,7 @@ pub fn size_api() -> Result<bool> {
     let mut runtime = 0;
     for file in &files {
         let raw = std::fs::metadata(file)
-            .map_err(|e| format!("{}: {e}", file.display()))?
+            .map_err(|e| anyhow!("{}: {e}", file.display()))?
             .len();
         let gz = gzip_size(file)?;
         let name = file.file_name().unwrap_or_default().to_string_lossy();
@@ -106,7 +108,7 @@ pub fn size_api() -> Result<bool> {
         println!("{raw:>10} {gz:>10}  {name}{note}");
     }
     if runtime == 0 {
-        return Err(format!("{} has no .js or .wasm file", out.display()));
+        return Err(anyhow!("{} has no .js or .wasm file", out.display()));
     }
     let fits = runtime <= API_BUDGET_BYTES;
     println!(

@@ -2,6 +2,8 @@
 
 use std::path::Path;
 
+use anyhow::anyhow;
+
 use crate::setup;
 use crate::util::{banner, command, root, run, Result};
 use crate::wasm::{bindgen_package, Bindgen};
@@ -36,9 +38,9 @@ pub fn build_classroom() -> Result {
             .current_dir(&root),
     )?;
     let entries =
-        std::fs::read_dir(&staging).map_err(|e| format!("read {}: {e}", staging.display()))?;
+        std::fs::read_dir(&staging).map_err(|e| anyhow!("read {}: {e}", staging.display()))?;
     for entry in entries {
-        let entry = entry.map_err(|e| format!("read {}: {e}", staging.display()))?;
+        let entry = entry.map_err(|e| anyhow!("read {}: {e}", staging.display()))?;
         if entry.path().is_file() {
             // Trunk always writes its page as index.html.
             let name = if entry.file_name() == "index.html" {
@@ -87,7 +89,7 @@ pub fn build_widget() -> Result {
 fn copy(from: &Path, to: &Path) -> Result {
     std::fs::copy(from, to)
         .map(|_| ())
-        .map_err(|e| format!("copy {} -> {}: {e}", from.display(), to.display()))
+        .map_err(|e| anyhow!("copy {} -> {}: {e}", from.display(), to.display()))
 }
 
 /// Builds the blank Yew baseline into `bench/blank-yew/dist/`.

@@ -9,6 +9,8 @@ use std::path::Path;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 
+use anyhow::anyhow;
+
 use crate::util::Result;
 
 /// The gzip -9 size of `bytes`.
@@ -24,7 +26,7 @@ pub fn gzip_len(bytes: &[u8]) -> u64 {
 
 /// The gzip -9 size of the file at `path`.
 pub fn gzip_size(path: &Path) -> Result<u64> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let bytes = std::fs::read(path).map_err(|e| anyhow!("{}: {e}", path.display()))?;
     Ok(gzip_len(&bytes))
 }
 

@@ -94,7 +94,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("\nxtask: error: {e}");
+            eprintln!("\nxtask: error: {e:#}");
             ExitCode::FAILURE
         }
     }

@@ -12,6 +12,8 @@ use std::path::{Component, Path, PathBuf};
 use std::thread;
 use std::time::Duration;
 
+use anyhow::anyhow;
+
 use crate::build;
 use crate::util::{banner, root, Result};
 
@@ -36,7 +38,7 @@ pub fn serve(port: u16) -> Result {
 /// `listening on http://127.0.0.1:PORT/` once ready.
 pub fn serve_dir(dir: &Path, port: u16) -> Result {
     if !dir.is_dir() {
-        return Err(format!("{} is not a directory", dir.display()));
+        return Err(anyhow!("{} is not a directory", dir.display()));
     }
     let listener = listen(port)?;
     println!("{LISTENING} http://{}/", address(&listener)?);
@@ -46,13 +48,13 @@ pub fn serve_dir(dir: &Path, port: u16) -> Result {
 
 fn listen(port: u16) -> Result<TcpListener> {
     TcpListener::bind(("127.0.0.1", port))
-        .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e} (try --port)"))
+        .map_err(|e| anyhow!("cannot listen on 127.0.0.1:{port}: {e} (try --port)"))
 }
 
 fn address(listener: &TcpListener) -> Result<std::net::SocketAddr> {
     listener
         .local_addr()
-        .map_err(|e| format!("cannot read the listening address: {e}"))
+        .map_err(|e| anyhow!("cannot read the listening address: {e}"))
 }
 
 /// Accepts connections until the process ends, one thread per connection.

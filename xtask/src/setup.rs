@@ -9,6 +9,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use anyhow::anyhow;
+
 use crate::util::{banner, capture, command, on_path, root, run, Result};
 
 /// Trunk release that builds with rustc 1.95 (0.22 needs a newer rustc).
@@ -137,7 +139,9 @@ fn npm_packages() -> Result {
         return Ok(());
     }
     if !on_path("npm") {
-        return Err("npm is not on PATH: install Node.js 20 and npm first".into());
+        return Err(anyhow!(
+            "npm is not on PATH: install Node.js 20 and npm first"
+        ));
     }
     println!("setup: npm install (binaryen {WASM_OPT_VERSION} for wasm-opt, playwright-core)");
     run(
@@ -146,7 +150,7 @@ fn npm_packages() -> Result {
     )?;
     let got = capture(&wasm_opt.to_string_lossy(), &["--version"]).unwrap_or_default();
     if !got.contains(&want) {
-        return Err(format!(
+        return Err(anyhow!(
             "after npm install, {} --version says {got:?}, want {want:?}",
             wasm_opt.display()
         ));
@@ -180,18 +184,18 @@ pub fn server_tools() -> Result {
     );
     let mut child = preseed
         .spawn()
-        .map_err(|e| format!("debconf-set-selections: {e}"))?;
+        .map_err(|e| anyhow!("debconf-set-selections: {e}"))?;
     child
         .stdin
         .take()
         .expect("piped stdin")
         .write_all(b"postfix postfix/main_mailer_type select No configuration\n")
-        .map_err(|e| format!("debconf-set-selections: {e}"))?;
+        .map_err(|e| anyhow!("debconf-set-selections: {e}"))?;
     let status = child
         .wait()
-        .map_err(|e| format!("debconf-set-selections: {e}"))?;
+        .map_err(|e| anyhow!("debconf-set-selections: {e}"))?;
     if !status.success() {
-        return Err(format!("debconf-set-selections failed ({status})"));
+        return Err(anyhow!("debconf-set-selections failed ({status})"));
     }
     apt_install(&["postfix", "swaks", "curl"])
 }

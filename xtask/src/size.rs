@@ -3,6 +3,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use anyhow::anyhow;
+
 use crate::api;
 use crate::build::{self, BASELINE_DIR};
 use crate::gzip::{gzip_size, kb};
@@ -25,78 +27,26 @@ pub fn size(build_app: bool) -> Result {
     }
     let dist = root().join("dist");
     if !dist.join("index.html").is_file() {
-        return Err(format!(
+        return Err(anyhow!(
             "{} has no index.html: run `cargo xtask build` first",
             dist.display()
         ));
     }
     build::build_baseline()?;
 
-    banner("size: sandbox page (dist/index.html and what it loads), gzip -9");
-    let app = report_files(&dist, &page_files(&dist, "index.html")?)?;
-    banner("size: classroom page (dist/lessons.html and what it loads), gzip -9");
-    let classroom = report_files(&dist, &page_files(&dist, "lessons.html")?)?;
-    let widget_dir = dist.join("widget");
-    banner("size: <smtp-lab> console widget (dist/widget/), gzip -9");
-    let widget = report_files(
-        &dist,
-        &[
-            widget_dir.join("smtp-lab.js"),
-            widget_dir.join("smtplab_widget.js"),
-            widget_dir.join("smtplab_widget_bg.wasm"),
-        ],
-    )?;
-    banner("size: <smtp-lab lesson=...> widget (dist/widget/lessons/), gzip -9");
-    let lesson_widget = report_files(
-        &dist,
-        &[
-            widget_dir.join("smtp-lab.js"),
-            widget_dir.join("lessons/smtplab_widget.js"),
-            widget_dir.join("lessons/smtplab_widget_bg.wasm"),
-        ],
-    )?;
+    let sizes = measure_pages(&dist)?;
     banner(&format!(
         "size: blank Yew baseline ({BASELINE_DIR}/dist/), gzip -9"
     ));
     let baseline = report(&root().join(BASELINE_DIR).join("dist"))?;
-
-    println!();
-    println!("sandbox page total:   {}", kb(app));
-    println!("baseline total:       {}", kb(baseline));
-    println!(
-        "ratio sandbox/baseline: {:.2}x",
-        app as f64 / baseline.max(1) as f64
-    );
-    println!(
-        "classroom page total: {} (no budget; for comparison)",
-        kb(classroom)
-    );
-    println!("console widget total: {}", kb(widget));
-    println!(
-        "lesson widget total:  {} (no budget; for comparison)",
-        kb(lesson_widget)
-    );
+    sizes.print_totals(baseline);
     let api_fits = api::size_api()?;
     let mut failures = Vec::new();
-    for (what, bytes) in [("sandbox page", app), ("console widget", widget)] {
-        if bytes <= BUDGET_BYTES {
-            println!(
-                "size budget, {what}: PASS ({} <= {})",
-                kb(bytes),
-                kb(BUDGET_BYTES)
-            );
-        } else {
-            println!(
-                "size budget, {what}: FAIL ({} > {})",
-                kb(bytes),
-                kb(BUDGET_BYTES)
-            );
-            failures.push(format!(
-                "{what} is {} gzip, over the {} budget",
-                kb(bytes),
-                kb(BUDGET_BYTES)
-            ));
-        }
+    for (what, bytes) in [
+        ("sandbox page", sizes.app),
+        ("console widget", sizes.widget),
+    ] {
+        failures.extend(budget_failure(what, bytes));
     }
     if !api_fits {
         failures.push(format!(
@@ -107,7 +57,93 @@ pub fn size(build_app: bool) -> Result {
     if failures.is_empty() {
         Ok(())
     } else {
-        Err(failures.join("; "))
+        Err(anyhow!(failures.join("; ")))
+    }
+}
+
+/// The gzip totals of what each page downloads.
+struct PageSizes {
+    app: u64,
+    classroom: u64,
+    widget: u64,
+    lesson_widget: u64,
+}
+
+/// Prints each page's files and returns the totals.
+fn measure_pages(dist: &Path) -> Result<PageSizes> {
+    banner("size: sandbox page (dist/index.html and what it loads), gzip -9");
+    let app = report_files(dist, &page_files(dist, "index.html")?)?;
+    banner("size: classroom page (dist/lessons.html and what it loads), gzip -9");
+    let classroom = report_files(dist, &page_files(dist, "lessons.html")?)?;
+    let widget_dir = dist.join("widget");
+    banner("size: <smtp-lab> console widget (dist/widget/), gzip -9");
+    let widget = report_files(
+        dist,
+        &[
+            widget_dir.join("smtp-lab.js"),
+            widget_dir.join("smtplab_widget.js"),
+            widget_dir.join("smtplab_widget_bg.wasm"),
+        ],
+    )?;
+    banner("size: <smtp-lab lesson=...> widget (dist/widget/lessons/), gzip -9");
+    let lesson_widget = report_files(
+        dist,
+        &[
+            widget_dir.join("smtp-lab.js"),
+            widget_dir.join("lessons/smtplab_widget.js"),
+            widget_dir.join("lessons/smtplab_widget_bg.wasm"),
+        ],
+    )?;
+    Ok(PageSizes {
+        app,
+        classroom,
+        widget,
+        lesson_widget,
+    })
+}
+
+impl PageSizes {
+    fn print_totals(&self, baseline: u64) {
+        println!();
+        println!("sandbox page total:   {}", kb(self.app));
+        println!("baseline total:       {}", kb(baseline));
+        println!(
+            "ratio sandbox/baseline: {:.2}x",
+            self.app as f64 / baseline.max(1) as f64
+        );
+        println!(
+            "classroom page total: {} (no budget; for comparison)",
+            kb(self.classroom)
+        );
+        println!("console widget total: {}", kb(self.widget));
+        println!(
+            "lesson widget total:  {} (no budget; for comparison)",
+            kb(self.lesson_widget)
+        );
+    }
+}
+
+/// Prints whether `what` fits [`BUDGET_BYTES`]; when not, returns by how
+/// much it does not.
+fn budget_failure(what: &str, bytes: u64) -> Option<String> {
+    if bytes <= BUDGET_BYTES {
+        println!(
+            "size budget, {what}: PASS ({} <= {})",
+            kb(bytes),
+            kb(BUDGET_BYTES)
+        );
+        None
+    } else {
+        println!(
+            "size budget, {what}: FAIL ({} > {})",
+            kb(bytes),
+            kb(BUDGET_BYTES)
+        );
+        Some(format!(
+            "{what} is {} gzip, over the {} budget",
+            kb(bytes),
+            kb(BUDGET_BYTES)
+        ))
     }
 }
 
@@ -115,7 +151,7 @@ pub fn size(build_app: bool) -> Result {
 fn page_files(dist: &Path, page: &str) -> Result<Vec<PathBuf>> {
     let html_path = dist.join(page);
     let html =
-        fs::read_to_string(&html_path).map_err(|e| format!("{}: {e}", html_path.display()))?;
+        fs::read_to_string(&html_path).map_err(|e| anyhow!("{}: {e}", html_path.display()))?;
     let mut files = vec![html_path];
     for attribute in ["href=\"", "src=\""] {
         for piece in html.split(attribute).skip(1) {
@@ -141,7 +177,7 @@ fn report(dir: &Path) -> Result<u64> {
 /// [`report`] without the subdirectories `skip` of `dir` (sized on their own).
 fn report_skipping(dir: &Path, skip: &[&str]) -> Result<u64> {
     let mut files = Vec::new();
-    walk(dir, &mut files).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+    walk(dir, &mut files).map_err(|e| anyhow!("cannot list {}: {e}", dir.display()))?;
     files.retain(|file| !skip.iter().any(|sub| file.starts_with(dir.join(sub))));
     files.sort();
     report_files(dir, &files)
@@ -150,13 +186,13 @@ fn report_skipping(dir: &Path, skip: &[&str]) -> Result<u64> {
 /// One line per file in `files` (named relative to `dir`) and the gzip total.
 fn report_files(dir: &Path, files: &[PathBuf]) -> Result<u64> {
     if files.is_empty() {
-        return Err(format!("{}: nothing to size", dir.display()));
+        return Err(anyhow!("{}: nothing to size", dir.display()));
     }
     println!("{:>10} {:>10}  file", "raw", "gzip -9");
     let (mut raw_total, mut gz_total) = (0, 0);
     for file in files {
         let raw = fs::metadata(file)
-            .map_err(|e| format!("{}: {e}", file.display()))?
+            .map_err(|e| anyhow!("{}: {e}", file.display()))?
             .len();
         let gz = gzip_size(file)?;
         raw_total += raw;

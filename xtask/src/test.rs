@@ -7,6 +7,8 @@
 use std::process::Stdio;
 use std::time::Instant;
 
+use anyhow::anyhow;
+
 use crate::util::{banner, command, run, Result};
 use crate::{build, setup, size};
 
@@ -48,7 +50,7 @@ pub fn test() -> Result {
                 "\nxtask test: FAILED at step '{name}' after {:.0}s",
                 start.elapsed().as_secs_f64()
             );
-            return Err(format!("step '{name}' failed: {e}"));
+            return Err(anyhow!("step '{name}' failed: {e}"));
         }
         println!("<== step '{name}' ok ({:.1}s)", t.elapsed().as_secs_f64());
     }
@@ -161,19 +163,19 @@ fn has_wasm_bindgen_test(name: &str) -> Result<bool> {
         .args(["metadata", "--format-version", "1", "--no-deps"])
         .stderr(Stdio::inherit())
         .output()
-        .map_err(|e| format!("cannot run cargo metadata: {e}"))?;
+        .map_err(|e| anyhow!("cannot run cargo metadata: {e}"))?;
     if !out.status.success() {
-        return Err(format!("cargo metadata failed ({})", out.status));
+        return Err(anyhow!("cargo metadata failed ({})", out.status));
     }
     let meta: serde_json::Value =
-        serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
+        serde_json::from_slice(&out.stdout).map_err(|e| anyhow!("cargo metadata: {e}"))?;
     let package = meta["packages"]
         .as_array()
         .into_iter()
         .flatten()
         .find(|p| p["name"] == name)
         .ok_or_else(|| {
-            format!("WASM_TEST_PACKAGES lists {name:?}, which is not a workspace package")
+            anyhow!("WASM_TEST_PACKAGES lists {name:?}, which is not a workspace package")
         })?;
     Ok(package["dependencies"]
         .as_array()

@@ -5,8 +5,11 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// Every fallible xtask function returns this; the error is a human-readable message.
-pub type Result<T = ()> = std::result::Result<T, String>;
+use anyhow::anyhow;
+
+/// Every fallible xtask function returns this; the error reads as a sentence
+/// (`main` prints it with its causes).
+pub type Result<T = ()> = anyhow::Result<T>;
 
 /// Repository root (the workspace directory that holds `xtask/`).
 pub fn root() -> PathBuf {
@@ -61,11 +64,11 @@ pub fn run(what: &str, cmd: &mut Command) -> Result {
     println!("$ {}", display(cmd));
     let status = cmd
         .status()
-        .map_err(|e| format!("{what}: could not start `{}`: {e}", display(cmd)))?;
+        .map_err(|e| anyhow!("{what}: could not start `{}`: {e}", display(cmd)))?;
     if status.success() {
         Ok(())
     } else {
-        Err(format!("{what}: `{}` failed ({status})", display(cmd)))
+        Err(anyhow!("{what}: `{}` failed ({status})", display(cmd)))
     }
 }
 
