@@ -13,8 +13,6 @@ use smtplab_explain::{render, ExplainedLine, Explainer, Summary};
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use crate::state::AppState;
-
 /// Octets explained per slice, between which the page redraws the progress.
 const SLICE: usize = 64 * 1024;
 
@@ -25,8 +23,10 @@ const PAGE: usize = 300;
 /// Props of [`ExplainPanel`].
 #[derive(Properties, PartialEq)]
 pub struct ExplainPanelProps {
-    /// The app state (the lab's settings are what a replay runs against).
-    pub state: UseReducerHandle<AppState>,
+    /// The lab server's settings: what a replay runs against.
+    pub settings: Rc<Settings>,
+    /// The name of its profile, for the replay's heading.
+    pub profile: AttrValue,
 }
 
 /// Where an explanation is.
@@ -102,9 +102,9 @@ pub fn explain_panel(props: &ExplainPanelProps) -> Html {
         })
     };
     let on_replay = {
-        let (job, replayed, state) = (job.clone(), replayed.clone(), props.state.clone());
+        let (job, replayed, settings) = (job.clone(), replayed.clone(), props.settings.clone());
         Callback::from(move |_: MouseEvent| {
-            let settings: Settings = state.lab.borrow().settings.clone();
+            let settings = Settings::clone(&settings);
             let now = (js_sys::Date::now() / 1000.0) as u64;
             replayed.set(Some(Rc::new(replay(&job.borrow().lines, settings, now))));
         })
@@ -133,7 +133,7 @@ pub fn explain_panel(props: &ExplainPanelProps) -> Html {
                     <button type="button" onclick={on_more}>{ format!("Show {PAGE} more") }</button>
                 </p>
             }
-            { replayed.as_ref().map(|steps| replay_view(steps, &props.state.lab.borrow().profile_name)).unwrap_or_default() }
+            { replayed.as_ref().map(|steps| replay_view(steps, &props.profile)).unwrap_or_default() }
         </div>
     }
 }
@@ -223,5 +223,112 @@ fn replay_view(steps: &[ReplayStep], profile: &str) -> Html {
                 <tbody>{ for rows }</tbody>
             </table>
         </section>
+    }
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    //! The panel on its own in a real browser DOM: paste, explain, replay.
+
+    use std::rc::Rc;
+    use std::time::Duration;
+
+    use smtplab_engine::Settings;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+    use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
+
+    use super::{ExplainPanel, ExplainPanelProps};
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    const RELAY_DENIED: &str =
+        include_str!("../../../crates/smtplab-explain/tests/data/swaks-postfix-relay-denied.txt");
+
+    async fn wait_for(root: &Element, selector: &str, needle: &str) {
+        for _ in 0..200 {
+            let text = root
+                .query_selector(selector)
+                .unwrap()
+                .and_then(|e| e.text_content());
+            if text.is_some_and(|t| t.contains(needle)) {
+                return;
+            }
+            yew::platform::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("{selector} never showed {needle:?}: {}", root.inner_html());
+    }
+
+    fn button(root: &Element, label: &str) -> HtmlElement {
+        let buttons = root.query_selector_all("button").unwrap();
+        (0..buttons.length())
+            .filter_map(|i| buttons.item(i)?.dyn_into::<HtmlElement>().ok())
+            .find(|b| b.text_content().is_some_and(|t| t.contains(label)))
+            .unwrap_or_else(|| panic!("no {label} button"))
+    }
+
+    fn mount() -> Element {
+        let document = web_sys::window().unwrap().document().unwrap();
+        let root = document.create_element("div").unwrap();
+        document.body().unwrap().append_child(&root).unwrap();
+        let props = ExplainPanelProps {
+            settings: Rc::new(Settings::preset("strict").unwrap()),
+            profile: "strict".into(),
+        };
+        yew::Renderer::<ExplainPanel>::with_root_and_props(root.clone(), props).render();
+        root
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_pasted_transcript_is_explained_and_replayed() {
+        let root = mount();
+        yew::platform::time::sleep(Duration::from_millis(20)).await;
+        let area: HtmlTextAreaElement = root
+            .query_selector("textarea")
+            .unwrap()
+            .unwrap()
+            .dyn_into()
+            .unwrap();
+        area.set_value(RELAY_DENIED);
+        button(&root, "Explain").click();
+        wait_for(&root, ".summary", "21 lines read as swaks output (21)").await;
+        wait_for(&root, "ol.explained", "554 Relay denied").await;
+        wait_for(&root, "ol.explained", "RFC 5321 lists").await;
+        button(&root, "Replay").click();
+        wait_for(
+            &root,
+            ".replay",
+            "Replayed against the simulated server (profile strict)",
+        )
+        .await;
+        wait_for(
+            &root,
+            ".replay",
+            "554 5.7.1 <bob@example.net>: Relay access denied",
+        )
+        .await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_long_paste_shows_progress_then_pages_its_lines() {
+        let root = mount();
+        yew::platform::time::sleep(Duration::from_millis(20)).await;
+        let area: HtmlTextAreaElement = root
+            .query_selector("textarea")
+            .unwrap()
+            .unwrap()
+            .dyn_into()
+            .unwrap();
+        area.set_value(&"C: NOOP\nS: 250 2.0.0 Ok\n".repeat(20_000));
+        button(&root, "Explain").click();
+        wait_for(&root, ".progress", "Explaining:").await;
+        wait_for(&root, ".summary", "40000 lines").await;
+        wait_for(&root, ".transcript", "Showing 300 of 40000 lines.").await;
+        assert_eq!(
+            root.query_selector_all("ol.explained > li")
+                .unwrap()
+                .length(),
+            300
+        );
     }
 }
