@@ -306,3 +306,61 @@ fn tricklers_cannot_hold_every_session_slot() {
         thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn many_large_messages_at_once_stay_within_the_memory_budget() {
+    // 20 messages of 2 MB at once against a budget of 8 MB of messages: a
+    // few are held, the others are drained and answered 452 (a real client
+    // retries them), and the server's peak memory stays near the budget.
+    let server = Server::start(
+        "in_flight",
+        &[
+            "--max-message-size",
+            "3000000",
+            "--max-in-flight",
+            "8000000",
+        ],
+    );
+    let before = server.memory_kb("VmRSS");
+    let barrier = Arc::new(std::sync::Barrier::new(20));
+    let senders: Vec<_> = (0..20)
+        .map(|_| {
+            let addr = server.addr;
+            let barrier = Arc::clone(&barrier);
+            thread::spawn(move || {
+                let mut client = Client::greeted(addr);
+                client.command("MAIL FROM:<alice@example.com>");
+                client.command("RCPT TO:<bob@example.com>");
+                assert!(client.command("DATA").starts_with("354 "));
+                barrier.wait();
+                let line = format!("{}\r\n", "y".repeat(998));
+                for _ in 0..2000 {
+                    client.send(line.as_bytes());
+                }
+                client.command(".")
+            })
+        })
+        .collect();
+    let replies: Vec<String> = senders.into_iter().map(|s| s.join().unwrap()).collect();
+    let queued = replies
+        .iter()
+        .filter(|r| r.starts_with("250 2.0.0 Ok: queued"))
+        .count();
+    let refused = replies
+        .iter()
+        .filter(|r| *r == "452 4.3.1 Insufficient system storage\r\n")
+        .count();
+    assert_eq!(queued + refused, 20, "{replies:?}");
+    assert!(
+        queued >= 1 && refused >= 1,
+        "{queued} queued, {refused} refused"
+    );
+    assert_eq!(server.saved().len(), queued);
+    server.wait_for_log("(--max-in-flight); it is drained and answered 452");
+    let peak = server.memory_kb("VmHWM");
+    // Unbounded, these 20 messages took over 100 MB at the peak.
+    assert!(
+        peak < before + 60 * 1024,
+        "VmRSS {before} kB before, peak {peak} kB"
+    );
+}
