@@ -4,7 +4,10 @@ Both servers get the same load from Postfix's smtp-source in the same run:
 20 parallel sessions, 5,000 messages with a 1 KB body each (`-s 20 -m 5000
 -l 1024`), first with a new connection per message (smtp-source's default),
 then with connections reused (`-d`). Prints messages per second for both and
-the ratio. Then the memory of each server holding 1,000 idle connections.
+the ratio. Then the memory of each server holding 1,000 idle connections,
+and the peak memory of `smtplab serve` while 20 clients send a 10 MB message
+each at the same time (with its default --max-in-flight budget, and with the
+budget lifted, to show what the budget saves).
 
 This prints figures; it is not a timed test and fails only if a run fails.
 """
@@ -19,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 
@@ -201,6 +205,70 @@ def memory(args, workdir):
               f"{greeted} of {args.idle} greeted")
 
 
+def send_large(port, size, barrier, steps, replies):
+    """One client: a message of `size` octets in `steps` parts, each part sent
+    together with the other clients' (the barrier), so that every message is
+    being received at the same time."""
+    line = b"y" * 998 + b"\r\n"
+    part = line * (size // len(line) // steps)
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
+        reader = s.makefile("rb")
+
+        def reply():
+            text = b""
+            while True:
+                got = reader.readline()
+                text += got
+                if len(got) < 4 or got[3:4] != b"-":
+                    return text.decode(errors="replace")
+        reply()
+        for command in (b"EHLO bench.example", b"MAIL FROM:<alice@example.com>",
+                        b"RCPT TO:<bob@example.com>", b"DATA"):
+            s.sendall(command + b"\r\n")
+            reply()
+        for _ in range(steps):
+            barrier.wait()
+            s.sendall(part)
+            time.sleep(0.05)
+        s.sendall(b".\r\n")
+        replies.append(reply())
+        s.sendall(b"QUIT\r\n")
+
+
+def in_flight(args, workdir):
+    clients, size = args.large_clients, args.large_size
+    print(f"\npeak memory with {clients} clients sending a {size / 1e6:.0f} MB message each "
+          f"at once:")
+    for label, extra in (("default --max-in-flight (4 x --max-message-size)", []),
+                         ("budget lifted (--max-in-flight 4000000000)",
+                          ["--max-in-flight", "4000000000"])):
+        server = Server("smtplab serve", lambda port: [
+            args.smtplab, "serve", "--listen", f"127.0.0.1:{port}", "--seed", "1",
+            "--max-message-size", str(size + 1_000_000), *extra],
+            os.path.join(workdir, "in-flight.log"))
+        try:
+            before = memory_kb(server.process.pid)
+            barrier = threading.Barrier(clients)
+            replies = []
+            threads = [threading.Thread(target=send_large,
+                                        args=(server.port, size, barrier, 10, replies))
+                       for _ in range(clients)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            after = memory_kb(server.process.pid)
+        finally:
+            server.stop()
+        queued = sum(r.startswith("250 ") for r in replies)
+        refused = sum(r.startswith("452 4.3.1") for r in replies)
+        if queued + refused != clients:
+            sys.exit(f"unexpected replies: {replies}")
+        print(f"  {label}:\n    VmRSS {before['VmRSS'] / 1024:.1f} MiB at rest, "
+              f"peak VmHWM {after['VmHWM'] / 1024:.1f} MiB; {queued} queued, "
+              f"{refused} answered 452 4.3.1 (to be retried)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smtplab", required=True, help="the smtplab binary (release build)")
@@ -209,6 +277,8 @@ def main():
     parser.add_argument("--size", type=int, default=1024)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--idle", type=int, default=1000)
+    parser.add_argument("--large-clients", type=int, default=20)
+    parser.add_argument("--large-size", type=int, default=10_000_000)
     args = parser.parse_args()
     for tool in ("smtp-source", "smtp-sink"):
         if not shutil.which(tool):
@@ -217,6 +287,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="smtplab-bench-") as workdir:
         throughput(args, workdir)
         memory(args, workdir)
+        in_flight(args, workdir)
 
 
 if __name__ == "__main__":

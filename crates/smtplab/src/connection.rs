@@ -139,6 +139,9 @@ struct Connection {
     content_since: Option<Instant>,
     /// Octets this session has taken from [`Shared::in_flight`].
     charged: usize,
+    /// The engine is draining a message refused for want of memory: its
+    /// octets are not kept, so they are not counted.
+    draining: bool,
     /// A deadline that moved earlier than the timer, for the timer.
     earlier_deadline: Option<Instant>,
     /// How the session ends when the server, not the engine, closed it.
@@ -166,6 +169,7 @@ impl Connection {
             line: LineWatch::default(),
             content_since: None,
             charged: 0,
+            draining: false,
             earlier_deadline: None,
             cut_off: None,
         }
@@ -218,7 +222,7 @@ impl Connection {
     /// session ends if it does.
     async fn answer(&mut self) -> Option<Ending> {
         let close = self.take_outputs().await;
-        if self.charged > 0
+        if (self.charged > 0 || self.draining)
             && !matches!(
                 self.session.phase(),
                 Phase::ReceivingData | Phase::RecipientsGiven
@@ -228,6 +232,7 @@ impl Connection {
             self.shared
                 .in_flight
                 .give_back(std::mem::take(&mut self.charged));
+            self.draining = false;
         }
         if !self.out.is_empty() {
             if let Err(ending) = self.write_out().await {
@@ -304,11 +309,15 @@ impl Connection {
     /// the engine drops the message being read and refuses it at its end.
     fn charge(&mut self, octets: usize) {
         let budget = &self.shared.in_flight;
+        if self.draining {
+            return;
+        }
         if budget.take(octets) {
             self.charged += octets;
             return;
         }
         if self.session.refuse_content() {
+            self.draining = true;
             info!(
                 "#{} message refused: {} octets of messages already in memory \
                  (--max-in-flight); it is drained and answered 452",
