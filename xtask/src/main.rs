@@ -8,6 +8,7 @@ mod api;
 mod bench;
 mod bench_serve;
 mod build;
+mod fuzz;
 mod gzip;
 mod serve;
 mod setup;
@@ -69,6 +70,9 @@ enum Cmd {
         #[arg(long, default_value_t = 10)]
         runs: u32,
     },
+    /// Fuzz the engine's session (cargo-fuzz, nightly) for a while, then print
+    /// the reply kinds the corpus reaches. Installs cargo-fuzz.
+    Fuzz(fuzz::FuzzArgs),
     /// smtp-source load on `smtplab serve` vs. Postfix's smtp-sink (msgs/s, ratio),
     /// and smtplab's memory with 1,000 idle connections. Installs postfix.
     BenchServe {
@@ -89,6 +93,7 @@ fn main() -> ExitCode {
         Cmd::Test => test::test(),
         Cmd::Size { no_build } => size::size(!no_build),
         Cmd::BenchWeb { runs } => bench::bench_web(runs),
+        Cmd::Fuzz(args) => fuzz::fuzz(&args),
         Cmd::BenchServe { runs } => bench_serve::bench_serve(runs),
     };
     match result {

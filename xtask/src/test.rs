@@ -63,11 +63,17 @@ pub fn test() -> Result {
 }
 
 /// The cargo-fuzz target must keep compiling (it is not run here: fuzzing
-/// is open-ended). It needs the nightly toolchain the machine carries.
+/// is open-ended; `cargo xtask fuzz` runs it). It needs the nightly
+/// toolchain the machine carries. Its harness's tests (the seeds reach every
+/// reply a session can send) run on stable.
 fn fuzz_build() -> Result {
     run(
         "fuzz target (nightly)",
         command("cargo").args(["+nightly", "build", "--manifest-path", "fuzz/Cargo.toml"]),
+    )?;
+    run(
+        "fuzz harness tests",
+        command("cargo").args(["test", "--manifest-path", "fuzz/harness/Cargo.toml"]),
     )
 }
 
