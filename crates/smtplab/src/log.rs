@@ -69,12 +69,7 @@ fn clock() -> String {
     let seconds = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    format!(
-        "{:02}:{:02}:{:02}",
-        seconds / 3600 % 24,
-        seconds / 60 % 60,
-        seconds % 60
-    )
+    smtplab_engine::date::UtcDateTime::from_unix(seconds).time_of_day()
 }
 
 /// `3F2A9C01B2 from <alice@example.com> to <bob@example.com> (mailbox bob, 312 octets)`.

@@ -8,13 +8,16 @@
 //!   classic) and switches on settings that reach more replies: bit 2
 //!   greylisting, bit 3 one staged rejection, bit 4 small limits (2
 //!   recipients, 64-octet messages, 3 errors), bit 5 a drop after a few
-//!   commands.
+//!   commands, bit 6 an I/O shell that fails to store every delivery
+//!   (`refuse_delivery`).
 //! * Byte 1 seeds the queue ids and tunes those settings (the greylist
 //!   delay, the staged rejection's verb, code and count, the drop point).
 //! * The rest is what the client sends, with `0xFF op` control pairs:
 //!   `op` below `0x80` advances the clock by `op * 5` seconds and tells the
-//!   session (`handle_timeout`); `0xFE` shuts the server down; any other
-//!   `op` only splits the input into another `feed` call.
+//!   session (`handle_timeout`); `0xFE` shuts the server down; `0xFD` is
+//!   the shell running out of room for the message in flight
+//!   (`refuse_content`); `0xFC` is a deadline of the shell's own (`expire`);
+//!   any other `op` only splits the input into another `feed` call.
 //!
 //! Seed files in `fuzz/seeds/session_feed/` start with the two header bytes
 //! and are otherwise readable SMTP.
@@ -34,6 +37,15 @@ pub const CONTROL: u8 = 0xFF;
 
 /// The control op that shuts the server down.
 pub const SHUTDOWN: u8 = 0xFE;
+
+/// The control op for a shell out of room for the message in flight.
+pub const REFUSE_CONTENT: u8 = 0xFD;
+
+/// The control op for a deadline of the shell's own.
+pub const EXPIRE: u8 = 0xFC;
+
+/// Byte 0's bit for a shell that fails to store every delivery.
+pub const REFUSE_DELIVERIES: u8 = 0x40;
 
 /// Seconds each step of a clock op advances.
 pub const CLOCK_STEP_SECS: u64 = 5;
@@ -57,6 +69,8 @@ enum Step<'a> {
     Feed(&'a [u8]),
     Advance(u64),
     Shutdown,
+    RefuseContent,
+    Expire,
 }
 
 /// The settings bytes 0 and 1 describe.
@@ -95,6 +109,8 @@ fn steps(input: &[u8]) -> Vec<Step<'_>> {
         match rest.get(at + 1) {
             Some(&op) if op < 0x80 => steps.push(Step::Advance(u64::from(op) * CLOCK_STEP_SECS)),
             Some(&SHUTDOWN) => steps.push(Step::Shutdown),
+            Some(&REFUSE_CONTENT) => steps.push(Step::RefuseContent),
+            Some(&EXPIRE) => steps.push(Step::Expire),
             _ => {}
         }
         rest = rest.get(at + 2..).unwrap_or(&[]);
@@ -117,7 +133,10 @@ pub fn run(data: &[u8]) -> Reached {
         u64::from(knob),
         START,
     );
-    let mut checker = Checker::default();
+    let mut checker = Checker {
+        refuse_deliveries: header & REFUSE_DELIVERIES != 0,
+        ..Checker::default()
+    };
     let mut now = START;
     checker.take(&mut session);
     for step in steps(input) {
@@ -128,6 +147,10 @@ pub fn run(data: &[u8]) -> Reached {
                 session.handle_timeout(now);
             }
             Step::Shutdown => session.shutdown(),
+            Step::RefuseContent => {
+                session.refuse_content();
+            }
+            Step::Expire => session.expire(),
         }
         checker.take(&mut session);
     }
@@ -141,6 +164,7 @@ struct Checker {
     reached: Reached,
     phase: Phase,
     closed: bool,
+    refuse_deliveries: bool,
 }
 
 impl Default for Checker {
@@ -149,13 +173,14 @@ impl Default for Checker {
             reached: Reached::default(),
             phase: Phase::Connected,
             closed: false,
+            refuse_deliveries: false,
         }
     }
 }
 
 impl Checker {
     fn take(&mut self, session: &mut Session) {
-        for output in session.drain_outputs() {
+        while let Some(output) = session.poll_output() {
             assert!(!self.closed, "{output:?} came after Close");
             match output {
                 Output::Reply(reply) => {
@@ -165,6 +190,12 @@ impl Checker {
                 Output::Event(Event::StateChanged { from, to }) => {
                     assert_eq!(from, self.phase, "phase events must chain");
                     self.phase = to;
+                }
+                Output::Event(Event::Delivered(_)) if self.refuse_deliveries => {
+                    assert!(
+                        session.refuse_delivery(),
+                        "a delivery is followed by its 250"
+                    );
                 }
                 Output::Close => self.closed = true,
                 Output::Event(_) | Output::StartTls => {}
@@ -242,7 +273,7 @@ mod tests {
     #[test]
     fn control_pairs_split_advance_and_shut_down() {
         assert_eq!(
-            steps(b"NOOP\xff\x3cQUIT\xff\xfe\xff\x90x\xff"),
+            steps(b"NOOP\xff\x3cQUIT\xff\xfe\xff\x90x\xff\xfd\xff\xfc\xff"),
             [
                 Step::Feed(b"NOOP"),
                 Step::Advance(300),
@@ -250,6 +281,10 @@ mod tests {
                 Step::Shutdown,
                 Step::Feed(b""),
                 Step::Feed(b"x"),
+                Step::RefuseContent,
+                Step::Feed(b""),
+                Step::Expire,
+                Step::Feed(b""),
                 Step::Feed(b""),
             ]
         );
