@@ -11,6 +11,8 @@
 use std::fs;
 use std::path::Path;
 
+use anyhow::Context as _;
+
 use crate::util::{banner, command, on_path, root, run, Result};
 
 const TARGET: &str = "session_feed";
@@ -73,17 +75,15 @@ fn install_cargo_fuzz() -> Result {
 
 /// The committed seeds start (or rejoin) the corpus.
 fn copy_seeds(seeds: &Path, corpus: &Path) -> Result {
-    fs::create_dir_all(corpus).map_err(|e| format!("{}: {e}", corpus.display()))?;
-    let entries = fs::read_dir(seeds).map_err(|e| format!("{}: {e}", seeds.display()))?;
+    fs::create_dir_all(corpus).with_context(|| corpus.display().to_string())?;
+    let entries = fs::read_dir(seeds).with_context(|| seeds.display().to_string())?;
     for entry in entries {
-        let path = entry
-            .map_err(|e| format!("{}: {e}", seeds.display()))?
-            .path();
+        let path = entry.with_context(|| seeds.display().to_string())?.path();
         let Some(name) = path.file_name() else {
             continue;
         };
         fs::copy(&path, corpus.join(name))
-            .map_err(|e| format!("copy {} into the corpus: {e}", path.display()))?;
+            .with_context(|| format!("copy {} into the corpus", path.display()))?;
     }
     Ok(())
 }
