@@ -222,18 +222,6 @@ impl Connection {
     /// session ends if it does.
     async fn answer(&mut self) -> Option<Ending> {
         let close = self.take_outputs().await;
-        if (self.charged > 0 || self.draining)
-            && !matches!(
-                self.session.phase(),
-                Phase::ReceivingData | Phase::RecipientsGiven
-            )
-        {
-            // The message (DATA, or BDAT chunks so far) is delivered or gone.
-            self.shared
-                .in_flight
-                .give_back(std::mem::take(&mut self.charged));
-            self.draining = false;
-        }
         if !self.out.is_empty() {
             if let Err(ending) = self.write_out().await {
                 return Some(ending);
@@ -326,6 +314,14 @@ impl Connection {
             );
         }
         budget.give_back(std::mem::take(&mut self.charged));
+    }
+
+    /// The message is delivered or gone: its octets no longer count.
+    fn release_charge(&mut self) {
+        self.shared
+            .in_flight
+            .give_back(std::mem::take(&mut self.charged));
+        self.draining = false;
     }
 
     fn next_deadline(&self) -> Instant {
@@ -433,6 +429,13 @@ impl Connection {
             Event::Authenticated { user } => {
                 info!("#{number} authenticated as {}", untrusted(&user));
             }
+            // Out of the transaction (its message delivered, refused or
+            // abandoned), even if the same read opened the next one.
+            Event::StateChanged { to, .. }
+                if !matches!(to, Phase::ReceivingData | Phase::RecipientsGiven) =>
+            {
+                self.release_charge();
+            }
             Event::Closed { reason } => return Some(reason),
             _ => {}
         }
@@ -467,9 +470,7 @@ impl Connection {
 
     /// Hands what the session learnt to the server, lingers, logs the end.
     async fn finish(mut self, ending: Ending, started: Instant) {
-        self.shared
-            .in_flight
-            .give_back(std::mem::take(&mut self.charged));
+        self.release_charge();
         if let Ok(mut memory) = self.shared.memory.lock() {
             memory.merge(self.session.memory());
         }

@@ -368,3 +368,29 @@ fn many_large_messages_at_once_stay_within_the_memory_budget() {
         "VmRSS {before} kB before, peak {peak} kB"
     );
 }
+
+#[test]
+fn pipelined_messages_in_one_session_are_not_counted_twice() {
+    // Each message's end comes in the same write as the next MAIL and RCPT,
+    // so no read ends outside a transaction; each message alone fits the
+    // budget, two together would not.
+    let server = Server::start(
+        "pipelined_budget",
+        &["--max-message-size", "200000", "--max-in-flight", "200000"],
+    );
+    let mut client = Client::greeted(server.addr);
+    assert!(client.command("EHLO pipe.example").contains("PIPELINING"));
+    client.send(b"MAIL FROM:<alice@example.com>\r\nRCPT TO:<bob@example.com>\r\n");
+    let content = format!("{}\r\n", "z".repeat(998)).repeat(150);
+    for _ in 0..5 {
+        assert_eq!(client.reply(), "250 2.1.0 Ok\r\n");
+        assert_eq!(client.reply(), "250 2.1.5 Ok\r\n");
+        assert!(client.command("DATA").starts_with("354 "));
+        client.send(
+            format!("{content}.\r\nMAIL FROM:<alice@example.com>\r\nRCPT TO:<bob@example.com>\r\n")
+                .as_bytes(),
+        );
+        let queued = client.reply();
+        assert!(queued.starts_with("250 2.0.0 Ok: queued as "), "{queued}");
+    }
+}
