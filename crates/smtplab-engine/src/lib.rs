@@ -49,10 +49,13 @@ pub mod client;
 pub mod clock;
 pub mod date;
 pub mod enhanced_code;
+pub mod extension;
 pub mod golden;
 pub mod limits;
 pub mod message;
 pub mod network;
+#[cfg(feature = "serde")]
+pub mod patch;
 pub mod profile;
 pub mod reply;
 pub mod session;
@@ -60,6 +63,7 @@ pub mod transcript;
 pub mod world;
 
 pub use catalogue::{ReplyInfo, ReplyKey, Verb};
+pub use extension::Extension;
 pub use profile::Profile;
 pub use reply::{EnhancedCode, Reply, ReplyClass};
 pub use session::{

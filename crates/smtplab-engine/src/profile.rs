@@ -3,61 +3,11 @@
 
 use crate::catalogue::Verb;
 use crate::enhanced_code::EnhancedCode;
+use crate::extension::Extension;
+pub use crate::extension::Extensions;
 use crate::limits::{
     DEFAULT_ERROR_LIMIT, DEFAULT_IDLE_TIMEOUT_SECS, DEFAULT_MESSAGE_SIZE, MAX_RECIPIENTS,
 };
-
-/// Which service extensions EHLO offers; a parameter or command of an
-/// extension that is off is refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(default)
-)]
-#[allow(missing_docs)]
-pub struct Extensions {
-    pub pipelining: bool,
-    pub size: bool,
-    pub eight_bit_mime: bool,
-    pub enhanced_status_codes: bool,
-    pub smtputf8: bool,
-    pub dsn: bool,
-    pub auth: bool,
-    pub starttls: bool,
-    pub chunking: bool,
-}
-
-impl Default for Extensions {
-    fn default() -> Self {
-        Self {
-            pipelining: true,
-            size: true,
-            eight_bit_mime: true,
-            enhanced_status_codes: true,
-            smtputf8: true,
-            dsn: true,
-            auth: true,
-            starttls: true,
-            chunking: true,
-        }
-    }
-}
-
-impl Extensions {
-    /// Every extension off, as an RFC 821 server.
-    pub const NONE: Self = Self {
-        pipelining: false,
-        size: false,
-        eight_bit_mime: false,
-        enhanced_status_codes: false,
-        smtputf8: false,
-        dsn: false,
-        auth: false,
-        starttls: false,
-        chunking: false,
-    };
-}
 
 /// What VRFY does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -330,14 +280,11 @@ impl Profile {
     pub fn offers(&self, verb: Verb) -> bool {
         match verb {
             Verb::Ehlo => self.ehlo,
-            Verb::Vrfy => self.vrfy != VrfyPolicy::Disabled,
             Verb::Expn => self.expn == ExpnPolicy::Expand,
             Verb::Help => self.help,
-            Verb::Auth => self.extensions.auth,
-            Verb::Starttls => self.extensions.starttls,
-            Verb::Bdat => self.extensions.chunking,
             Verb::Obsolete => false,
-            _ => true,
+            // VRFY, AUTH, STARTTLS, BDAT: their extension decides.
+            _ => Extension::for_command(verb).is_none_or(|extension| extension.is_offered(self)),
         }
     }
 }

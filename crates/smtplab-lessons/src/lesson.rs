@@ -3,9 +3,8 @@
 //! [`Reason`]. Running the solution is left to the pack loader
 //! ([`crate::pack`]), which runs lessons.
 
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::{Map, Value};
+use serde::{Deserialize, Deserializer};
+use smtplab_engine::patch::{self, Patch, PatchError};
 use smtplab_engine::profile::{RejectRule, PRESETS};
 use smtplab_engine::world::{Alias, MailingList, User};
 use smtplab_engine::{EnhancedCode, Settings, Verb, World};
@@ -32,11 +31,11 @@ pub struct ServerSpec {
     /// (`{"vrfy": "disabled", "faults": {"greylist": true}}`); objects are
     /// merged, anything else replaces the preset's value.
     #[serde(default)]
-    pub profile: Map<String, Value>,
+    pub profile: Patch,
     /// World settings to change, merged the same way (a list given here
     /// replaces the default world's list).
     #[serde(default)]
-    pub world: Map<String, Value>,
+    pub world: Patch,
     /// Users added to the world.
     #[serde(default)]
     pub add_users: Vec<User>,
@@ -56,8 +55,8 @@ impl Default for ServerSpec {
     fn default() -> Self {
         Self {
             preset: default_preset(),
-            profile: Map::new(),
-            world: Map::new(),
+            profile: Patch::default(),
+            world: Patch::default(),
             add_users: Vec::new(),
             add_aliases: Vec::new(),
             add_lists: Vec::new(),
@@ -448,8 +447,12 @@ fn resolve_settings(spec: &ServerSpec, disabled: &[Verb]) -> Result<Settings, (S
             ),
         )
     })?;
-    let mut profile = merge_into(&base.profile, &spec.profile, "server.profile")?;
-    let mut world = merge_into(&base.world, &spec.world, "server.world")?;
+    let Settings {
+        mut profile,
+        mut world,
+    } = base;
+    patch::apply_profile(&mut profile, &spec.profile, "server.profile").map_err(field_problem)?;
+    patch::apply_world(&mut world, &spec.world, "server.world").map_err(field_problem)?;
     world.users.extend(spec.add_users.iter().cloned());
     world.aliases.extend(spec.add_aliases.iter().cloned());
     world.lists.extend(spec.add_lists.iter().cloned());
@@ -469,26 +472,9 @@ fn resolve_settings(spec: &ServerSpec, disabled: &[Verb]) -> Result<Settings, (S
     Ok(settings)
 }
 
-/// `base` with `changes` merged in (objects merge key by key, anything else
-/// replaces). A key the base does not have is an unknown setting.
-fn merge_into<T: Serialize + DeserializeOwned>(
-    base: &T,
-    changes: &Map<String, Value>,
-    field: &str,
-) -> Result<T, (String, String)> {
-    let mut value =
-        serde_json::to_value(base).map_err(|error| (field.to_owned(), error.to_string()))?;
-    if let Value::Object(target) = &mut value {
-        merge_object(target, changes, field)?;
-    }
-    deserialize_tracked(value).map_err(|(path, error)| {
-        let at = if path == "." {
-            field.to_owned()
-        } else {
-            format!("{field}.{path}")
-        };
-        (at, error.to_string())
-    })
+/// A patch error as a (field, message) problem.
+fn field_problem(error: PatchError) -> (String, String) {
+    (error.field, error.problem.to_string())
 }
 
 /// Deserializes `T`, saying where in the document an error is
@@ -513,29 +499,4 @@ where
     D: serde::Deserializer<'de>,
 {
     T::deserialize(deserializer).map_err(|error| (".".to_owned(), error))
-}
-
-fn merge_object(
-    target: &mut Map<String, Value>,
-    changes: &Map<String, Value>,
-    field: &str,
-) -> Result<(), (String, String)> {
-    for (key, change) in changes {
-        let path = format!("{field}.{key}");
-        let Some(existing) = target.get_mut(key) else {
-            let mut known: Vec<&str> = target.keys().map(String::as_str).collect();
-            known.sort_unstable();
-            return Err((
-                path,
-                format!("unknown setting `{key}` (known: {})", known.join(", ")),
-            ));
-        };
-        match (existing, change) {
-            (Value::Object(existing), Value::Object(change)) => {
-                merge_object(existing, change, &path)?;
-            }
-            (existing, change) => *existing = change.clone(),
-        }
-    }
-    Ok(())
 }

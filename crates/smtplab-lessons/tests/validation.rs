@@ -167,7 +167,7 @@ fn each_problem_names_the_lesson_the_field_and_what_is_wrong() {
             |p| p["lessons"][0]["server"] = json!({"profile": {"vrfy": "sometimes"}}),
             Some("first"),
             "server.profile.vrfy",
-            "unknown variant `sometimes`",
+            r#"must be one of "verify", "cannot-verify", "disabled", got a string ("sometimes")"#,
         ),
         (
             "broken world",

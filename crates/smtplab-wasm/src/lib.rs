@@ -12,13 +12,15 @@
 //!
 //! Returned values cross the boundary with serde-wasm-bindgen as plain
 //! objects (`view.rs`). The one structured input, the settings patch, is
-//! read field by field (`settings.rs`: serde's derived `Deserialize` would
-//! have cost 24 KB of the 80 KB gzip budget), and `presets()` returns JSON
-//! that build.rs made from the engine. Every failure is an [`Error`] that
+//! read field by field by the engine's patch reader straight from the
+//! JavaScript value (`settings.rs`: serde's derived `Deserialize` would have
+//! cost 24 KB of the 80 KB gzip budget), and `presets()` returns JSON that
+//! build.rs made from the engine. Every failure is an [`Error`] that
 //! becomes a thrown JavaScript `Error` in one place ([`error`]). The
 //! TypeScript declarations live in `types.rs`. Usage: `README.md`.
 
 pub mod error;
+mod js;
 mod options;
 pub mod session;
 mod settings;
@@ -108,7 +110,7 @@ fn parse_code(value: &JsValue) -> Result<Code, Error> {
         "explainCode(code)",
         format!(
             "expected a reply code such as 550 or an enhanced status code such as \"5.1.1\", got {}",
-            options::describe(value)
+            js::describe(value)
         ),
     ))
 }

@@ -2,12 +2,13 @@
 //! patch merged over it, the seed, the clock and the client, each checked
 //! with an error that names the option.
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::Reflect;
 use smtplab_engine::profile::PRESETS;
 use smtplab_engine::{ClientInfo, Settings};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 use crate::error::Error;
+use crate::js::{describe, is_absent, is_plain_object, own_names, whole_number};
 use crate::settings;
 
 /// Largest integer a JavaScript number holds exactly (2^53 - 1).
@@ -46,60 +47,8 @@ pub(crate) fn parse(options: &JsValue) -> Result<Options, Error> {
             Reflect::get(options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
         }
     };
-
-    let profile = get("profile");
-    let profile = if is_absent(&profile) {
-        "default".to_owned()
-    } else {
-        profile.as_string().ok_or_else(|| {
-            Error::field(
-                "options.profile",
-                format!(
-                    "must be a preset name (a string), got {}",
-                    describe(&profile)
-                ),
-            )
-        })?
-    };
-    let preset = Settings::preset(&profile).ok_or_else(|| {
-        let known: Vec<&str> = PRESETS.iter().map(|(name, _)| *name).collect();
-        Error::field(
-            "options.profile",
-            format!("unknown profile `{profile}` (known: {})", known.join(", ")),
-        )
-    })?;
-
-    let mut settings = preset;
-    let patch = get("settings");
-    if !is_absent(&patch) {
-        expect_object(
-            &patch,
-            "options.settings",
-            "{ profile: { vrfy: \"disabled\" } }",
-        )?;
-        settings::apply(&mut settings, &patch, "options.settings")?;
-    }
-    settings
-        .validate()
-        .map_err(|message| Error::field("options.settings", message))?;
-
-    let seed = get("seed");
-    let seed = if is_absent(&seed) {
-        // Independent sessions get different queue ids, as real servers
-        // do; pass a seed (or read `session.seed`) to reproduce one.
-        (js_sys::Math::random() * MAX_SAFE) as u64
-    } else {
-        whole_number(&seed, MAX_SAFE_INTEGER).ok_or_else(|| {
-            Error::field(
-                "options.seed",
-                format!(
-                    "must be a whole number from 0 to {MAX_SAFE_INTEGER}, got {}",
-                    describe(&seed)
-                ),
-            )
-        })?
-    };
-
+    let settings = settings(&get("profile"), &get("settings"))?;
+    let seed = seed(&get("seed"))?;
     let now = number(&get("now"), "options.now")?;
     Ok(Options {
         settings,
@@ -107,6 +56,59 @@ pub(crate) fn parse(options: &JsValue) -> Result<Options, Error> {
         now: unix_seconds(now, "options.now")?,
         manual_clock: now.is_some(),
         client: client(&get("client"))?,
+    })
+}
+
+/// The preset named by `options.profile`, with `options.settings` over it.
+fn settings(profile: &JsValue, patch: &JsValue) -> Result<Settings, Error> {
+    let name = if is_absent(profile) {
+        "default".to_owned()
+    } else {
+        profile.as_string().ok_or_else(|| {
+            Error::field(
+                "options.profile",
+                format!(
+                    "must be a preset name (a string), got {}",
+                    describe(profile)
+                ),
+            )
+        })?
+    };
+    let mut settings = Settings::preset(&name).ok_or_else(|| {
+        let known: Vec<&str> = PRESETS.iter().map(|(name, _)| *name).collect();
+        Error::field(
+            "options.profile",
+            format!("unknown profile `{name}` (known: {})", known.join(", ")),
+        )
+    })?;
+    if !is_absent(patch) {
+        expect_object(
+            patch,
+            "options.settings",
+            "{ profile: { vrfy: \"disabled\" } }",
+        )?;
+        settings::apply(&mut settings, patch, "options.settings")?;
+    }
+    settings
+        .validate()
+        .map_err(|message| Error::field("options.settings", message))?;
+    Ok(settings)
+}
+
+fn seed(seed: &JsValue) -> Result<u64, Error> {
+    if is_absent(seed) {
+        // Independent sessions get different queue ids, as real servers
+        // do; pass a seed (or read `session.seed`) to reproduce one.
+        return Ok((js_sys::Math::random() * MAX_SAFE) as u64);
+    }
+    whole_number(seed, MAX_SAFE_INTEGER).ok_or_else(|| {
+        Error::field(
+            "options.seed",
+            format!(
+                "must be a whole number from 0 to {MAX_SAFE_INTEGER}, got {}",
+                describe(seed)
+            ),
+        )
     })
 }
 
@@ -196,12 +198,6 @@ fn number(value: &JsValue, field: &str) -> Result<Option<f64>, Error> {
     })
 }
 
-/// A whole number from 0 to `max` (at most 2^53 - 1).
-pub(crate) fn whole_number(value: &JsValue, max: u64) -> Option<u64> {
-    let n = value.as_f64()?;
-    (n.fract() == 0.0 && n >= 0.0 && n <= max as f64).then_some(n as u64)
-}
-
 fn check_names(object: &JsValue, known: &[&str], field: &str, what: &str) -> Result<(), Error> {
     for name in own_names(object) {
         if !known.contains(&name.as_str()) {
@@ -225,46 +221,5 @@ fn expect_object(value: &JsValue, field: &str, example: &str) -> Result<(), Erro
                 describe(value)
             ),
         ))
-    }
-}
-
-fn own_names(object: &JsValue) -> Vec<String> {
-    Object::keys(object.unchecked_ref::<Object>())
-        .iter()
-        .filter_map(|key| key.as_string())
-        .collect()
-}
-
-fn is_absent(value: &JsValue) -> bool {
-    value.is_undefined() || value.is_null()
-}
-
-pub(crate) fn is_plain_object(value: &JsValue) -> bool {
-    value.is_object() && !Array::is_array(value)
-}
-
-/// A value's kind for an error message: `a string ("x")`, `an array`...
-/// JavaScript writes the values, so no float formatting is in the bundle.
-pub(crate) fn describe(value: &JsValue) -> String {
-    if value.is_null() {
-        "null".into()
-    } else if value.is_undefined() {
-        "undefined".into()
-    } else if value.is_string() {
-        let quoted = js_sys::JSON::stringify(value).map(String::from);
-        format!("a string ({})", quoted.unwrap_or_default())
-    } else if value.as_f64().is_some() {
-        let text = value.unchecked_ref::<Object>().to_string();
-        format!("a number ({})", String::from(text))
-    } else if let Some(flag) = value.as_bool() {
-        format!("a boolean ({flag})")
-    } else if Array::is_array(value) {
-        "an array".into()
-    } else if value.is_function() {
-        "a function".into()
-    } else if value.is_object() {
-        "an object".into()
-    } else {
-        format!("a {}", value.js_typeof().as_string().unwrap_or_default())
     }
 }

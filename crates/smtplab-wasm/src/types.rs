@@ -3,12 +3,17 @@
 //!
 //! They describe what `view.rs` and the engine's serde derives produce; the
 //! README test (`e2e/tests/api.mjs`) checks the interfaces' field names
-//! against real values, so a change on either side shows up there.
+//! against real values, so a change on either side shows up there. The
+//! `Extensions` interface is written by build.rs from the engine's extension
+//! registry.
 
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen(typescript_custom_section)]
-const TYPES: &'static str = r#"
+/// Every declaration but `Extensions`.
+// Read by wasm-bindgen's custom section below, which the dead-code lint
+// does not count.
+#[allow(dead_code)]
+const TYPES: &str = r#"
 /** A server preset. */
 export type ProfileName = "default" | "strict" | "locked-down" | "classic";
 
@@ -82,19 +87,6 @@ export interface Profile {
   /** Seconds of silence before 421 4.4.2. */
   idle_timeout_secs: number;
   faults: Faults;
-}
-
-/** Service extensions EHLO offers. */
-export interface Extensions {
-  pipelining: boolean;
-  size: boolean;
-  eight_bit_mime: boolean;
-  enhanced_status_codes: boolean;
-  smtputf8: boolean;
-  dsn: boolean;
-  auth: boolean;
-  starttls: boolean;
-  chunking: boolean;
 }
 
 /** Staged real-world failures. */
@@ -299,3 +291,44 @@ export type SessionEvent =
   | { type: "tls-started" }
   | { type: "closed"; reason: CloseReason };
 "#;
+
+/// `export interface Extensions`, one flag per registry entry (build.rs).
+#[allow(dead_code)]
+const EXTENSION_TYPES: &str = include_str!(concat!(env!("OUT_DIR"), "/extensions.d.ts"));
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES_SECTION: &'static str = TYPES;
+
+#[wasm_bindgen(typescript_custom_section)]
+const EXTENSION_TYPES_SECTION: &'static str = EXTENSION_TYPES;
+
+#[cfg(test)]
+mod tests {
+    use smtplab_engine::Extension;
+
+    use super::{EXTENSION_TYPES, TYPES};
+
+    /// The field names of `export interface NAME { ... }` in `text`.
+    fn interface_fields<'a>(text: &'a str, name: &str) -> Vec<&'a str> {
+        let start = format!("export interface {name} {{\n");
+        let body = text.split_once(&start).map_or("", |(_, rest)| rest);
+        let body = body.split_once("\n}").map_or("", |(body, _)| body);
+        body.lines()
+            .filter_map(|line| line.trim().split_once(": ").map(|(field, _)| field))
+            .filter(|field| !field.starts_with("/*"))
+            .map(|field| field.trim_end_matches('?'))
+            .collect()
+    }
+
+    #[test]
+    fn the_extensions_interface_has_one_flag_per_registry_entry() {
+        let expected: Vec<&str> = Extension::ALL.iter().filter_map(|e| e.setting()).collect();
+        assert_eq!(interface_fields(EXTENSION_TYPES, "Extensions"), expected);
+        assert!(EXTENSION_TYPES.contains("  chunking: boolean;\n"));
+        assert!(TYPES.contains("  extensions: Extensions;\n"));
+        assert!(
+            !TYPES.contains("export interface Extensions"),
+            "declared once"
+        );
+    }
+}

@@ -344,7 +344,7 @@ fn bad_options_throw_errors_that_name_the_option() {
         ),
         (
             r#"{"settings": {"profile": {"requireHelo": true}}}"#,
-            "options.settings.profile.requireHelo: unknown setting (known: name, hostname, banner, ehlo, require_helo,",
+            "options.settings.profile.requireHelo: unknown setting `requireHelo` (known: name, hostname, banner, ehlo, require_helo,",
         ),
         (
             r#"{"settings": {"world": {"users": [{"name": "dave"}]}}}"#,
@@ -376,7 +376,7 @@ fn bad_options_throw_errors_that_name_the_option() {
         ),
         (
             r#"{"settings": {"world": {"users": [{"name": "dave", "full_name": "Dave", "pasword": "x"}]}}}"#,
-            "options.settings.world.users[0].pasword: unknown setting (known: name, full_name, password)",
+            "options.settings.world.users[0].pasword: unknown setting `pasword` (known: name, full_name, password)",
         ),
         (
             r#"{"settings": {"profile": {"hostname": "not a host"}}}"#,

@@ -1,21 +1,23 @@
-//! The settings file (`--world FILE`): the engine's `Settings` as JSON,
-//! deep-merged over a preset so that a file need only say what differs.
+//! The settings file (`--world FILE`): the engine's `Settings` as JSON, laid
+//! over a preset so that a file need only say what differs.
 //!
-//! The format is documented in `docs/settings.md`. Merging works on JSON
-//! values, not on Rust structs, because the engine's own `serde(default)`
-//! falls back to the *default* preset, while a file used with
-//! `--profile strict` must fall back to the strict one.
+//! The format is documented in `docs/settings.md`. The file is read into the
+//! engine's [`Patch`] and applied by its patch reader (the one lesson packs
+//! and the JavaScript API use), which starts from whichever preset was
+//! chosen: the engine's own `serde(default)` would fall back to the
+//! *default* preset, while a file used with `--profile strict` must fall back
+//! to the strict one.
 
 use std::path::{Path, PathBuf};
 
-use serde_json::{Map, Value};
+use smtplab_engine::patch::{self, Patch};
 use smtplab_engine::Settings;
 
 /// A settings file, read and parsed as JSON but not yet applied.
 #[derive(Debug)]
 pub struct SettingsFile {
     path: PathBuf,
-    value: Value,
+    patch: Patch,
 }
 
 impl SettingsFile {
@@ -28,9 +30,9 @@ impl SettingsFile {
 
     /// Parses `text` as the content of `path`.
     pub fn parse(path: &Path, text: &str) -> Result<Self, String> {
-        let value: Value = serde_json::from_str(text)
+        let patch: Patch = serde_json::from_str(text)
             .map_err(|e| format!("{}: not valid JSON: {e}", path.display()))?;
-        if !value.is_object() {
+        if !matches!(patch, Patch::Object(_)) {
             return Err(format!(
                 "{}: the file must hold one JSON object with `profile` and/or `world` in it",
                 path.display()
@@ -38,16 +40,17 @@ impl SettingsFile {
         }
         Ok(Self {
             path: path.to_owned(),
-            value,
+            patch,
         })
     }
 
     /// `profile.name` from the file, when it names a preset: the preset to
     /// start from if `--profile` does not say.
     pub fn preset_name(&self) -> Option<&str> {
-        self.value
-            .pointer("/profile/name")
-            .and_then(Value::as_str)
+        self.patch
+            .get("profile")
+            .and_then(|profile| profile.get("name"))
+            .and_then(Patch::as_str)
             .filter(|name| smtplab_engine::Profile::preset(name).is_some())
     }
 
@@ -56,82 +59,13 @@ impl SettingsFile {
     /// validated; every error names the file and the field.
     pub fn over(&self, base: &Settings) -> Result<Settings, String> {
         let file = self.path.display();
-        let mut merged = serde_json::to_value(base).expect("settings always serialize");
-        merge(&mut merged, &self.value);
-        let settings: Settings = serde_path_to_error::deserialize(&merged).map_err(|e| {
-            let field = e.path().to_string();
-            format!("{file}: {field}: {}", e.inner())
-        })?;
-        // serde skips fields it does not know; a misspelt setting must not
-        // be silently ignored, so compare with what the settings write back.
-        let known = serde_json::to_value(&settings).expect("settings always serialize");
-        if let Some(message) = unknown_field(&self.value, &known, "") {
-            return Err(format!("{file}: {message}"));
-        }
+        let mut settings = base.clone();
+        patch::apply_settings(&mut settings, &self.patch, "")
+            .map_err(|error| format!("{file}: {error}"))?;
         settings
             .validate()
             .map_err(|message| format!("{file}: {message}"))?;
         Ok(settings)
-    }
-}
-
-/// Lays `over` onto `base` in place.
-fn merge(base: &mut Value, over: &Value) {
-    match (base, over) {
-        (Value::Object(base), Value::Object(over)) => {
-            for (key, value) in over {
-                match base.get_mut(key) {
-                    Some(slot) => merge(slot, value),
-                    None => {
-                        base.insert(key.clone(), value.clone());
-                    }
-                }
-            }
-        }
-        (slot, value) => *slot = value.clone(),
-    }
-}
-
-/// The first key in `given` that `known` (the same settings written back)
-/// does not have, as a message naming its path and the keys allowed there.
-fn unknown_field(given: &Value, known: &Value, path: &str) -> Option<String> {
-    match (given, known) {
-        (Value::Object(given), Value::Object(known)) => {
-            for (key, value) in given {
-                let here = join(path, key);
-                match known.get(key) {
-                    Some(known_value) => {
-                        if let Some(found) = unknown_field(value, known_value, &here) {
-                            return Some(found);
-                        }
-                    }
-                    None => return Some(unknown_message(&here, known)),
-                }
-            }
-            None
-        }
-        (Value::Array(given), Value::Array(known)) => given
-            .iter()
-            .zip(known)
-            .enumerate()
-            .find_map(|(index, (g, k))| unknown_field(g, k, &format!("{path}[{index}]"))),
-        _ => None,
-    }
-}
-
-fn unknown_message(field: &str, known: &Map<String, Value>) -> String {
-    let names: Vec<&str> = known.keys().map(String::as_str).collect();
-    format!(
-        "{field}: unknown field (the fields here are: {})",
-        names.join(", ")
-    )
-}
-
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
     }
 }
 
@@ -190,23 +124,23 @@ mod tests {
         for (text, expected) in [
             (
                 r#"{"profile": {"extensions": {"pipelining": "yes"}}}"#,
-                "lab.json: profile.extensions.pipelining: invalid type: string \"yes\", expected a boolean",
+                r#"lab.json: profile.extensions.pipelining: must be true or false, got a string ("yes")"#,
             ),
             (
                 r#"{"profile": {"extensons": {}}}"#,
-                "lab.json: profile.extensons: unknown field (the fields here are: ",
+                "lab.json: profile.extensons: unknown setting `extensons` (known: name, hostname, ",
             ),
             (
                 r#"{"world": {"users": [{"name": "zoe", "full_name": "Z", "pasword": "x"}]}}"#,
-                "lab.json: world.users[0].pasword: unknown field",
+                "lab.json: world.users[0].pasword: unknown setting `pasword` (known: name, full_name, password)",
             ),
             (
                 r#"{"world": {"users": [{"name": "zoe"}]}}"#,
-                "lab.json: world.users[0]: missing field `full_name`",
+                "lab.json: world.users[0].full_name: is missing (a string)",
             ),
             (
                 r#"{"profile": {"vrfy": "maybe"}}"#,
-                "lab.json: profile.vrfy: unknown variant `maybe`",
+                r#"lab.json: profile.vrfy: must be one of "verify", "cannot-verify", "disabled", got a string ("maybe")"#,
             ),
             (
                 r#"{"profile": {"hostname": "not a host"}}"#,

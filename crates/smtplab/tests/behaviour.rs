@@ -174,11 +174,11 @@ fn a_bad_settings_file_is_refused_naming_the_file_and_the_field() {
     for (content, expected) in [
         (
             r#"{"profile": {"idle_timeout_secs": "soon"}}"#,
-            "profile.idle_timeout_secs: invalid type: string \"soon\", expected u64",
+            r#"profile.idle_timeout_secs: must be a whole number from 0 to 1073741824, got a string ("soon")"#,
         ),
         (
             r#"{"world": {"usres": []}}"#,
-            "world.usres: unknown field (the fields here are: aliases, domains, lists, users)",
+            "world.usres: unknown setting `usres` (known: domains, users, aliases, lists)",
         ),
     ] {
         let file = dir.join("broken.json");

@@ -2,7 +2,7 @@
 //! change reconnects (the lab says so in the console).
 
 use smtplab_engine::profile::{BareLineEnding, ExpnPolicy, VrfyPolicy, PRESETS};
-use smtplab_engine::{Profile, Settings};
+use smtplab_engine::{Extension, Profile, Settings};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -15,69 +15,17 @@ pub struct SettingsPanelProps {
     pub state: UseReducerHandle<AppState>,
 }
 
-type Toggle = (
+/// A switch that is not an extension: id, label, how to read it, how to set it.
+type PolicyToggle = (
     &'static str,
     &'static str,
     fn(&Profile) -> bool,
     fn(&mut Profile, bool),
 );
 
-/// Every individually switchable setting.
-const TOGGLES: &[Toggle] = &[
-    (
-        "pipelining",
-        "PIPELINING",
-        |p| p.extensions.pipelining,
-        |p, on| p.extensions.pipelining = on,
-    ),
-    (
-        "size",
-        "SIZE",
-        |p| p.extensions.size,
-        |p, on| p.extensions.size = on,
-    ),
-    (
-        "8bitmime",
-        "8BITMIME",
-        |p| p.extensions.eight_bit_mime,
-        |p, on| p.extensions.eight_bit_mime = on,
-    ),
-    (
-        "enhanced",
-        "ENHANCEDSTATUSCODES",
-        |p| p.extensions.enhanced_status_codes,
-        |p, on| p.extensions.enhanced_status_codes = on,
-    ),
-    (
-        "smtputf8",
-        "SMTPUTF8",
-        |p| p.extensions.smtputf8,
-        |p, on| p.extensions.smtputf8 = on,
-    ),
-    (
-        "dsn",
-        "DSN",
-        |p| p.extensions.dsn,
-        |p, on| p.extensions.dsn = on,
-    ),
-    (
-        "auth",
-        "AUTH",
-        |p| p.extensions.auth,
-        |p, on| p.extensions.auth = on,
-    ),
-    (
-        "starttls",
-        "STARTTLS",
-        |p| p.extensions.starttls,
-        |p, on| p.extensions.starttls = on,
-    ),
-    (
-        "chunking",
-        "CHUNKING (BDAT)",
-        |p| p.extensions.chunking,
-        |p, on| p.extensions.chunking = on,
-    ),
+/// The policies that can be switched one by one. The extensions' switches
+/// come from the engine's registry ([`Extension::ALL`]), in EHLO order.
+const POLICY_TOGGLES: &[PolicyToggle] = &[
     ("ehlo", "EHLO understood", |p| p.ehlo, |p, on| p.ehlo = on),
     (
         "require-helo",
@@ -139,8 +87,10 @@ const TOGGLES: &[Toggle] = &[
 #[component(SettingsPanel)]
 pub fn settings_panel(props: &SettingsPanelProps) -> Html {
     let lab = props.state.lab.borrow();
-    let current_name = lab.profile_name.clone();
-    let settings = lab.settings.clone();
+    let current = Current {
+        name: lab.profile_name.clone(),
+        settings: lab.settings.clone(),
+    };
     drop(lab);
 
     let onchange_profile = {
@@ -154,29 +104,27 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
         })
     };
     let presets = PRESETS.iter().map(|(name, about)| {
-        html! { <option value={*name} selected={current_name == *name}>{ format!("{name}: {about}") }</option> }
+        html! { <option value={*name} selected={current.name == *name}>{ format!("{name}: {about}") }</option> }
     });
-    let toggles = TOGGLES.iter().map(|(id, label, read, write)| {
-        let onchange = {
-            let state = props.state.clone();
-            let settings = settings.clone();
-            let name = current_name.clone();
-            let write = *write;
-            Callback::from(move |e: Event| {
-                let input: HtmlInputElement = e.target_unchecked_into();
-                let mut changed = settings.clone();
-                write(&mut changed.profile, input.checked());
-                let label = if name.ends_with("(custom)") { name.clone() } else { format!("{name} (custom)") };
-                state.dispatch(Action::ApplySettings(label, Box::new(changed)));
-            })
-        };
-        let field_id = format!("setting-{id}");
-        html! {
-            <li>
-                <input type="checkbox" id={field_id.clone()} checked={read(&settings.profile)} {onchange} />
-                <label for={field_id}>{ *label }</label>
-            </li>
-        }
+    let profile = &current.settings.profile;
+    let extensions = Extension::ALL.into_iter().filter_map(|extension| {
+        let checked = extension.flag(&profile.extensions)?;
+        let id = extension.keyword().to_ascii_lowercase();
+        Some(toggle(
+            &props.state,
+            &current,
+            &id,
+            extension.label(),
+            checked,
+            move |p, on| {
+                if let Some(flag) = extension.flag_mut(&mut p.extensions) {
+                    *flag = on;
+                }
+            },
+        ))
+    });
+    let policies = POLICY_TOGGLES.iter().map(|(id, label, read, write)| {
+        toggle(&props.state, &current, id, label, read(profile), *write)
     });
     html! {
         <form class="settings" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
@@ -184,9 +132,50 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
             <select id="profile-select" onchange={onchange_profile}>{ for presets }</select>
             <fieldset>
                 <legend>{ "Extensions and policies" }</legend>
-                <ul class="toggles">{ for toggles }</ul>
+                <ul class="toggles">{ for extensions }{ for policies }</ul>
             </fieldset>
-            <p class="muted">{ format!("Message size limit: {} octets. Accounts for AUTH: alice / wonderland, bob / canwefixit. Mailing list: team. Outside domains (example.org, example.net) need AUTH to relay.", settings.profile.message_size_limit) }</p>
+            <p class="muted">{ format!("Message size limit: {} octets. Accounts for AUTH: alice / wonderland, bob / canwefixit. Mailing list: team. Outside domains (example.org, example.net) need AUTH to relay.", profile.message_size_limit) }</p>
         </form>
+    }
+}
+
+/// The profile the lab runs, which every switch starts from.
+struct Current {
+    name: String,
+    settings: Settings,
+}
+
+/// One checkbox: turning it applies the current settings with `write` done,
+/// under the profile's name marked "(custom)".
+fn toggle(
+    state: &UseReducerHandle<AppState>,
+    current: &Current,
+    id: &str,
+    label: &'static str,
+    checked: bool,
+    write: impl Fn(&mut Profile, bool) + 'static,
+) -> Html {
+    let onchange = {
+        let state = state.clone();
+        let settings = current.settings.clone();
+        let name = current.name.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let mut changed = settings.clone();
+            write(&mut changed.profile, input.checked());
+            let label = if name.ends_with("(custom)") {
+                name.clone()
+            } else {
+                format!("{name} (custom)")
+            };
+            state.dispatch(Action::ApplySettings(label, Box::new(changed)));
+        })
+    };
+    let field_id = format!("setting-{id}");
+    html! {
+        <li>
+            <input type="checkbox" id={field_id.clone()} {checked} {onchange} />
+            <label for={field_id}>{ label }</label>
+        </li>
     }
 }
