@@ -298,6 +298,25 @@ mod tests {
         }
     }
 
+    /// A flag added to `Extensions` without a registry entry (or named
+    /// differently there) would be missing from EHLO, the settings panel,
+    /// the settings reader and the TypeScript types.
+    #[cfg(feature = "serde")]
+    #[test]
+    fn every_profile_flag_has_its_registry_entry() {
+        let json = serde_json::to_value(Extensions::default()).unwrap();
+        let mut flags: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+        let mut settings: Vec<&str> = Extension::ALL.iter().filter_map(|e| e.setting()).collect();
+        flags.sort_unstable();
+        settings.sort_unstable();
+        assert_eq!(flags, settings);
+    }
+
     #[test]
     fn each_flag_switches_its_own_extension_only() {
         for extension in Extension::ALL {
