@@ -257,11 +257,16 @@ impl Extension {
             .find(|extension| extension.keyword().eq_ignore_ascii_case(keyword))
     }
 
-    /// The extension that brings `verb`, if any.
+    /// The extension that brings `verb`, if any: [`command`](Self::command)
+    /// read backwards (a test checks the two agree).
     pub fn for_command(verb: Verb) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|extension| extension.command() == Some(verb))
+        match verb {
+            Verb::Vrfy => Some(Self::Vrfy),
+            Verb::Starttls => Some(Self::Starttls),
+            Verb::Auth => Some(Self::Auth),
+            Verb::Bdat => Some(Self::Chunking),
+            _ => None,
+        }
     }
 }
 
@@ -356,12 +361,26 @@ mod tests {
     }
 
     #[test]
+    fn only_extensions_bring_commands() {
+        for info in crate::catalogue::COMMANDS {
+            if let Some(extension) = Extension::for_command(info.verb) {
+                assert_eq!(extension.command(), Some(info.verb));
+            }
+        }
+    }
+
+    #[test]
     fn commands_of_extensions_are_offered_only_with_them() {
         for extension in Extension::ALL {
             let Some(verb) = extension.command() else {
                 continue;
             };
             assert_eq!(Extension::for_command(verb), Some(extension));
+            let brought: Vec<Extension> = Extension::ALL
+                .into_iter()
+                .filter(|e| e.command() == Some(verb))
+                .collect();
+            assert_eq!(brought, [extension], "one extension per command");
             let mut profile = Profile::default();
             assert!(profile.offers(verb), "{verb:?}");
             match extension.flag_mut(&mut profile.extensions) {

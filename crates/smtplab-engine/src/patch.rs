@@ -33,8 +33,10 @@ pub trait PatchValue: Sized {
     fn field_names(&self) -> Vec<String>;
     /// Whether this is an object (not a list, not null).
     fn is_object(&self) -> bool;
-    /// The elements, if this is a list.
-    fn elements(&self) -> Option<Vec<Self>>;
+    /// How many elements, if this is a list.
+    fn list_len(&self) -> Option<usize>;
+    /// Element `index` of a list.
+    fn element(&self, index: usize) -> Option<Self>;
     /// Whether this is `null`.
     fn is_null(&self) -> bool;
     /// The value, if this is `true` or `false`.
@@ -108,11 +110,11 @@ pub enum Expected {
 
 impl fmt::Display for PatchError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.field.is_empty() {
-            write!(f, "{}", self.problem)
-        } else {
-            write!(f, "{}: {}", self.field, self.problem)
+        if !self.field.is_empty() {
+            f.write_str(&self.field)?;
+            f.write_str(": ")?;
         }
+        self.problem.fmt(f)
     }
 }
 
@@ -120,38 +122,57 @@ impl std::error::Error for PatchError {}
 
 impl fmt::Display for PatchProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `write_str` pieces rather than `write!`: this is in the JavaScript
+        // API's bundle, where each formatting call costs bytes.
         match self {
             Self::UnknownSetting { key, known } => {
-                write!(f, "unknown setting `{key}` (known: {})", known.join(", "))
+                f.write_str("unknown setting `")?;
+                f.write_str(key)?;
+                f.write_str("` (known: ")?;
+                f.write_str(&known.join(", "))?;
+                f.write_str(")")
             }
-            Self::Missing(expected) => write!(f, "is missing ({expected})"),
-            Self::Invalid { expected, got } => write!(f, "must be {expected}, got {got}"),
+            Self::Missing(expected) => {
+                f.write_str("is missing (")?;
+                expected.fmt(f)?;
+                f.write_str(")")
+            }
+            Self::Invalid { expected, got } => {
+                f.write_str("must be ")?;
+                expected.fmt(f)?;
+                f.write_str(", got ")?;
+                f.write_str(got)
+            }
         }
     }
 }
 
 impl fmt::Display for Expected {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Flag => f.write_str("true or false"),
-            Self::Text => f.write_str("a string"),
-            Self::TextOrNull => f.write_str("a string or null"),
-            Self::Texts => f.write_str("a list of strings"),
-            Self::Object => f.write_str("an object"),
-            Self::List => f.write_str("a list"),
-            Self::Whole(max) => write!(f, "a whole number from 0 to {max}"),
-            Self::WholeOrNull(max) => write!(f, "a whole number from 0 to {max}, or null"),
+        let (text, max) = match self {
+            Self::Flag => ("true or false", None),
+            Self::Text => ("a string", None),
+            Self::TextOrNull => ("a string or null", None),
+            Self::Texts => ("a list of strings", None),
+            Self::Object => ("an object", None),
+            Self::List => ("a list", None),
+            Self::Whole(max) | Self::WholeOrNull(max) => ("a whole number from 0 to ", Some(max)),
             Self::OneOf(words) => {
-                f.write_str("one of ")?;
-                for (index, word) in words.iter().enumerate() {
-                    let separator = if index == 0 { "" } else { ", " };
-                    write!(f, "{separator}\"{word}\"")?;
-                }
-                Ok(())
+                f.write_str("one of \"")?;
+                f.write_str(&words.join("\", \""))?;
+                return f.write_str("\"");
             }
-            Self::Command => f.write_str("an SMTP command such as \"DATA\""),
-            Self::EnhancedCode => f.write_str("an enhanced status code such as \"5.7.1\""),
+            Self::Command => ("an SMTP command such as \"DATA\"", None),
+            Self::EnhancedCode => ("an enhanced status code such as \"5.7.1\"", None),
+        };
+        f.write_str(text)?;
+        if let Some(max) = max {
+            max.fmt(f)?;
         }
+        if matches!(self, Self::WholeOrNull(_)) {
+            f.write_str(", or null")?;
+        }
+        Ok(())
     }
 }
 
@@ -164,8 +185,8 @@ pub fn apply_settings<V: PatchValue>(
     path: &str,
 ) -> Result<(), PatchError> {
     read_whole(patch, path, |o| {
-        o.object("profile", |o| profile(&mut settings.profile, o));
-        o.object("world", |o| world(&mut settings.world, o));
+        o.object("profile", &mut |o| profile(&mut settings.profile, o));
+        o.object("world", &mut |o| world(&mut settings.world, o));
     })
 }
 
@@ -230,7 +251,7 @@ fn profile<V: PatchValue>(p: &mut Profile, o: &mut Reader<V>) {
         p.expn = [ExpnPolicy::Expand, ExpnPolicy::Disabled][i];
     }
     o.flag("help", &mut p.help);
-    o.object("extensions", |o| extensions(&mut p.extensions, o));
+    o.object("extensions", &mut |o| extensions(&mut p.extensions, o));
     if let Some(i) = o.choice("enhanced_codes_from", &["start", "ehlo"]) {
         p.enhanced_codes_from = [EnhancedCodesFrom::Start, EnhancedCodesFrom::Ehlo][i];
     }
@@ -246,7 +267,7 @@ fn profile<V: PatchValue>(p: &mut Profile, o: &mut Reader<V>) {
     if let Some(n) = o.number("idle_timeout_secs", MAX_SECONDS) {
         p.idle_timeout_secs = n;
     }
-    o.object("faults", |o| faults(&mut p.faults, o));
+    o.object("faults", &mut |o| faults(&mut p.faults, o));
 }
 
 fn extensions<V: PatchValue>(e: &mut Extensions, o: &mut Reader<V>) {
@@ -394,7 +415,10 @@ impl<V: PatchValue> Reader<V> {
         index
     }
 
-    fn object(&mut self, name: &'static str, read: impl FnOnce(&mut Self)) {
+    /// Reads object field `name` with `read`. (A `dyn` reader keeps one
+    /// copy of this code for every object; so does `each` for lists.)
+    #[inline(never)]
+    fn object(&mut self, name: &'static str, read: &mut dyn FnMut(&mut Self)) {
         if let Some(mut nested) = self.nested(name) {
             read(&mut nested);
             self.adopt(nested);
@@ -423,34 +447,32 @@ impl<V: PatchValue> Reader<V> {
 
     /// A list replaces the preset's list whole; `read` makes each element.
     fn list<T>(&mut self, name: &'static str, target: &mut Vec<T>, read: impl Fn(&mut Self) -> T) {
-        if let Some(elements) = self.elements(name) {
-            let mut out = Vec::with_capacity(elements.len());
-            for mut element in elements {
-                out.push(read(&mut element));
-                self.adopt(element);
-            }
-            if self.error.is_none() {
-                *target = out;
-            }
+        let mut out = Vec::new();
+        if self.each(name, &mut |element| out.push(read(element))) {
+            *target = out;
         }
     }
 
-    /// The elements of a list field, each to be read on its own.
+    /// Reads each element of list field `name` with `read`; whether the
+    /// list was there and read without an error.
     #[inline(never)]
-    fn elements(&mut self, name: &'static str) -> Option<Vec<Self>> {
-        let value = self.get(name)?;
-        let Some(items) = value.elements() else {
+    fn each(&mut self, name: &'static str, read: &mut dyn FnMut(&mut Self)) -> bool {
+        let Some(value) = self.get(name) else {
+            return false;
+        };
+        let Some(len) = value.list_len() else {
             self.fail(name, Expected::List, Some(&value));
-            return None;
+            return false;
         };
         let path = self.child_path(name);
-        Some(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(index, item)| Self::new(item, format!("{path}[{index}]")))
-                .collect(),
-        )
+        for index in 0..len {
+            if let Some(item) = value.element(index) {
+                let mut element = Self::new(item, format!("{path}[{index}]"));
+                read(&mut element);
+                self.adopt(element);
+            }
+        }
+        self.error.is_none()
     }
 
     /// A list element that is itself a string.
@@ -493,10 +515,11 @@ impl<V: PatchValue> Reader<V> {
     #[inline(never)]
     fn required_texts(&mut self, name: &'static str) -> Vec<String> {
         let value = self.required(name, Expected::Texts);
-        let texts: Option<Vec<String>> = value
-            .as_ref()
-            .and_then(PatchValue::elements)
-            .and_then(|items| items.iter().map(PatchValue::as_text).collect());
+        let texts: Option<Vec<String>> = value.as_ref().and_then(|list| {
+            (0..list.list_len()?)
+                .map(|index| list.element(index)?.as_text())
+                .collect()
+        });
         if texts.is_none() && value.is_some() {
             self.fail(name, Expected::Texts, value.as_ref());
         }
@@ -656,9 +679,16 @@ impl PatchValue for &Patch {
         matches!(self, Patch::Object(_))
     }
 
-    fn elements(&self) -> Option<Vec<Self>> {
+    fn list_len(&self) -> Option<usize> {
+        match self {
+            Patch::List(items) => Some(items.len()),
+            _ => None,
+        }
+    }
+
+    fn element(&self, index: usize) -> Option<Self> {
         match *self {
-            Patch::List(items) => Some(items.iter().collect()),
+            Patch::List(items) => items.get(index),
             _ => None,
         }
     }

@@ -52,8 +52,12 @@ impl PatchValue for Js {
         is_plain_object(&self.0)
     }
 
-    fn elements(&self) -> Option<Vec<Self>> {
-        Array::is_array(&self.0).then(|| self.0.unchecked_ref::<Array>().iter().map(Js).collect())
+    fn list_len(&self) -> Option<usize> {
+        Array::is_array(&self.0).then(|| self.0.unchecked_ref::<Array>().length() as usize)
+    }
+
+    fn element(&self, index: usize) -> Option<Self> {
+        Array::is_array(&self.0).then(|| Js(self.0.unchecked_ref::<Array>().get(index as u32)))
     }
 
     fn is_null(&self) -> bool {
