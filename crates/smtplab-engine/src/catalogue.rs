@@ -612,59 +612,9 @@ pub fn verb_info(verb: Verb) -> Option<&'static CommandInfo> {
     COMMANDS.iter().find(|info| info.verb == verb)
 }
 
-/// What the catalogue says about each extension keyword in an EHLO reply.
-pub static EXTENSIONS: &[(&str, &str, &str)] = &[
-    (
-        "PIPELINING",
-        "The client may send several commands without waiting for each reply.",
-        "RFC 2920",
-    ),
-    (
-        "SIZE",
-        "The largest message the server accepts, in octets; MAIL FROM may declare SIZE=.",
-        "RFC 1870",
-    ),
-    (
-        "VRFY",
-        "The VRFY command is available.",
-        "RFC 5321 section 3.5",
-    ),
-    (
-        "STARTTLS",
-        "The connection can be switched to TLS.",
-        "RFC 3207",
-    ),
-    (
-        "AUTH",
-        "Clients may log in with the SASL mechanisms listed.",
-        "RFC 4954",
-    ),
-    (
-        "ENHANCEDSTATUSCODES",
-        "Replies carry an x.y.z code after the reply code.",
-        "RFC 2034 and RFC 3463",
-    ),
-    (
-        "8BITMIME",
-        "The message may contain 8-bit text (MAIL FROM ... BODY=8BITMIME).",
-        "RFC 6152",
-    ),
-    (
-        "DSN",
-        "Delivery status notifications can be requested (RET=, ENVID=, NOTIFY=, ORCPT=).",
-        "RFC 3461",
-    ),
-    (
-        "SMTPUTF8",
-        "Addresses and headers may use UTF-8 (MAIL FROM ... SMTPUTF8).",
-        "RFC 6531",
-    ),
-    (
-        "CHUNKING",
-        "The BDAT command may send the message in counted chunks.",
-        "RFC 3030",
-    ),
-];
+// What the catalogue says about each keyword of an EHLO reply lives in the
+// extension registry (`crate::extension`), with everything else that defines
+// an extension: `Extension::about` and `Extension::rfc`.
 
 /// What each reply code means in general, in the words of RFC 5321
 /// section 4.2.2 and 4.2.3 (and RFC 4954 and RFC 3207 for theirs), for

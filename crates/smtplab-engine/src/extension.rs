@@ -11,7 +11,6 @@
 //! catalogue text), so the registry costs the wasm bundles nothing.
 
 use crate::catalogue::Verb;
-use crate::profile::{Profile, VrfyPolicy};
 
 /// Which service extensions EHLO offers; a parameter or command of an
 /// extension that is off is refused. One flag per [`Extension`] with a
@@ -229,16 +228,10 @@ impl Extension {
         }
     }
 
-    /// Whether `profile` offers it.
-    pub fn is_offered(self, profile: &Profile) -> bool {
-        self.flag(&profile.extensions)
-            .unwrap_or(profile.vrfy != VrfyPolicy::Disabled)
-    }
-
     /// Its line in the EHLO reply: the keyword and its parameters.
-    pub fn ehlo_line(self, profile: &Profile) -> String {
+    pub fn ehlo_line(self, message_size_limit: usize) -> String {
         match self {
-            Self::Size => format!("SIZE {}", profile.message_size_limit),
+            Self::Size => format!("SIZE {message_size_limit}"),
             Self::Auth => "AUTH PLAIN LOGIN".into(),
             other => other.keyword().into(),
         }
@@ -268,16 +261,6 @@ impl Extension {
             _ => None,
         }
     }
-}
-
-/// The extension lines of an EHLO reply, in order.
-pub fn ehlo_lines(profile: &Profile, tls_active: bool) -> Vec<String> {
-    Extension::ALL
-        .into_iter()
-        .filter(|extension| extension.is_offered(profile))
-        .filter(|extension| !tls_active || extension.listed_over_tls())
-        .map(|extension| extension.ehlo_line(profile))
-        .collect()
 }
 
 #[cfg(test)]
@@ -339,55 +322,18 @@ mod tests {
         }
     }
 
+    /// A catalogue command row names the extension that brings it, as the
+    /// registry says (VRFY is in the basic table although EHLO lists it).
     #[test]
-    fn ehlo_lists_an_extension_exactly_when_it_is_on() {
-        for extension in Extension::ALL {
-            let mut profile = Profile {
-                extensions: Extensions::NONE,
-                vrfy: VrfyPolicy::Disabled,
-                ..Profile::default()
-            };
-            assert_eq!(ehlo_lines(&profile, false), Vec::<String>::new());
-            match extension.flag_mut(&mut profile.extensions) {
-                Some(flag) => *flag = true,
-                None => profile.vrfy = VrfyPolicy::CannotVerify,
-            }
-            let lines = ehlo_lines(&profile, false);
-            assert_eq!(lines.len(), 1, "{extension:?}: {lines:?}");
-            assert!(lines[0].starts_with(extension.keyword()), "{lines:?}");
-            let over_tls = ehlo_lines(&profile, true);
-            assert_eq!(over_tls.is_empty(), extension == Extension::Starttls);
-        }
-    }
-
-    #[test]
-    fn only_extensions_bring_commands() {
+    fn catalogue_commands_name_their_registry_extension() {
         for info in crate::catalogue::COMMANDS {
+            let registry = Extension::for_command(info.verb)
+                .filter(|extension| *extension != Extension::Vrfy)
+                .map(Extension::keyword);
+            assert_eq!(info.extension, registry, "{:?}", info.verb);
             if let Some(extension) = Extension::for_command(info.verb) {
                 assert_eq!(extension.command(), Some(info.verb));
             }
-        }
-    }
-
-    #[test]
-    fn commands_of_extensions_are_offered_only_with_them() {
-        for extension in Extension::ALL {
-            let Some(verb) = extension.command() else {
-                continue;
-            };
-            assert_eq!(Extension::for_command(verb), Some(extension));
-            let brought: Vec<Extension> = Extension::ALL
-                .into_iter()
-                .filter(|e| e.command() == Some(verb))
-                .collect();
-            assert_eq!(brought, [extension], "one extension per command");
-            let mut profile = Profile::default();
-            assert!(profile.offers(verb), "{verb:?}");
-            match extension.flag_mut(&mut profile.extensions) {
-                Some(flag) => *flag = false,
-                None => profile.vrfy = VrfyPolicy::Disabled,
-            }
-            assert!(!profile.offers(verb), "{verb:?} with {extension:?} off");
         }
     }
 }

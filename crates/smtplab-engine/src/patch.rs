@@ -956,7 +956,7 @@ mod tests {
             let json = format!(r#"{{"profile": {{"extensions": {{"{name}": false}}}}}}"#);
             apply_settings(&mut settings, &patch(&json), "").unwrap();
             assert_eq!(extension.flag(&settings.profile.extensions), Some(false));
-            assert!(!extension.is_offered(&settings.profile), "{name}");
+            assert!(!settings.profile.offers_extension(extension), "{name}");
         }
     }
 

@@ -284,8 +284,27 @@ impl Profile {
             Verb::Help => self.help,
             Verb::Obsolete => false,
             // VRFY, AUTH, STARTTLS, BDAT: their extension decides.
-            _ => Extension::for_command(verb).is_none_or(|extension| extension.is_offered(self)),
+            _ => Extension::for_command(verb)
+                .is_none_or(|extension| self.offers_extension(extension)),
         }
+    }
+
+    /// Whether EHLO lists `extension`: its flag, or for VRFY the policy.
+    pub fn offers_extension(&self, extension: Extension) -> bool {
+        extension
+            .flag(&self.extensions)
+            .unwrap_or(self.vrfy != VrfyPolicy::Disabled)
+    }
+
+    /// The extension lines of the EHLO reply, in the registry's order.
+    /// STARTTLS is not listed once TLS is on (RFC 3207 section 4.2).
+    pub fn ehlo_lines(&self, tls_active: bool) -> Vec<String> {
+        Extension::ALL
+            .into_iter()
+            .filter(|extension| self.offers_extension(*extension))
+            .filter(|extension| !tls_active || extension.listed_over_tls())
+            .map(|extension| extension.ehlo_line(self.message_size_limit))
+            .collect()
     }
 }
 
@@ -358,6 +377,49 @@ impl ProfileError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ehlo_lists_an_extension_exactly_when_it_is_on() {
+        for extension in Extension::ALL {
+            let mut profile = Profile {
+                extensions: Extensions::NONE,
+                vrfy: VrfyPolicy::Disabled,
+                ..Profile::default()
+            };
+            assert_eq!(profile.ehlo_lines(false), Vec::<String>::new());
+            match extension.flag_mut(&mut profile.extensions) {
+                Some(flag) => *flag = true,
+                None => profile.vrfy = VrfyPolicy::CannotVerify,
+            }
+            let lines = profile.ehlo_lines(false);
+            assert_eq!(lines.len(), 1, "{extension:?}: {lines:?}");
+            assert!(lines[0].starts_with(extension.keyword()), "{lines:?}");
+            let over_tls = profile.ehlo_lines(true);
+            assert_eq!(over_tls.is_empty(), extension == Extension::Starttls);
+        }
+    }
+
+    #[test]
+    fn commands_of_extensions_are_offered_only_with_them() {
+        for extension in Extension::ALL {
+            let Some(verb) = extension.command() else {
+                continue;
+            };
+            assert_eq!(Extension::for_command(verb), Some(extension));
+            let brought: Vec<Extension> = Extension::ALL
+                .into_iter()
+                .filter(|e| e.command() == Some(verb))
+                .collect();
+            assert_eq!(brought, [extension], "one extension per command");
+            let mut profile = Profile::default();
+            assert!(profile.offers(verb), "{verb:?}");
+            match extension.flag_mut(&mut profile.extensions) {
+                Some(flag) => *flag = false,
+                None => profile.vrfy = VrfyPolicy::Disabled,
+            }
+            assert!(!profile.offers(verb), "{verb:?} with {extension:?} off");
+        }
+    }
 
     #[test]
     fn every_preset_exists_and_is_valid() {

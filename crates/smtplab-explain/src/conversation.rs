@@ -6,12 +6,12 @@ use std::collections::VecDeque;
 
 use smtplab_engine::catalogue::{
     allowed_codes, class_meaning, code_meaning, command_info, ReplyInfo, ANY_COMMAND_CODES,
-    DATA_END_CODES, EXTENSIONS, GREETING_CODES,
+    DATA_END_CODES, GREETING_CODES,
 };
 use smtplab_engine::client::{escape_bytes, ServerReply};
 use smtplab_engine::limits::{MAX_COMMAND_LINE, MAX_REPLY_LINE, MAX_TEXT_LINE};
 use smtplab_engine::session::parse_verb;
-use smtplab_engine::{EnhancedCode, ReplyKey, Verb};
+use smtplab_engine::{EnhancedCode, Extension, ReplyKey, Verb};
 
 use crate::limits::MAX_OUTSTANDING;
 use crate::{Finding, Kind, Note, Severity};
@@ -674,8 +674,8 @@ impl Conversation {
             );
         }
         let keyword = text.split(' ').next().unwrap_or("").to_ascii_uppercase();
-        match EXTENSIONS.iter().find(|(name, _, _)| *name == keyword) {
-            Some((name, meaning, rfc)) => note(format!("Extension {name}"), *meaning, "EHLO asked the server to list what it supports, one keyword per line.", rfc),
+        match Extension::from_keyword(&keyword) {
+            Some(extension) => note(format!("Extension {}", extension.keyword()), extension.about(), "EHLO asked the server to list what it supports, one keyword per line.", extension.rfc()),
             None => note(format!("Extension {keyword}"), "An extension keyword this catalogue does not describe; a client that does not know it ignores it.", "EHLO asked the server to list what it supports, one keyword per line.", "RFC 5321 section 4.1.1.1"),
         }
     }

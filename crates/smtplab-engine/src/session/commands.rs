@@ -4,7 +4,7 @@
 
 use crate::catalogue::{verb_info, ReplyKey, Verb};
 use crate::limits::MAX_ECHO;
-use crate::profile::{BareLineEnding, VrfyPolicy};
+use crate::profile::BareLineEnding;
 use crate::reply::Reply;
 
 use super::events::{CloseReason, Event, Output};
@@ -152,32 +152,10 @@ impl Session {
         }
     }
 
-    /// The extension keywords EHLO lists, in Postfix's order.
+    /// The extension keywords EHLO lists, in Postfix's order (the
+    /// registry's, [`crate::extension`]).
     pub fn extension_lines(&self) -> Vec<String> {
-        let extensions = &self.profile.extensions;
-        let mut lines = Vec::new();
-        let mut offer = |on: bool, text: String| {
-            if on {
-                lines.push(text);
-            }
-        };
-        offer(extensions.pipelining, "PIPELINING".into());
-        offer(
-            extensions.size,
-            format!("SIZE {}", self.profile.message_size_limit),
-        );
-        offer(self.profile.vrfy != VrfyPolicy::Disabled, "VRFY".into());
-        offer(extensions.starttls && !self.tls_active, "STARTTLS".into());
-        offer(extensions.auth, "AUTH PLAIN LOGIN".into());
-        offer(
-            extensions.enhanced_status_codes,
-            "ENHANCEDSTATUSCODES".into(),
-        );
-        offer(extensions.eight_bit_mime, "8BITMIME".into());
-        offer(extensions.dsn, "DSN".into());
-        offer(extensions.smtputf8, "SMTPUTF8".into());
-        offer(extensions.chunking, "CHUNKING".into());
-        lines
+        self.profile.ehlo_lines(self.tls_active)
     }
 
     fn rset(&mut self, argument: &str) {
