@@ -4,6 +4,9 @@
 
 use core::fmt;
 
+use smtplab_engine::patch::PatchProblem;
+use smtplab_engine::SettingsError;
+
 /// One thing wrong with a pack.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -156,10 +159,21 @@ pub enum Reason {
     /// `envelope_from` that is not an address.
     #[error("`{0}` is not an address like alice@example.com (or <> for the null sender)")]
     NotASender(String),
-    /// The server's settings are refused: an unknown preset, a setting
-    /// the profile or world does not have, or one the engine refuses.
+    /// A preset name the engine does not have.
+    #[error("unknown preset `{name}` (known: {known})")]
+    UnknownPreset {
+        /// The name as written.
+        name: String,
+        /// The presets, comma-separated.
+        known: String,
+    },
+    /// A change to the profile or world the settings patch refuses (an
+    /// unknown setting, a value of the wrong kind).
     #[error("{0}")]
-    Settings(String),
+    Patch(PatchProblem),
+    /// Settings the engine refuses to run with.
+    #[error(transparent)]
+    Settings(SettingsError),
 }
 
 /// Why an address in a goal does not stand for anyone.

@@ -194,8 +194,8 @@ pub(crate) fn validate_lesson(lesson: &mut Lesson) -> FieldProblems {
     let mut problems = check_texts(lesson);
     let settings = match resolve_settings(&lesson.server, &lesson.disabled_commands) {
         Ok(settings) => Some(settings),
-        Err((field, message)) => {
-            problems.push((field, Reason::Settings(message)));
+        Err(problem) => {
+            problems.push(problem);
             None
         }
     };
@@ -434,18 +434,15 @@ fn check_recipients(check: &DeliveredCheck, world: &World, problem: &mut impl Fn
 }
 
 /// The lesson's settings: preset, merged changes, added names, and a
-/// refusal for each disabled command. Errors are (field, message).
-fn resolve_settings(spec: &ServerSpec, disabled: &[Verb]) -> Result<Settings, (String, String)> {
+/// refusal for each disabled command. Errors are (field, reason).
+fn resolve_settings(spec: &ServerSpec, disabled: &[Verb]) -> Result<Settings, (String, Reason)> {
     let base = Settings::preset(&spec.preset).ok_or_else(|| {
         let known: Vec<&str> = PRESETS.iter().map(|(name, _)| *name).collect();
-        (
-            "server.preset".to_owned(),
-            format!(
-                "unknown preset `{}` (known: {})",
-                spec.preset,
-                known.join(", ")
-            ),
-        )
+        let reason = Reason::UnknownPreset {
+            name: spec.preset.clone(),
+            known: known.join(", "),
+        };
+        ("server.preset".to_owned(), reason)
     })?;
     let Settings {
         mut profile,
@@ -468,13 +465,13 @@ fn resolve_settings(spec: &ServerSpec, disabled: &[Verb]) -> Result<Settings, (S
     let settings = Settings { profile, world };
     settings
         .validate()
-        .map_err(|error| ("server".to_owned(), error.to_string()))?;
+        .map_err(|error| ("server".to_owned(), Reason::Settings(error)))?;
     Ok(settings)
 }
 
-/// A patch error as a (field, message) problem.
-fn field_problem(error: PatchError) -> (String, String) {
-    (error.field, error.problem.to_string())
+/// A patch error as a (field, reason) problem.
+fn field_problem(error: PatchError) -> (String, Reason) {
+    (error.field, Reason::Patch(error.problem))
 }
 
 /// Deserializes `T`, saying where in the document an error is

@@ -565,4 +565,17 @@ fn problems_carry_a_typed_reason() {
         reasons.contains(&&Reason::DuplicateLessonId { first: 0 }),
         "{error}"
     );
+    let mut pack = valid_pack();
+    pack["lessons"][0]["server"] = json!({"preset": "fancy", "profile": {}});
+    pack["lessons"][1]["server"] = json!({"profile": {"vrfy_policy": "x"}});
+    let error = Pack::from_json(&pack.to_string()).unwrap_err();
+    assert!(
+        matches!(&error.problems[0].reason, Reason::UnknownPreset { name, .. } if name == "fancy"),
+        "{error}"
+    );
+    assert!(
+        matches!(&error.problems[1].reason, Reason::Patch(_)),
+        "{error}"
+    );
+    assert_eq!(error.problems[1].field, "server.profile.vrfy_policy");
 }
