@@ -240,6 +240,27 @@ fn three_hops_with_a_greylisting_retry() {
         "unknown"
     );
     assert!(relay_queue.messages().is_empty());
+
+    let mut diagram = smtplab_engine::network::diagram::Diagram::default();
+    for (tried, hop) in run.hops.iter() {
+        diagram.add_hop("smtp.isp.example", tried, hop, T0);
+    }
+    for (tried, hop) in first.hops.iter().chain(&second.hops) {
+        diagram.add_hop("relay.isp.example", tried, hop, T0);
+    }
+    assert_eq!(
+        diagram.hosts,
+        ["smtp.isp.example", "relay.isp.example", "mail.example.com"]
+    );
+    assert!(
+        diagram
+            .steps
+            .iter()
+            .any(|s| s.label.starts_with("451 4.7.1")),
+        "{:?}",
+        diagram.steps
+    );
+    assert!(diagram.to_svg().contains(">mail.example.com</text>"));
 }
 
 #[test]

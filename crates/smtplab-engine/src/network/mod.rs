@@ -15,6 +15,7 @@
 //! ```
 
 mod default;
+pub mod diagram;
 pub mod dns;
 pub mod dsn;
 pub mod hop;
