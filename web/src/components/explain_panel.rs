@@ -332,3 +332,68 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod export_tests {
+    //! The page's own export (Copy transcript / Download) explains fully.
+
+    use smtplab_engine::Settings;
+    use smtplab_explain::format::Format;
+    use smtplab_explain::{explain, Kind};
+
+    use crate::lab::Lab;
+
+    #[test]
+    fn the_sandbox_export_explains_without_an_unknown_line() {
+        let script: Vec<String> = [
+            "telnet localhost smtp",
+            "EHLO client.example",
+            "MAIL FROM:<alice@example.org>",
+            "RCPT TO:<bob@example.com>",
+            "RCPT TO:<nobody@example.com>",
+            "DATA",
+            "Subject: hi\n\nHello\n..dot\n.",
+            "QUIT",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        let lab = Lab::replay("default", Settings::default(), &script, 0);
+        let export = lab.export_text();
+        let explanation = explain(export.as_bytes());
+        let unknown: Vec<_> = explanation
+            .lines
+            .iter()
+            .filter(|l| l.kind == Kind::Unknown)
+            .map(|l| l.shown.clone())
+            .collect();
+        assert_eq!(unknown, Vec::<String>::new(), "{export}");
+        assert_eq!(
+            explanation.summary.formats,
+            [(
+                Format::Markers,
+                explanation
+                    .lines
+                    .iter()
+                    .filter(|l| l.format.is_some())
+                    .count()
+            )],
+            "{export}"
+        );
+        let refused = explanation
+            .lines
+            .iter()
+            .find(|l| l.shown.contains("User unknown"))
+            .expect(&export);
+        assert_eq!(refused.note.title, "550 No such user");
+        let tools = explanation
+            .lines
+            .iter()
+            .filter(|l| l.kind == Kind::Tool)
+            .count();
+        assert!(
+            tools >= 4,
+            "the shell's telnet lines are tool output: {export}"
+        );
+    }
+}
