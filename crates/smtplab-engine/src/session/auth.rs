@@ -7,8 +7,8 @@ use base64::Engine as _;
 use crate::catalogue::{ReplyKey, Verb};
 use crate::reply::Reply;
 
-use super::commands::syntax_error;
 use super::events::{Event, Output};
+use super::replies::syntax_error;
 use super::state::AuthStep;
 use super::Session;
 

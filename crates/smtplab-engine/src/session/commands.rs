@@ -1,14 +1,15 @@
 //! Command lines: the verb table, dispatch to each command's handler, and
 //! the commands that only change the session itself (HELO/EHLO, RSET, NOOP,
-//! QUIT, STARTTLS). Also the reply helpers every handler uses.
+//! QUIT, STARTTLS).
 
-use crate::catalogue::{verb_info, ReplyKey, Verb};
-use crate::limits::MAX_ECHO;
+use crate::catalogue::{ReplyKey, Verb};
 use crate::profile::BareLineEnding;
 use crate::reply::Reply;
 
 use super::events::{CloseReason, Event, Output};
+use super::replies::syntax_error;
 use super::state::Hello;
+use super::verbs::parse_verb;
 use super::Session;
 
 impl Session {
@@ -190,55 +191,4 @@ impl Session {
         self.discard_input = true;
         self.emit(Output::Event(Event::TlsStarted));
     }
-}
-
-/// The verb for a command word, any case.
-pub fn parse_verb(word: &str) -> Option<Verb> {
-    const WORDS: &[(&str, Verb)] = &[
-        ("HELO", Verb::Helo),
-        ("EHLO", Verb::Ehlo),
-        ("MAIL", Verb::Mail),
-        ("RCPT", Verb::Rcpt),
-        ("DATA", Verb::Data),
-        ("BDAT", Verb::Bdat),
-        ("RSET", Verb::Rset),
-        ("VRFY", Verb::Vrfy),
-        ("EXPN", Verb::Expn),
-        ("HELP", Verb::Help),
-        ("NOOP", Verb::Noop),
-        ("QUIT", Verb::Quit),
-        ("AUTH", Verb::Auth),
-        ("STARTTLS", Verb::Starttls),
-        ("SEND", Verb::Obsolete),
-        ("SOML", Verb::Obsolete),
-        ("SAML", Verb::Obsolete),
-        ("TURN", Verb::Obsolete),
-        ("ETRN", Verb::Obsolete),
-    ];
-    WORDS
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(word))
-        .map(|(_, verb)| *verb)
-}
-
-/// `501 5.5.4 Syntax: ...` with the command's syntax from the catalogue.
-pub(super) fn syntax_error(verb: Verb) -> Reply {
-    match verb_info(verb) {
-        Some(info) => Reply::with_text(ReplyKey::SyntaxError, format!("Syntax: {}", info.syntax)),
-        None => Reply::standard(ReplyKey::SyntaxError),
-    }
-}
-
-/// `<address>: <standard text>`, as refusals that name an address read.
-pub(super) fn address_refusal(key: ReplyKey, shown: &str) -> Reply {
-    Reply::with_text(key, format!("{shown}: {}", key.info().text))
-}
-
-/// Client text cut to [`MAX_ECHO`] octets before it goes into a reply.
-pub(super) fn echo(text: &str) -> String {
-    let mut end = text.len().min(MAX_ECHO);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    text[..end].to_owned()
 }

@@ -10,9 +10,9 @@ use crate::profile::{BareLineEnding, Profile};
 use crate::reply::Reply;
 use crate::world::{Delivery, Destination, Envelope};
 
-use super::commands::syntax_error;
 use super::events::{CloseReason, Event, Output};
 use super::framing::Body;
+use super::replies::syntax_error;
 use super::state::{Chunk, Hello, Recipient, Transaction};
 use super::{ClientInfo, Session};
 

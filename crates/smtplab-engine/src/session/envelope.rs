@@ -6,7 +6,7 @@ use crate::catalogue::{ReplyKey, Verb};
 use crate::profile::Profile;
 use crate::reply::Reply;
 
-use super::commands::{address_refusal, echo, syntax_error};
+use super::replies::{address_refusal, echo, syntax_error};
 use super::state::{Recipient, Transaction};
 use super::Session;
 

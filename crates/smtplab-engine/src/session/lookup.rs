@@ -7,7 +7,8 @@ use crate::profile::{Profile, VrfyPolicy};
 use crate::reply::Reply;
 use crate::world::{LocalName, World};
 
-use super::commands::{address_refusal, echo, parse_verb, syntax_error};
+use super::replies::{address_refusal, echo, syntax_error};
+use super::verbs::parse_verb;
 use super::Session;
 
 impl Session {

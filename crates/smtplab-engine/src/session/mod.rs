@@ -4,7 +4,8 @@
 //! This file is the core (the [`Session`] value, its feed/poll API and the
 //! output queue). Each concern has its own file: `framing` cuts the input
 //! up, `state` holds every state transition, `commands` dispatches
-//! command lines (HELO/EHLO, RSET, QUIT, STARTTLS), `envelope` reads MAIL
+//! command lines (HELO/EHLO, RSET, QUIT, STARTTLS; `verbs` names them,
+//! `replies` builds the replies every handler shares), `envelope` reads MAIL
 //! and RCPT with their parameters, `delivery` takes DATA and BDAT content
 //! and writes the trace headers, `auth` runs SASL, `lookup` answers
 //! VRFY, EXPN and HELP, and `memory` is what outlives a connection.
@@ -17,8 +18,10 @@ mod events;
 mod framing;
 mod lookup;
 mod memory;
+mod replies;
 mod settings;
 mod state;
+mod verbs;
 
 use std::collections::VecDeque;
 
@@ -28,10 +31,10 @@ use crate::profile::{EnhancedCodesFrom, Profile};
 use crate::reply::Reply;
 use crate::world::World;
 
-pub use commands::parse_verb;
 pub use events::{CloseReason, Event, Output, Phase};
 pub use memory::ServerMemory;
 pub use settings::{ClientInfo, Settings, SettingsError};
+pub use verbs::parse_verb;
 
 use framing::{DataProgress, LineMode, LineProgress, LineReader};
 use state::{Hello, State};
