@@ -1,117 +1,183 @@
-//! The root component: the page layout, and the start-up that rebuilds a
-//! shared session from the URL fragment.
+//! The root component: the page layout, the tab list from the panel
+//! registry, and the start-up that rebuilds a shared session (or opens a
+//! lesson) from the address.
+
+use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::components::command_table::CommandTable;
-use crate::components::console::Console;
-use crate::components::explain::Explain;
+use crate::components::console::{Console, ConsoleCallbacks, Prompt};
 use crate::components::guide_panel::GuidePanel;
-#[cfg(feature = "lessons")]
-use crate::components::lesson_list::LessonList;
-#[cfg(feature = "lessons")]
-use crate::components::lesson_panel::LessonPanel;
-use crate::components::mailboxes::Mailboxes;
-use crate::components::settings_panel::SettingsPanel;
 use crate::components::state_diagram::StateDiagram;
 use crate::components::toolbar::Toolbar;
 use crate::components::wire_view::WireView;
-#[cfg(feature = "lessons")]
-use crate::lessons::LessonAction;
-use crate::share::decode;
-use crate::state::{Action, AppState, Tab};
+use crate::panels::{panel, tab_id, PANELS};
+use crate::share::Shared;
+use crate::state::{Action, AppState};
 
 /// The whole page.
 #[component(App)]
 pub fn app() -> Html {
     let state = use_reducer(AppState::default);
-
     {
         let state = state.clone();
-        use_effect_with((), move |_| start_from_address(&state));
+        use_effect_with((), move |_| crate::address::start_from_address(&state));
     }
     #[cfg(feature = "lessons")]
     {
-        // Keep the address a deep link to the open lesson.
         let lesson = state
             .lessons
             .open
             .as_ref()
             .map(|l| (l.pack.clone(), l.lesson.clone()));
         use_effect_with(lesson, |lesson| {
-            if let Some((pack, id)) = lesson {
-                let fragment = format!("#lesson={}", lesson_link(pack, id));
-                if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-                    let _ = history.replace_state_with_url(
-                        &wasm_bindgen::JsValue::NULL,
-                        "",
-                        Some(&fragment),
-                    );
-                }
-            }
+            crate::address::keep_lesson_link(lesson.as_ref())
         });
     }
-
     let lab = state.lab.borrow();
-    let phase = lab.phase;
-    let last_transition = lab.last_transition;
-    let last_verb = lab.last_verb;
+    let (phase, last_transition) = (lab.phase, lab.last_transition);
+    let transcript = state
+        .wire
+        .then(|| AttrValue::from(lab.transcript.render(true)));
     drop(lab);
-
-    let tab_button = |tab: Tab, label: &'static str| {
-        let state = state.clone();
-        let selected = state.tab == tab;
-        let onclick = Callback::from(move |_: MouseEvent| state.dispatch(Action::ShowTab(tab)));
-        html! {
-            <button type="button" role="tab" aria-selected={selected.to_string()} class={classes!(selected.then_some("active"))} {onclick}>{ label }</button>
-        }
-    };
-    let dismiss = {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(Action::Notice(None)))
-    };
-
     html! {
         <div class="app">
             <header>
                 <h1>{ "smtplab" }</h1>
                 <p class="tagline">{ "Talk SMTP to a simulated mail server, right in this page." }</p>
             </header>
-            if let Some(notice) = state.notice.clone() {
-                <div class="notice" role="status">
-                    <span>{ notice }</span>
-                    <button type="button" aria-label="Dismiss" onclick={dismiss}>{ "×" }</button>
-                </div>
-            }
+            { notice(&state) }
             <main class="layout">
                 <div class="left">
                     { lesson_or_guide(&state) }
                     <StateDiagram {phase} {last_transition} />
-                    <Toolbar state={state.clone()} />
-                    if state.wire {
-                        <WireView state={state.clone()} />
+                    { toolbar(&state) }
+                    if let Some(text) = transcript {
+                        <WireView {text} />
                     }
-                    <Console state={state.clone()} />
+                    { console(&state, false, None) }
                 </div>
-                <aside class="right">
-                    <div role="tablist" aria-label="Panels" class="tabs">
-                        { lessons_tab(&state) }
-                        { tab_button(Tab::Explain, "Explain") }
-                        { tab_button(Tab::Commands, "Commands") }
-                        { tab_button(Tab::Mailboxes, "Mailboxes") }
-                        { tab_button(Tab::Settings, "Settings") }
-                    </div>
-                    <div role="tabpanel" class="panel">
-                        { match state.tab {
-                            Tab::Explain => html! { <Explain state={state.clone()} /> },
-                            Tab::Commands => html! { <CommandTable state={state.clone()} highlight={last_verb} /> },
-                            Tab::Mailboxes => html! { <Mailboxes state={state.clone()} /> },
-                            Tab::Settings => html! { <SettingsPanel state={state.clone()} /> },
-                            Tab::Lessons => lesson_list(&state),
-                        } }
+                <aside class="right" aria-label="Panels">
+                    { tab_list(&state) }
+                    <div role="tabpanel" class="panel" aria-labelledby={tab_id(state.tab)}>
+                        { (panel(state.tab).view)(&state) }
                     </div>
                 </aside>
             </main>
+        </div>
+    }
+}
+
+/// The confirmation or error of the moment, fixed in view wherever the
+/// page is scrolled.
+pub fn notice(state: &UseReducerHandle<AppState>) -> Html {
+    let Some(text) = state.notice.clone() else {
+        return html! {};
+    };
+    let dismiss = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::Notice(None)))
+    };
+    html! {
+        <div class="notice" role="status" key={state.notice_count}>
+            <span>{ text }</span>
+            <button type="button" aria-label="Dismiss" onclick={dismiss}>{ "×" }</button>
+        </div>
+    }
+}
+
+/// The console, wired to the state.
+pub fn console(
+    state: &UseReducerHandle<AppState>,
+    read_only: bool,
+    height: Option<AttrValue>,
+) -> Html {
+    let lab = state.lab.borrow();
+    let lines = Rc::new(lab.lines.clone());
+    let history = Rc::new(lab.script.clone());
+    let prompt = Prompt::of(&lab);
+    drop(lab);
+    let dispatch = |make: fn(String) -> Action| {
+        let state = state.clone();
+        Callback::from(move |text: String| state.dispatch(make(text)))
+    };
+    let callbacks = ConsoleCallbacks {
+        on_submit: dispatch(Action::Submit),
+        on_draft: dispatch(Action::SetDraft),
+        on_interrupt: dispatch(Action::Interrupt),
+        on_select: {
+            let state = state.clone();
+            Callback::from(move |id| state.dispatch(Action::Select(id)))
+        },
+        on_escape: {
+            let state = state.clone();
+            Callback::from(move |()| state.dispatch(Action::Escape))
+        },
+    };
+    html! {
+        <Console {lines} version={state.version} selected={state.selected} {prompt}
+            draft={AttrValue::from(state.draft.clone())} {history} {callbacks} {read_only} {height} />
+    }
+}
+
+/// The session as share links and snippets carry it.
+pub fn shared(state: &AppState) -> Shared {
+    let lab = state.lab.borrow();
+    #[cfg(feature = "lessons")]
+    let lesson = state.lessons.open.as_ref().map(|open| {
+        let own = open.own_lab(&state.lab);
+        let script = own.borrow().script.clone();
+        (crate::share::lesson_link(&open.pack, &open.lesson), script)
+    });
+    #[cfg(not(feature = "lessons"))]
+    let lesson: Option<(String, Vec<String>)> = None;
+    let (lesson, script) = match lesson {
+        Some((link, script)) => (Some(link), script),
+        None => (None, lab.script.clone()),
+    };
+    Shared {
+        profile: lab.profile_name.trim_end_matches(" (custom)").to_owned(),
+        script,
+        lesson,
+    }
+}
+
+fn toolbar(state: &UseReducerHandle<AppState>) -> Html {
+    let export_text = {
+        let state = state.clone();
+        Callback::from(move |()| state.lab.borrow().export_text())
+    };
+    let on_notice = {
+        let state = state.clone();
+        Callback::from(move |text| state.dispatch(Action::Notice(Some(text))))
+    };
+    let on_toggle_wire = {
+        let state = state.clone();
+        Callback::from(move |()| state.dispatch(Action::ToggleWire))
+    };
+    html! { <Toolbar shared={Rc::new(shared(state))} wire={state.wire} {export_text} {on_notice} {on_toggle_wire} /> }
+}
+
+/// The tab buttons, from the registry; the sandbox links to the classroom
+/// beside them (a link is not a tab).
+fn tab_list(state: &UseReducerHandle<AppState>) -> Html {
+    let buttons = PANELS.iter().map(|entry| {
+        let selected = state.tab == entry.tab;
+        let tab = entry.tab;
+        let onclick = {
+            let state = state.clone();
+            Callback::from(move |_: MouseEvent| state.dispatch(Action::ShowTab(tab)))
+        };
+        html! {
+            <button type="button" role="tab" id={tab_id(tab)} aria-selected={selected.to_string()} class={classes!(selected.then_some("active"))} {onclick}>{ entry.label }</button>
+        }
+    });
+    html! {
+        <div class="tab-row">
+            <div role="tablist" aria-label="Panels" class="tabs">{ for buttons }</div>
+            if !cfg!(feature = "lessons") {
+                <a class="tab-link" href="lessons.html">{ "Lessons ↗" }</a>
+            }
         </div>
     }
 }
@@ -120,165 +186,16 @@ pub fn app() -> Html {
 fn lesson_or_guide(state: &UseReducerHandle<AppState>) -> Html {
     #[cfg(feature = "lessons")]
     if state.lessons.open.is_some() {
-        return html! { <LessonPanel state={state.clone()} /> };
+        return html! { <crate::components::lesson_panel::LessonPanel state={state.clone()} /> };
     }
-    html! { <GuidePanel state={state.clone()} /> }
-}
-
-/// The Lessons tab; in the sandbox build (no lessons inside) a link to the
-/// classroom page instead.
-fn lessons_tab(state: &UseReducerHandle<AppState>) -> Html {
-    #[cfg(feature = "lessons")]
-    {
-        let selected = state.tab == Tab::Lessons;
-        let state = state.clone();
-        let onclick =
-            Callback::from(move |_: MouseEvent| state.dispatch(Action::ShowTab(Tab::Lessons)));
-        html! {
-            <button type="button" role="tab" aria-selected={selected.to_string()} class={classes!(selected.then_some("active"))} {onclick}>{ "Lessons" }</button>
-        }
-    }
-    #[cfg(not(feature = "lessons"))]
-    {
-        let _ = state;
-        html! { <a class="tab-link" href="lessons.html">{ "Lessons ↗" }</a> }
-    }
-}
-
-fn lesson_list(state: &UseReducerHandle<AppState>) -> Html {
-    #[cfg(feature = "lessons")]
-    {
-        html! { <LessonList state={state.clone()} /> }
-    }
-    #[cfg(not(feature = "lessons"))]
-    {
-        let _ = state;
-        html! {}
-    }
-}
-
-/// `pack/lesson` for a teacher's lesson, just `lesson` for a built-in one.
-#[cfg(feature = "lessons")]
-fn lesson_link(pack: &str, lesson: &str) -> String {
-    if pack == smtplab_lessons::BUILTIN_PACK_ID {
-        lesson.to_owned()
-    } else {
-        format!("{pack}/{lesson}")
-    }
-}
-
-/// Reads the address: `#p=...&s=...` replays a shared session; lesson
-/// links are handled by [`open_from_address`].
-fn start_from_address(state: &UseReducerHandle<AppState>) {
-    let Some(location) = web_sys::window().map(|w| w.location()) else {
-        return;
-    };
-    let fragment = location.hash().unwrap_or_default();
-    if open_from_address(state, &location, &fragment) {
-        return;
-    }
-    match decode(&fragment) {
-        Ok(Some(shared)) => state.dispatch(Action::Restore(shared)),
-        Ok(None) => {}
-        Err(message) => state.dispatch(Action::Notice(Some(message))),
-    }
-}
-
-/// Lesson links on the sandbox page go to the classroom page.
-#[cfg(not(feature = "lessons"))]
-fn open_from_address(
-    _state: &UseReducerHandle<AppState>,
-    location: &web_sys::Location,
-    fragment: &str,
-) -> bool {
-    let search = location.search().unwrap_or_default();
-    if fragment.starts_with("#lesson=") || search.contains("pack=") {
-        let _ = location.replace(&format!("lessons.html{search}{fragment}"));
-        return true;
-    }
-    false
-}
-
-/// `#lesson=ID` (or `#lesson=PACK/ID`) opens a lesson, and `?pack=URL`
-/// fetches a teacher's pack first. Returns whether the address asked for
-/// either.
-#[cfg(feature = "lessons")]
-fn open_from_address(
-    state: &UseReducerHandle<AppState>,
-    location: &web_sys::Location,
-    fragment: &str,
-) -> bool {
-    let lesson = fragment.strip_prefix("#lesson=").map(decode_component);
-    let pack_url = location.search().ok().and_then(|search| {
-        search
-            .trim_start_matches('?')
-            .split('&')
-            .find_map(|pair| pair.strip_prefix("pack=").map(decode_component))
-    });
-    if let Some(url) = pack_url {
-        let state = state.clone();
-        let open = lesson.map(|l| l.rsplit('/').next().unwrap_or_default().to_owned());
-        yew::platform::spawn_local(async move {
-            match fetch_text(&url).await {
-                Ok(json) => state.dispatch(Action::Lesson(LessonAction::LoadPack {
-                    json,
-                    source: url,
-                    open,
-                })),
-                Err(error) => state.dispatch(Action::Notice(Some(format!(
-                    "Could not load the lesson pack from {url}: {error}"
-                )))),
-            }
-        });
-        return true;
-    }
-    if let Some(lesson) = lesson {
-        let (pack, id) = lesson.split_once('/').map_or(
-            (smtplab_lessons::BUILTIN_PACK_ID.to_owned(), lesson.clone()),
-            |(p, l)| (p.to_owned(), l.to_owned()),
-        );
-        state.dispatch(Action::Lesson(LessonAction::Open(pack, id)));
-        return true;
-    }
-    false
-}
-
-/// Undoes URL percent-encoding (`%2F` and friends) in one address part.
-#[cfg(feature = "lessons")]
-fn decode_component(text: &str) -> String {
-    js_sys::decode_uri_component(text)
-        .ok()
-        .and_then(|s| s.as_string())
-        .unwrap_or_else(|| text.to_owned())
-}
-
-/// GETs a URL and returns its body, or a sentence saying what went wrong.
-#[cfg(feature = "lessons")]
-async fn fetch_text(url: &str) -> Result<String, String> {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
-    let window = web_sys::window().ok_or("no window")?;
-    let response = JsFuture::from(window.fetch_with_str(url))
-        .await
-        .map_err(|_| "the address could not be reached (offline, wrong address, or the server does not allow this page to read it)".to_owned())?;
-    let response: web_sys::Response = response
-        .dyn_into()
-        .map_err(|_| "not an HTTP response".to_owned())?;
-    if !response.ok() {
-        return Err(format!(
-            "the server answered HTTP {} {}",
-            response.status(),
-            response.status_text()
-        ));
-    }
-    let body = response
-        .text()
-        .map_err(|_| "the body could not be read".to_owned())?;
-    JsFuture::from(body)
-        .await
-        .ok()
-        .and_then(|text| text.as_string())
-        .ok_or_else(|| "the body is not text".to_owned())
+    let lab = state.lab.borrow();
+    let reply = lab.lines.iter().rev().find_map(|l| l.reply.clone());
+    let phase = lab.phase;
+    drop(lab);
+    let progress = state.guide;
+    let state = state.clone();
+    let on_action = Callback::from(move |action| state.dispatch(action));
+    html! { <GuidePanel {progress} {reply} {phase} {on_action} /> }
 }
 
 #[cfg(all(test, target_arch = "wasm32"))]
@@ -372,21 +289,30 @@ mod tests {
             .query_selector_all("[role=tab]")
             .unwrap()
             .item(1)
-            .expect("Commands tab")
+            .expect("Commands tab (the sandbox build has no Lessons tab)")
             .dyn_into()
             .unwrap();
         tab.click();
         let table = wait_for_text(&root, "table[aria-label='SMTP commands']", "VRFY").await;
         let rows = table.query_selector_all("tbody tr").unwrap();
         assert!(rows.length() >= 11, "every seed command and EHLO has a row");
-        let try_vrfy: HtmlElement = table
-            .query_selector("button[aria-label='Try VRFY']")
-            .unwrap()
+        // At the shell prompt, "Try" connects first, as its caption says.
+        wait_for_text(
+            &root,
+            ".try-caption",
+            "connects with telnet localhost smtp first",
+        )
+        .await;
+        let buttons = table.query_selector_all("button.try").unwrap();
+        let try_vrfy: HtmlElement = (0..buttons.length())
+            .filter_map(|i| buttons.item(i))
+            .find(|b| b.text_content().unwrap_or_default() == "Try VRFY")
             .expect("Try VRFY")
             .dyn_into()
             .unwrap();
         try_vrfy.click();
         settle().await;
+        wait_for_text(&root, "[role=log]", "220 mail.example.com").await;
         let input: HtmlInputElement = root
             .query_selector("input[aria-label='Command']")
             .unwrap()

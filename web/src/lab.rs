@@ -84,7 +84,7 @@ pub struct Lab {
     /// Bytes both ways, for the wire view.
     pub transcript: Transcript,
     /// Delivered mail.
-    pub mailstore: Mailstore,
+    pub mailstore: Rc<Mailstore>,
     /// The server's phase (Closed when not connected).
     pub phase: Phase,
     /// The last phase change.
@@ -93,8 +93,14 @@ pub struct Lab {
     pub last_verb: Option<Verb>,
     /// Every submission, for share links and replays.
     pub script: Script,
-    /// Every engine output since the lab started, for lesson checking.
-    pub outputs: Vec<Output>,
+    /// Whether the open connection came from `telnet` (rather than `nc`),
+    /// which decides what Ctrl+C and Ctrl+] do.
+    via_telnet: bool,
+    /// Octets still owed to a BDAT chunk the learner is typing.
+    chunk_remaining: Option<usize>,
+    /// The learner left a lesson's connection with Ctrl+] or Ctrl+C: the
+    /// console is back at the shell, and the next connect replaces it.
+    detached: bool,
 }
 
 /// Shown for `help` at the shell prompt.
@@ -121,12 +127,14 @@ impl Lab {
             next_id: 0,
             lines: Vec::new(),
             transcript: Transcript::default(),
-            mailstore: Mailstore::default(),
+            mailstore: Rc::default(),
             phase: Phase::Closed,
             last_transition: None,
             last_verb: None,
             script: Vec::new(),
-            outputs: Vec::new(),
+            via_telnet: false,
+            chunk_remaining: None,
+            detached: false,
         }
     }
 
@@ -152,6 +160,9 @@ impl Lab {
     }
 
     fn session(&self) -> Option<&Session> {
+        if self.detached {
+            return None;
+        }
         match &self.server {
             Server::Free(session) => session.as_deref(),
             #[cfg(feature = "lessons")]
@@ -171,6 +182,9 @@ impl Lab {
 
     /// The prompt to show before the input.
     pub fn prompt(&self) -> &'static str {
+        if self.chunk_remaining.is_some() && self.connected() {
+            return "chunk>";
+        }
         match self.session() {
             None => "$",
             Some(s) if s.expects_content() => "data>",
@@ -298,6 +312,9 @@ impl Lab {
             self.push(LineKind::ShellOutput, "Escape character is '^]'.");
         }
         self.connections += 1;
+        self.via_telnet = telnet;
+        self.chunk_remaining = None;
+        self.detached = false;
         self.transcript = Transcript::default();
         self.phase = Phase::Connected;
         self.last_transition = None;
@@ -324,7 +341,24 @@ impl Lab {
     }
 
     fn send_to_server(&mut self, text: &str, now: u64) {
-        let mut chunk = String::new();
+        if let Some(remaining) = self.chunk_remaining.take() {
+            if !text.contains('\n') {
+                self.send_chunk_line(text, remaining, now);
+                return;
+            }
+        }
+        let (chunk, first_command) = self.echo_lines(text);
+        self.feed(&chunk, text, now, first_command.clone());
+        self.chunk_remaining = first_command
+            .as_deref()
+            .filter(|_| !text.contains('\n') && self.in_content())
+            .and_then(bdat_size);
+    }
+
+    /// Echoes the submitted lines and returns them as wire bytes (CRLF
+    /// after each), with the first command line among them.
+    fn echo_lines(&mut self, text: &str) -> (Vec<u8>, Option<String>) {
+        let mut chunk = Vec::new();
         let mut in_content = self.in_content();
         let mut first_command = None;
         for line in text.split('\n') {
@@ -345,20 +379,114 @@ impl Lab {
                 in_content = true;
             }
             self.push(kind, line.to_owned());
-            chunk.push_str(line);
-            chunk.push_str("\r\n");
+            chunk.extend_from_slice(line.as_bytes());
+            chunk.extend_from_slice(b"\r\n");
         }
-        self.transcript.client(chunk.as_bytes());
+        (chunk, first_command)
+    }
+
+    /// Sends bytes to the server (a lesson's session takes the typed text,
+    /// which it records line by line) and shows what comes back.
+    fn feed(&mut self, bytes: &[u8], text: &str, now: u64, answers: Option<String>) {
+        self.transcript.client(bytes);
         let outputs = match &mut self.server {
             Server::Free(Some(session)) => {
-                session.feed(chunk.as_bytes(), now);
+                session.feed(bytes, now);
                 session.drain_outputs().collect()
             }
             Server::Free(None) => Vec::new(),
             #[cfg(feature = "lessons")]
-            Server::Lesson(lesson) => lesson.send(text),
+            Server::Lesson(lesson) => {
+                let _ = bytes;
+                lesson.send(text)
+            }
         };
-        self.show(outputs, first_command);
+        #[cfg(not(feature = "lessons"))]
+        let _ = text;
+        self.show(outputs, answers);
+    }
+
+    /// One typed line of a BDAT chunk: the server counts octets, so the
+    /// Enter that ends the typing is sent only while the chunk has room
+    /// for it, and the console says how the octets were counted.
+    fn send_chunk_line(&mut self, line: &str, remaining: usize, now: u64) {
+        self.push(LineKind::ContentInput, line.to_owned());
+        let mut bytes = line.as_bytes().to_vec();
+        let lesson = self.lesson_running();
+        let note = if lesson || bytes.len() + 2 <= remaining {
+            bytes.extend_from_slice(b"\r\n");
+            let left = remaining.saturating_sub(bytes.len());
+            if bytes.len() > remaining {
+                format!("(BDAT counts octets: the chunk ended after {remaining} of these {}; the rest, up to the CRLF of your Enter, is read as a command.)", bytes.len())
+            } else if left > 0 {
+                self.chunk_remaining = Some(left);
+                format!("({} octets sent, with the CRLF of your Enter; {left} still owed to this chunk.)", bytes.len())
+            } else {
+                "(The chunk is complete: its last two octets were the CRLF of your Enter.)"
+                    .to_owned()
+            }
+        } else if bytes.len() <= remaining {
+            if bytes.len() < remaining {
+                self.chunk_remaining = Some(remaining - bytes.len());
+            }
+            format!("({} octets sent without a line end: BDAT counts octets, so the Enter that ended your typing is not part of the chunk.)", bytes.len())
+        } else {
+            format!("(BDAT counts octets: the chunk ended after {remaining} of these {}; the rest is read as a command.)", bytes.len())
+        };
+        self.push(LineKind::ShellOutput, note);
+        self.feed(&bytes, line, now, None);
+    }
+
+    fn lesson_running(&self) -> bool {
+        #[cfg(feature = "lessons")]
+        if let Server::Lesson(_) = self.server {
+            return true;
+        }
+        false
+    }
+
+    /// Ctrl+C: at the shell it drops the line being typed; `nc` dies of it
+    /// and so closes the connection; telnet passes it on, and the console
+    /// says how to leave telnet instead.
+    pub fn interrupt(&mut self, draft: &str) {
+        if !self.connected() {
+            self.push(LineKind::ShellInput, format!("$ {draft}^C"));
+        } else if self.via_telnet {
+            self.push(LineKind::ShellOutput, "^C (telnet passes Ctrl+C to the server, which ignores it: press Ctrl+] to leave telnet)");
+        } else {
+            self.push(LineKind::ShellOutput, "^C");
+            self.hang_up();
+        }
+    }
+
+    /// Ctrl+]: telnet's escape. The console runs its `quit` at once.
+    pub fn escape(&mut self) {
+        if !self.connected() || !self.via_telnet {
+            self.push(
+                LineKind::ShellOutput,
+                "(Ctrl+] is telnet's escape key: it does something only while telnet is connected)",
+            );
+            return;
+        }
+        self.push(LineKind::ShellOutput, "^]");
+        self.push(LineKind::ShellOutput, "telnet> quit");
+        self.hang_up();
+    }
+
+    /// The client side goes away without QUIT.
+    fn hang_up(&mut self) {
+        self.chunk_remaining = None;
+        match &mut self.server {
+            Server::Free(session) => {
+                if let Some(open) = session.take() {
+                    self.memory = open.memory().clone();
+                }
+            }
+            #[cfg(feature = "lessons")]
+            Server::Lesson(_) => self.detached = true,
+        }
+        self.phase = Phase::Closed;
+        self.push(LineKind::ShellOutput, "Connection closed.");
     }
 
     /// Puts the server's outputs on the console and into the lab's state.
@@ -380,7 +508,7 @@ impl Lab {
                     );
                 }
                 Output::Event(Event::Delivered(delivery)) => {
-                    self.mailstore.deliver(delivery.as_ref().clone());
+                    Rc::make_mut(&mut self.mailstore).deliver(delivery.as_ref().clone());
                 }
                 Output::Event(Event::StateChanged { from, to }) => {
                     self.phase = *to;
@@ -394,7 +522,6 @@ impl Lab {
                 ),
                 Output::Close => closed = true,
             }
-            self.outputs.push(output);
         }
         if closed {
             match &mut self.server {
@@ -461,6 +588,16 @@ impl Lab {
         }
         lab
     }
+}
+
+/// The chunk size of a `BDAT <size> [LAST]` command line.
+fn bdat_size(command: &str) -> Option<usize> {
+    let mut words = command.split_whitespace();
+    let verb = words.next()?;
+    if !verb.eq_ignore_ascii_case("BDAT") {
+        return None;
+    }
+    words.next()?.parse().ok()
 }
 
 fn dial(program: &str, args: &[&str]) -> Dial {

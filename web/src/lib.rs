@@ -5,12 +5,16 @@
 // nothing useful.
 #![allow(missing_debug_implementations)]
 
+pub mod address;
 pub mod app;
+pub mod clock;
 pub mod components;
 pub mod guide;
 pub mod lab;
 #[cfg(feature = "lessons")]
 pub mod lessons;
+pub mod panels;
 pub mod share;
 pub mod state;
+pub mod tab;
 pub mod widget;

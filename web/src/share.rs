@@ -7,27 +7,57 @@ use base64::Engine as _;
 /// What a share link carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shared {
-    /// Preset name.
+    /// Preset name (ignored when `lesson` is set: the lesson brings its server).
     pub profile: String,
     /// Submissions, in order.
     pub script: Vec<String>,
+    /// The lesson the session ran in: `id` for a built-in one,
+    /// `pack/id` for a teacher's.
+    pub lesson: Option<String>,
+}
+
+impl Shared {
+    /// The server settings the link asks for.
+    pub fn settings(&self) -> smtplab_engine::Settings {
+        smtplab_engine::Settings::preset(&self.profile).unwrap_or_default()
+    }
+}
+
+/// The link form of a lesson: `id` for a built-in one, `pack/id` else.
+pub fn lesson_link(pack: &str, lesson: &str) -> String {
+    if pack == "builtin" {
+        lesson.to_owned()
+    } else {
+        format!("{pack}/{lesson}")
+    }
+}
+
+/// `(pack, lesson)` of a lesson link: `id` is a built-in lesson,
+/// `pack/id` a teacher's.
+pub fn lesson_parts(link: &str) -> (String, String) {
+    match link.split_once('/') {
+        Some((pack, lesson)) => (pack.to_owned(), lesson.to_owned()),
+        None => ("builtin".to_owned(), link.to_owned()),
+    }
 }
 
 /// Longest fragment accepted, so a hostile link cannot make the page
 /// replay megabytes.
 const MAX_FRAGMENT: usize = 64 * 1024;
 
-/// `#p=<profile>&s=<base64url of the script, one submission per NUL>`.
+/// `#p=<profile>&s=<base64url of the script, one submission per NUL>`, or
+/// `#lesson=<lesson>&s=...` inside a lesson.
 pub fn encode(shared: &Shared) -> String {
     let joined = shared.script.join("\0");
-    format!(
-        "#p={}&s={}",
-        shared.profile,
-        URL_SAFE_NO_PAD.encode(joined.as_bytes())
-    )
+    let head = match &shared.lesson {
+        Some(lesson) => format!("lesson={lesson}"),
+        None => format!("p={}", shared.profile),
+    };
+    format!("#{head}&s={}", URL_SAFE_NO_PAD.encode(joined.as_bytes()))
 }
 
-/// Reads a fragment made by [`encode`]; `Err` says what is wrong.
+/// Reads a fragment made by [`encode`] (a plain `#lesson=ID` deep link
+/// too); `Err` says what is wrong.
 pub fn decode(fragment: &str) -> Result<Option<Shared>, String> {
     let fragment = fragment.trim_start_matches('#');
     if fragment.is_empty() {
@@ -38,32 +68,67 @@ pub fn decode(fragment: &str) -> Result<Option<Shared>, String> {
     }
     let mut profile = None;
     let mut script = None;
+    let mut lesson = None;
     for pair in fragment.split('&') {
         match pair.split_once('=') {
             Some(("p", value)) => profile = Some(value.to_owned()),
             Some(("s", value)) => script = Some(value),
+            Some(("lesson", value)) => lesson = Some(decode_component(value)),
             _ => {}
         }
     }
-    let (Some(profile), Some(script)) = (profile, script) else {
+    if lesson.is_none() && (profile.is_none() || script.is_none()) {
         return Ok(None);
-    };
-    if smtplab_engine::Profile::preset(&profile).is_none() {
+    }
+    let profile = profile.unwrap_or_else(|| "default".to_owned());
+    if lesson.is_none() && smtplab_engine::Profile::preset(&profile).is_none() {
         return Err(format!(
             "The shared link names an unknown profile `{profile}`."
         ));
     }
-    let bytes = URL_SAFE_NO_PAD.decode(script).map_err(|_| {
+    let script = decode_script(script.unwrap_or_default())?;
+    Ok(Some(Shared {
+        profile,
+        script,
+        lesson,
+    }))
+}
+
+fn decode_script(encoded: &str) -> Result<Vec<String>, String> {
+    let bytes = URL_SAFE_NO_PAD.decode(encoded).map_err(|_| {
         "The shared link is damaged (its session data is not valid base64).".to_owned()
     })?;
     let text = String::from_utf8(bytes)
         .map_err(|_| "The shared link is damaged (its session data is not text).".to_owned())?;
-    let script = if text.is_empty() {
+    Ok(if text.is_empty() {
         Vec::new()
     } else {
         text.split('\0').map(str::to_owned).collect()
-    };
-    Ok(Some(Shared { profile, script }))
+    })
+}
+
+/// Undoes URL percent-encoding (`%2F` and friends) in one address part.
+fn decode_component(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let hex = bytes
+            .get(index + 1..index + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[index], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                index += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
 }
 
 /// Escapes text for an HTML attribute value in double quotes.
@@ -89,11 +154,17 @@ fn query_value(text: &str) -> String {
 
 /// The HTML a documentation author pastes to embed this session: the
 /// `<smtp-lab>` element, and the iframe route for hosts that strip scripts.
-/// `base` is the URL of the smtplab site, ending in `/`.
+/// `base` is the URL of the smtplab site, ending in `/`. A lesson session
+/// embeds the lesson (only built-in lessons can be embedded: the widget has
+/// no teacher's packs).
 pub fn embed_snippet(base: &str, shared: &Shared) -> String {
     let script = shared.script.join("\n");
-    let mut element = format!("<smtp-lab profile=\"{}\"", attribute(&shared.profile));
-    let mut query = format!("profile={}", query_value(&shared.profile));
+    let (name, value) = match &shared.lesson {
+        Some(lesson) => ("lesson", lesson.as_str()),
+        None => ("profile", shared.profile.as_str()),
+    };
+    let mut element = format!("<smtp-lab {name}=\"{}\"", attribute(value));
+    let mut query = format!("{name}={}", query_value(value));
     if !script.is_empty() {
         element.push_str(&format!(" script=\"{}\"", attribute(&script)));
         query.push_str(&format!("&amp;script={}", query_value(&script)));
@@ -117,6 +188,7 @@ mod tests {
                     "telnet localhost smtp".into(),
                     "MAIL FROM:<a@example.com> \"x\" & y".into(),
                 ],
+                lesson: None,
             },
         );
         assert!(snippet.starts_with("<script type=\"module\" src=\"https://lab.example/smtp/widget/smtp-lab.js\"></script>\n"));
@@ -133,6 +205,7 @@ mod tests {
                 "EHLO x".into(),
                 "a\nb\n.".into(),
             ],
+            lesson: None,
         };
         let fragment = encode(&shared);
         assert!(!fragment.contains(['\n', ' ', '+', '/']));
@@ -140,9 +213,46 @@ mod tests {
     }
 
     #[test]
+    fn lesson_sessions_share_and_embed_the_lesson_not_a_profile() {
+        let shared = Shared {
+            profile: "lesson dot-stuffing".into(),
+            script: vec!["telnet localhost smtp".into(), "EHLO x".into()],
+            lesson: Some("dot-stuffing".into()),
+        };
+        let fragment = encode(&shared);
+        assert!(
+            fragment.starts_with("#lesson=dot-stuffing&s="),
+            "{fragment}"
+        );
+        let back = decode(&fragment).unwrap().unwrap();
+        assert_eq!(
+            (back.lesson, back.script),
+            (shared.lesson.clone(), shared.script.clone())
+        );
+        let snippet = embed_snippet("https://lab.example/", &shared);
+        assert!(
+            snippet.contains("<smtp-lab lesson=\"dot-stuffing\" script="),
+            "{snippet}"
+        );
+        assert!(
+            snippet.contains("embed.html?lesson=dot-stuffing&amp;script="),
+            "{snippet}"
+        );
+        // A plain deep link and a teacher's lesson.
+        let deep = decode("#lesson=room%2Fintro").unwrap().unwrap();
+        assert_eq!(deep.lesson.as_deref(), Some("room/intro"));
+        assert!(deep.script.is_empty());
+        assert_eq!(lesson_parts("room/intro"), ("room".into(), "intro".into()));
+        assert_eq!(
+            lesson_parts("dot-stuffing"),
+            ("builtin".into(), "dot-stuffing".into())
+        );
+    }
+
+    #[test]
     fn bad_links_say_what_is_wrong() {
         assert_eq!(decode(""), Ok(None));
-        assert_eq!(decode("#lesson=x"), Ok(None));
+        assert_eq!(decode("#x=1"), Ok(None));
         assert!(decode("#p=nope&s=")
             .unwrap_err()
             .contains("unknown profile `nope`"));

@@ -1,5 +1,6 @@
 //! App state as a Yew `Reducible`: the lab (console, server, mailboxes)
-//! plus what the interface shows, changed only through [`Action`]s.
+//! plus what the interface shows, changed only through [`Action`]s. The
+//! lesson part is a sub-reducer (`lessons.rs`) that returns effects.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -7,26 +8,13 @@ use std::rc::Rc;
 use smtplab_engine::Settings;
 use yew::Reducible;
 
+use crate::clock::now_seconds;
 use crate::guide::{guide, Guide};
 use crate::lab::Lab;
 #[cfg(feature = "lessons")]
-use crate::lessons::{LessonAction, LessonState};
+use crate::lessons::{LessonAction, LessonEffect, LessonState};
 use crate::share::Shared;
-
-/// The side panel's tabs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tab {
-    /// The selected reply, explained.
-    Explain,
-    /// The command table.
-    Commands,
-    /// Delivered messages.
-    Mailboxes,
-    /// Server settings.
-    Settings,
-    /// Lessons and packs.
-    Lessons,
-}
+pub use crate::tab::Tab;
 
 /// Where a guided session is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +45,9 @@ pub struct AppState {
     pub guide: Option<GuideProgress>,
     /// A message for the learner (link copied, a bad share link...).
     pub notice: Option<String>,
+    /// Bumped with every notice, so the same message shown twice is
+    /// announced twice.
+    pub notice_count: u32,
     /// Lessons: packs, the open lesson, progress.
     #[cfg(feature = "lessons")]
     pub lessons: LessonState,
@@ -82,6 +73,7 @@ impl AppState {
             wire: false,
             guide: None,
             notice: None,
+            notice_count: 0,
             #[cfg(feature = "lessons")]
             lessons: LessonState::default(),
         }
@@ -102,6 +94,7 @@ impl PartialEq for AppState {
             && self.wire == other.wire
             && self.guide == other.guide
             && self.notice == other.notice
+            && self.notice_count == other.notice_count
     }
 }
 
@@ -112,8 +105,13 @@ pub enum Action {
     Submit(String),
     /// The input changed.
     SetDraft(String),
-    /// Put an example into the input (the table's "Try it").
+    /// The table's "Try it": connects first when at the shell prompt, then
+    /// puts the example into the input.
     TryExample(String),
+    /// Ctrl+C in the console, with what was being typed.
+    Interrupt(String),
+    /// Ctrl+] in the console (telnet's escape).
+    Escape,
     /// Explain the reply on this console line.
     Select(usize),
     /// Show a side-panel tab.
@@ -149,23 +147,9 @@ fn preset_or_default(profile: &str) -> (&str, Settings) {
     }
 }
 
-/// Unix seconds from the browser clock (the engine never reads a clock).
-pub fn now_seconds() -> u64 {
-    #[cfg(target_arch = "wasm32")]
-    {
-        (js_sys::Date::now() / 1000.0) as u64
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs())
-    }
-}
-
 impl AppState {
-    fn replaced_lab(&mut self, lab: Lab) {
-        self.lab = Rc::new(RefCell::new(lab));
+    fn replaced_lab(&mut self, lab: Rc<RefCell<Lab>>) {
+        self.lab = lab;
         self.selected = None;
         self.select_last_reply();
     }
@@ -177,6 +161,11 @@ impl AppState {
         }
     }
 
+    fn set_notice(&mut self, notice: Option<String>) {
+        self.notice_count += u32::from(notice.is_some());
+        self.notice = notice;
+    }
+
     fn play_guide(&mut self, guide: &'static Guide, played: usize) {
         let played = played.clamp(1, guide.steps.len());
         let script: Vec<String> = guide.steps[..played]
@@ -184,13 +173,12 @@ impl AppState {
             .map(|step| step.input.to_owned())
             .collect();
         let settings = Settings::preset(guide.profile).unwrap_or_default();
-        self.replaced_lab(Lab::replay(guide.profile, settings, &script, now_seconds()));
+        let lab = Lab::replay(guide.profile, settings, &script, now_seconds());
+        self.replaced_lab(Rc::new(RefCell::new(lab)));
         self.guide = Some(GuideProgress { guide, played });
         self.tab = Tab::Explain;
     }
-}
 
-impl AppState {
     /// Leaves the open lesson, if any (its goals assume its own server).
     fn forget_lesson(&mut self) {
         #[cfg(feature = "lessons")]
@@ -201,14 +189,67 @@ impl AppState {
 
     /// After anything that reaches the server.
     fn after_submit(&mut self) {
+        self.guide = None;
+        self.select_last_reply();
         #[cfg(feature = "lessons")]
-        crate::lessons::check_lesson(self);
+        self.lessons.observe(&self.lab.borrow());
     }
 
-    /// Replaces the lab (used by the lesson reducer).
     #[cfg(feature = "lessons")]
-    pub(crate) fn set_lab(&mut self, lab: Lab) {
-        self.replaced_lab(lab);
+    fn apply_lesson(&mut self, effect: LessonEffect) {
+        if let Some(lab) = effect.lab {
+            self.replaced_lab(lab);
+            self.draft.clear();
+        }
+        if effect.opened {
+            self.guide = None;
+        }
+        if effect.show_lessons {
+            self.tab = Tab::Lessons;
+        }
+        if effect.notice.is_some() {
+            self.set_notice(effect.notice);
+        }
+    }
+
+    fn try_example(&mut self, example: String) {
+        let (connected, in_content) = {
+            let lab = self.lab.borrow();
+            (lab.connected(), lab.in_content())
+        };
+        if in_content {
+            self.set_notice(Some("You are typing message content: end it with a line holding only a dot, then try a command.".into()));
+            return;
+        }
+        if !connected {
+            self.lab
+                .borrow_mut()
+                .submit("telnet localhost smtp", now_seconds());
+            self.after_submit();
+        }
+        self.draft = example;
+        self.guide = None;
+    }
+
+    fn restore(&mut self, shared: Shared) {
+        #[cfg(feature = "lessons")]
+        if let Some(link) = &shared.lesson {
+            let (pack, lesson) = crate::share::lesson_parts(link);
+            let effect = self.lessons.reduce(
+                LessonAction::Open {
+                    pack,
+                    lesson,
+                    script: shared.script.clone(),
+                },
+                &self.lab.clone(),
+            );
+            self.apply_lesson(effect);
+            return;
+        }
+        let settings = shared.settings();
+        let lab = Lab::replay(&shared.profile, settings, &shared.script, now_seconds());
+        self.replaced_lab(Rc::new(RefCell::new(lab)));
+        self.guide = None;
     }
 }
 
@@ -222,15 +263,15 @@ impl Reducible for AppState {
             Action::Submit(text) => {
                 next.lab.borrow_mut().submit(&text, now_seconds());
                 next.draft.clear();
-                next.guide = None;
-                next.select_last_reply();
                 next.after_submit();
             }
             Action::SetDraft(text) => next.draft = text,
-            Action::TryExample(text) => {
-                next.draft = text;
-                next.guide = None;
+            Action::TryExample(text) => next.try_example(text),
+            Action::Interrupt(draft) => {
+                next.lab.borrow_mut().interrupt(&draft);
+                next.draft.clear();
             }
+            Action::Escape => next.lab.borrow_mut().escape(),
             Action::Select(id) => {
                 next.selected = Some(id);
                 next.tab = Tab::Explain;
@@ -260,26 +301,21 @@ impl Reducible for AppState {
                 }
             }
             Action::GuideTakeOver => next.guide = None,
-            Action::Restore(shared) => {
-                let settings = Settings::preset(&shared.profile).unwrap_or_default();
-                next.replaced_lab(Lab::replay(
-                    &shared.profile,
-                    settings,
-                    &shared.script,
-                    now_seconds(),
-                ));
-                next.guide = None;
-            }
-            Action::Notice(notice) => next.notice = notice,
+            Action::Restore(shared) => next.restore(shared),
+            Action::Notice(notice) => next.set_notice(notice),
             Action::Reset(profile) => {
                 let (name, settings) = preset_or_default(&profile);
-                next.replaced_lab(Lab::new(name, settings));
+                next.replaced_lab(Rc::new(RefCell::new(Lab::new(name, settings))));
                 next.guide = None;
                 next.forget_lesson();
                 next.draft.clear();
             }
             #[cfg(feature = "lessons")]
-            Action::Lesson(action) => crate::lessons::reduce(&mut next, action),
+            Action::Lesson(action) => {
+                let lab = next.lab.clone();
+                let effect = next.lessons.reduce(action, &lab);
+                next.apply_lesson(effect);
+            }
         }
         Rc::new(next)
     }

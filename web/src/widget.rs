@@ -5,11 +5,10 @@
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
-use crate::components::command_table::CommandTable;
-use crate::components::console::Console;
-use crate::components::explain::Explain;
 use crate::components::state_diagram::StateDiagram;
+use crate::panels::panel;
 use crate::state::{Action, AppState};
+use crate::tab::Tab;
 
 /// Pause between demo steps, long enough to read a reply.
 const DEMO_STEP_MS: u32 = 1200;
@@ -45,6 +44,34 @@ pub struct WidgetOptions {
 }
 
 impl WidgetOptions {
+    /// What is wrong with the attributes, in a sentence for the page
+    /// author, or `None`.
+    pub fn problem(&self) -> Option<String> {
+        if smtplab_engine::Settings::preset(&self.profile).is_none() {
+            let known: Vec<&str> = smtplab_engine::profile::PRESETS
+                .iter()
+                .map(|(name, _)| *name)
+                .collect();
+            return Some(format!(
+                "smtplab: unknown profile `{}` in the profile attribute; use one of: {}.",
+                self.profile,
+                known.join(", ")
+            ));
+        }
+        #[cfg(feature = "lessons")]
+        if let Some(lesson) = &self.lesson {
+            let builtin = smtplab_lessons::builtin();
+            if builtin.lesson(lesson).is_none() {
+                let known: Vec<&str> = builtin.lessons().iter().map(|l| l.id()).collect();
+                return Some(format!(
+                    "smtplab: no built-in lesson `{lesson}` (the lesson attribute); the lessons are: {}.",
+                    known.join(", ")
+                ));
+            }
+        }
+        None
+    }
+
     /// Splits a script attribute: one submission per line; a line holding
     /// only `|` separates submissions that span several lines (message
     /// content).
@@ -73,6 +100,16 @@ impl WidgetOptions {
         if !current.is_empty() {
             steps.push(current.join("\n"));
         }
+        // A script that starts talking SMTP connects first, as a reader
+        // would have to.
+        // (`help` alone is the pretend shell's own command.)
+        let talks_smtp = steps
+            .first()
+            .and_then(|s| s.split_whitespace().next())
+            .is_some_and(|w| w != "help" && smtplab_engine::session::parse_verb(w).is_some());
+        if talks_smtp {
+            steps.insert(0, "telnet localhost smtp".to_owned());
+        }
         steps
     }
 }
@@ -84,30 +121,12 @@ pub fn widget(options: &WidgetOptions) -> Html {
     let state = use_reducer(move || AppState::with_profile(&profile));
     // How many script steps have been played (demo mode).
     let played = use_state(|| 0usize);
-
     {
-        // Without autoplay the script is typed in at once, so the learner
-        // starts from where the author left off.
-        let state = state.clone();
-        let options = options.clone();
-        use_effect_with((), move |_| {
-            #[cfg(feature = "lessons")]
-            if let Some(lesson) = &options.lesson {
-                state.dispatch(Action::Lesson(crate::lessons::LessonAction::Open(
-                    smtplab_lessons::BUILTIN_PACK_ID.to_owned(),
-                    lesson.to_string(),
-                )));
-            }
-            if !options.autoplay {
-                for step in &options.script {
-                    state.dispatch(Action::Submit(step.clone()));
-                }
-            }
-        });
+        let (state, options) = (state.clone(), options.clone());
+        use_effect_with((), move |_| start(&state, &options));
     }
     {
-        let state = state.clone();
-        let played = played.clone();
+        let (state, played) = (state.clone(), played.clone());
         let script = options.script.clone();
         let autoplay = options.autoplay;
         use_effect_with(*played, move |count| {
@@ -121,42 +140,79 @@ pub fn widget(options: &WidgetOptions) -> Html {
             move || drop(timer)
         });
     }
+    if let Some(problem) = options.problem() {
+        return html! { <div class="widget"><p class="widget-error" role="alert">{ problem }</p></div> };
+    }
+    let lab = state.lab.borrow();
+    let (phase, last_transition) = (lab.phase, lab.last_transition);
+    drop(lab);
+    html! {
+        <div class="widget">
+            { lesson_view(&state, options) }
+            { crate::app::notice(&state) }
+            if options.diagram {
+                <StateDiagram {phase} {last_transition} />
+            }
+            { crate::app::console(&state, options.autoplay, options.height.clone()) }
+            if options.autoplay {
+                { demo_bar(&state, &played, options) }
+            }
+            if options.explain {
+                <div class="panel">{ (panel(Tab::Explain).view)(&state) }</div>
+            }
+            if options.table {
+                <div class="panel">{ (panel(Tab::Commands).view)(&state) }</div>
+            }
+        </div>
+    }
+}
 
+/// Opens the lesson, and types the script in at once unless it autoplays
+/// (the learner starts from where the author left off).
+fn start(state: &UseReducerHandle<AppState>, options: &WidgetOptions) {
+    if options.problem().is_some() {
+        return;
+    }
+    #[cfg(feature = "lessons")]
+    if let Some(lesson) = &options.lesson {
+        let script = if options.autoplay {
+            Vec::new()
+        } else {
+            options.script.clone()
+        };
+        state.dispatch(Action::Lesson(crate::lessons::LessonAction::Open {
+            pack: smtplab_lessons::BUILTIN_PACK_ID.to_owned(),
+            lesson: lesson.to_string(),
+            script,
+        }));
+        return;
+    }
+    if !options.autoplay {
+        for step in &options.script {
+            state.dispatch(Action::Submit(step.clone()));
+        }
+    }
+}
+
+fn demo_bar(
+    state: &UseReducerHandle<AppState>,
+    played: &UseStateHandle<usize>,
+    options: &WidgetOptions,
+) -> Html {
     let replay = {
-        let state = state.clone();
-        let played = played.clone();
+        let (state, played) = (state.clone(), played.clone());
         let profile = options.profile.to_string();
         Callback::from(move |_: MouseEvent| {
             state.dispatch(Action::Reset(profile.clone()));
             played.set(0);
         })
     };
-    let lab = state.lab.borrow();
-    let phase = lab.phase;
-    let last_transition = lab.last_transition;
-    let last_verb = lab.last_verb;
-    drop(lab);
-    let finished = *played >= options.script.len();
-
+    let total = options.script.len();
+    let finished = **played >= total;
     html! {
-        <div class="widget">
-            { lesson_view(&state, options) }
-            if options.diagram {
-                <StateDiagram {phase} {last_transition} />
-            }
-            <Console state={state.clone()} read_only={options.autoplay} height={options.height.clone()} />
-            if options.autoplay {
-                <div class="demo-bar">
-                    <span class="muted">{ format!("Demo: step {} of {}", (*played).min(options.script.len()), options.script.len()) }</span>
-                    <button type="button" onclick={replay} disabled={!finished}>{ "Replay" }</button>
-                </div>
-            }
-            if options.explain {
-                <div class="panel"><Explain state={state.clone()} /></div>
-            }
-            if options.table {
-                <div class="panel"><CommandTable state={state.clone()} highlight={last_verb} /></div>
-            }
+        <div class="demo-bar">
+            <span class="muted">{ format!("Demo: step {} of {total}", (**played).min(total)) }</span>
+            <button type="button" onclick={replay} disabled={!finished}>{ "Replay" }</button>
         </div>
     }
 }
@@ -199,5 +255,14 @@ mod tests {
                 "quit"
             ]
         );
+    }
+
+    #[test]
+    fn a_script_that_starts_with_an_smtp_command_connects_first() {
+        assert_eq!(
+            WidgetOptions::parse_script("EHLO x\nQUIT"),
+            ["telnet localhost smtp", "EHLO x", "QUIT"]
+        );
+        assert_eq!(WidgetOptions::parse_script("help"), ["help"]);
     }
 }

@@ -28,17 +28,34 @@ function styleSheet(path, module) {
 }
 
 class SmtpLab extends HTMLElement {
+  // A widget moved in the page (disconnected and connected again in one
+  // task, as frameworks do) keeps its session; one taken out for longer is
+  // unmounted, and mounted afresh if it comes back.
   connectedCallback() {
-    if (this.shadowRoot) return;
-    const shadow = this.attachShadow({ mode: 'open' });
+    clearTimeout(this.unmountTimer);
+    if (this.mounting || this.handle) return;
+    this.mount();
+  }
+
+  disconnectedCallback() {
+    clearTimeout(this.unmountTimer);
+    this.unmountTimer = setTimeout(() => {
+      if (!this.isConnected) this.unmount();
+    }, 0);
+  }
+
+  mount() {
+    const shadow = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
     const container = document.createElement('div');
     container.className = 'widget-root';
-    shadow.append(container);
+    shadow.replaceChildren(container);
     const lesson = this.getAttribute('lesson');
     const path = lesson ? './lessons/smtplab_widget.js' : './smtplab_widget.js';
-    bundle(path)
+    this.mounting = bundle(path)
       .then((module) => {
         shadow.adoptedStyleSheets = [styleSheet(path, module)];
+        // Removed while the wasm loaded: nothing to show.
+        if (!this.isConnected) return;
         this.handle = module.mount(
           container,
           this.getAttribute('profile') ?? 'default',
@@ -51,10 +68,15 @@ class SmtpLab extends HTMLElement {
       })
       .catch((error) => {
         container.textContent = `smtplab could not start: ${error}`;
+      })
+      .finally(() => {
+        this.mounting = undefined;
+        if (!this.isConnected) this.unmount();
       });
   }
 
-  disconnectedCallback() {
+  unmount() {
+    if (this.mounting) return;
     this.handle?.destroy();
     this.handle = undefined;
     this.shadowRoot?.replaceChildren();

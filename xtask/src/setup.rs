@@ -123,9 +123,10 @@ fn npm_packages() -> Result {
     let root = root();
     let wasm_opt = root.join("node_modules/.bin/wasm-opt");
     let wasm_opt_version = capture(&wasm_opt.to_string_lossy(), &["--version"]);
-    let playwright = root
-        .join("node_modules/playwright-core/package.json")
-        .is_file();
+    // axe-core: the e2e accessibility check.
+    let playwright = ["playwright-core/package.json", "axe-core/axe.min.js"]
+        .iter()
+        .all(|file| root.join("node_modules").join(file).is_file());
     let want = format!("version {WASM_OPT_VERSION}");
     if playwright
         && wasm_opt_version
@@ -143,7 +144,9 @@ fn npm_packages() -> Result {
             "npm is not on PATH: install Node.js 20 and npm first"
         ));
     }
-    println!("setup: npm install (binaryen {WASM_OPT_VERSION} for wasm-opt, playwright-core)");
+    println!(
+        "setup: npm install (binaryen {WASM_OPT_VERSION} for wasm-opt, playwright-core, axe-core)"
+    );
     run(
         "npm install",
         command("npm").args(["install", "--no-audit", "--no-fund"]),

@@ -1,61 +1,64 @@
 //! The SMTP command table (the seed article's, completed from the engine's
-//! catalogue), each row with "Try it".
+//! catalogue), each row with "Try it", which says what it will do in the
+//! console's state.
 
-use smtplab_engine::catalogue::COMMANDS;
+use smtplab_engine::catalogue::{CommandInfo, COMMANDS};
 use smtplab_engine::Verb;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
-use crate::state::{Action, AppState};
+use crate::lab::Lab;
+
+/// What "Try it" does now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TryMode {
+    /// At the shell prompt: connect first, then fill the command line.
+    ConnectFirst,
+    /// Connected: fill the command line.
+    Fill,
+    /// The server reads message content: a command would become body text.
+    InMessage,
+}
+
+impl TryMode {
+    /// The mode for the lab's state.
+    pub fn of(lab: &Lab) -> Self {
+        if !lab.connected() {
+            Self::ConnectFirst
+        } else if lab.in_content() {
+            Self::InMessage
+        } else {
+            Self::Fill
+        }
+    }
+
+    fn caption(self) -> &'static str {
+        match self {
+            Self::ConnectFirst => "Try: connects with telnet localhost smtp first, then puts the example in the command line (press Enter to send it).",
+            Self::Fill => "Try: puts the example in the command line; edit it if you like, then press Enter.",
+            Self::InMessage => "You are typing a message: a command now would become part of its text. End the message with a line holding only a dot, then Try works again.",
+        }
+    }
+}
 
 /// Props of [`CommandTable`].
 #[derive(Properties, PartialEq)]
 pub struct CommandTableProps {
-    /// The app state.
-    pub state: UseReducerHandle<AppState>,
     /// The row to highlight (the command just sent).
     pub highlight: Option<Verb>,
+    /// What "Try it" does now.
+    pub mode: TryMode,
+    /// "Try it" pressed, with the row's example.
+    pub on_try: Callback<String>,
 }
 
 /// The table.
 #[component(CommandTable)]
 pub fn command_table(props: &CommandTableProps) -> Html {
-    let rows = COMMANDS.iter().map(|info| {
-        let onclick = {
-            let state = props.state.clone();
-            let example = info.example.to_owned();
-            Callback::from(move |_: MouseEvent| {
-                state.dispatch(Action::TryExample(example.clone()));
-                if let Some(input) = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| d.get_element_by_id("command-input"))
-                {
-                    use wasm_bindgen::JsCast;
-                    if let Ok(input) = input.dyn_into::<HtmlElement>() {
-                        let _ = input.focus();
-                    }
-                }
-            })
-        };
-        let codes: Vec<String> = info.replies.iter().map(u16::to_string).collect();
-        let highlighted = props.highlight == Some(info.verb);
-        html! {
-            <tr class={classes!(highlighted.then_some("highlight"))} aria-current={highlighted.then_some("true")}>
-                <th scope="row">
-                    { info.name }
-                    if let Some(extension) = info.extension {
-                        <span class="tag" title="Service extension">{ extension }</span>
-                    }
-                </th>
-                <td><code>{ info.syntax }</code></td>
-                <td>{ info.purpose }<br /><small>{ info.rfc }</small></td>
-                <td>{ codes.join(", ") }</td>
-                <td><button type="button" {onclick} aria-label={format!("Try {}", info.name)}>{ "Try it" }</button></td>
-            </tr>
-        }
-    });
+    let rows = COMMANDS.iter().map(|info| command_row(info, props));
     html! {
         <div class="table-wrap">
+            <p class="muted try-caption">{ props.mode.caption() }</p>
             <table class="commands" aria-label="SMTP commands">
                 <thead>
                     <tr><th scope="col">{ "Command" }</th><th scope="col">{ "Syntax" }</th><th scope="col">{ "What it does" }</th><th scope="col">{ "Replies" }</th><th scope="col"><span class="visually-hidden">{ "Try" }</span></th></tr>
@@ -63,5 +66,47 @@ pub fn command_table(props: &CommandTableProps) -> Html {
                 <tbody>{ for rows }</tbody>
             </table>
         </div>
+    }
+}
+
+fn command_row(info: &'static CommandInfo, props: &CommandTableProps) -> Html {
+    let onclick = {
+        let on_try = props.on_try.clone();
+        Callback::from(move |_: MouseEvent| {
+            on_try.emit(info.example.to_owned());
+            focus_command_input();
+        })
+    };
+    let codes: Vec<String> = info.replies.iter().map(u16::to_string).collect();
+    let highlighted = props.highlight == Some(info.verb);
+    html! {
+        <tr class={classes!(highlighted.then_some("highlight"))} aria-current={highlighted.then_some("true")}>
+            <th scope="row">
+                <span class="verb">{ info.name }</span>
+                if let Some(extension) = info.extension {
+                    { " " }<span class="tag" title="Service extension">{ extension }</span>
+                }
+            </th>
+            <td><code>{ info.syntax }</code></td>
+            <td>{ info.purpose }<br /><small>{ info.rfc }</small></td>
+            <td>{ codes.join(", ") }</td>
+            <td>
+                <button type="button" class="try" {onclick} disabled={props.mode == TryMode::InMessage} title={props.mode.caption()}>
+                    { "Try" }<span class="visually-hidden">{ format!(" {}", info.name) }</span>
+                </button>
+            </td>
+        </tr>
+    }
+}
+
+/// Moves the focus to the console's input, where the example now is.
+fn focus_command_input() {
+    use wasm_bindgen::JsCast;
+    if let Some(input) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("command-input"))
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+    {
+        let _ = input.focus();
     }
 }

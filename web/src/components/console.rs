@@ -1,5 +1,5 @@
 //! The terminal: the transcript log and the command input, with history,
-//! paste-as-one-chunk and keyboard selection of replies.
+//! paste-as-one-chunk, Ctrl+C / Ctrl+] and keyboard selection of replies.
 
 use std::rc::Rc;
 
@@ -7,14 +7,70 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
-use crate::lab::{ConsoleLine, LineKind};
-use crate::state::{Action, AppState};
+use crate::lab::{ConsoleLine, Lab, LineKind};
+
+/// What the input line shows, taken from the lab.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    /// The prompt before the input (`$`, `smtp>`, `data>`...).
+    pub prompt: &'static str,
+    /// Whether the server reads message content.
+    pub in_content: bool,
+    /// The input's placeholder.
+    pub placeholder: &'static str,
+}
+
+impl Prompt {
+    /// The prompt for the lab's state.
+    pub fn of(lab: &Lab) -> Self {
+        let in_content = lab.in_content();
+        let placeholder = if !lab.connected() {
+            "try: telnet localhost smtp"
+        } else if in_content {
+            "message text; a line with only . ends it"
+        } else {
+            "type an SMTP command, then Enter"
+        };
+        Self {
+            prompt: lab.prompt(),
+            in_content,
+            placeholder,
+        }
+    }
+}
+
+/// What the console reports to its owner.
+#[derive(Clone, PartialEq)]
+pub struct ConsoleCallbacks {
+    /// Enter (or a multi-line paste): the text to send.
+    pub on_submit: Callback<String>,
+    /// The input changed.
+    pub on_draft: Callback<String>,
+    /// A reply was picked to be explained.
+    pub on_select: Callback<usize>,
+    /// Ctrl+C, with what was being typed.
+    pub on_interrupt: Callback<String>,
+    /// Ctrl+] (telnet's escape).
+    pub on_escape: Callback<()>,
+}
 
 /// Props of [`Console`].
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct ConsoleProps {
-    /// The app state.
-    pub state: UseReducerHandle<AppState>,
+    /// Every console line.
+    pub lines: Rc<Vec<Rc<ConsoleLine>>>,
+    /// Changes whenever the lines do (cheaper to compare than the lines).
+    pub version: u64,
+    /// The line whose reply is explained.
+    pub selected: Option<usize>,
+    /// The prompt and placeholder.
+    pub prompt: Prompt,
+    /// What is in the input.
+    pub draft: AttrValue,
+    /// What was typed before, oldest first (Up/Down).
+    pub history: Rc<Vec<String>>,
+    /// Where the console's events go.
+    pub callbacks: ConsoleCallbacks,
     /// A demo that plays by itself: no input line.
     #[prop_or_default]
     pub read_only: bool,
@@ -23,145 +79,177 @@ pub struct ConsoleProps {
     pub height: Option<AttrValue>,
 }
 
+impl PartialEq for ConsoleProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version
+            && Rc::ptr_eq(&self.lines, &other.lines)
+            && self.selected == other.selected
+            && self.prompt == other.prompt
+            && self.draft == other.draft
+            && self.callbacks == other.callbacks
+            && self.read_only == other.read_only
+            && self.height == other.height
+    }
+}
+
 /// The transcript and the input under it.
 #[component(Console)]
 pub fn console(props: &ConsoleProps) -> Html {
-    let state = props.state.clone();
     let log_ref = use_node_ref();
     let input_ref = use_node_ref();
     // Position in the history while browsing it with Up/Down.
     let history_position = use_mut_ref(|| None::<usize>);
-
     {
         // Keep the newest line in view after every change.
         let log_ref = log_ref.clone();
-        use_effect_with(state.version, move |_| {
+        use_effect_with(props.version, move |_| {
             if let Some(log) = log_ref.cast::<HtmlElement>() {
                 log.set_scroll_top(log.scroll_height());
             }
         });
     }
-
-    let lab = state.lab.borrow();
-    let prompt = lab.prompt();
-    let in_content = lab.in_content();
-    let placeholder = if !lab.connected() {
-        "try: telnet localhost smtp"
-    } else if in_content {
-        "message text; a line with only . ends it"
-    } else {
-        "type an SMTP command, then Enter"
-    };
-    let history: Vec<String> = lab.script.clone();
-    let lines: Vec<Rc<ConsoleLine>> = lab.lines.clone();
-    drop(lab);
-
-    let oninput = {
-        let state = state.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            state.dispatch(Action::SetDraft(input.value()));
-        })
-    };
-    let onkeydown = {
-        let state = state.clone();
-        let history_position = history_position.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            let key = e.key();
-            match key.as_str() {
-                "Enter" => {
-                    e.prevent_default();
-                    *history_position.borrow_mut() = None;
-                    let input: HtmlInputElement = e.target_unchecked_into();
-                    state.dispatch(Action::Submit(input.value()));
-                }
-                "ArrowUp" | "ArrowDown" if !history.is_empty() => {
-                    e.prevent_default();
-                    let mut position = history_position.borrow_mut();
-                    let next = match (key.as_str(), *position) {
-                        ("ArrowUp", None) => Some(history.len() - 1),
-                        ("ArrowUp", Some(p)) => Some(p.saturating_sub(1)),
-                        ("ArrowDown", Some(p)) if p + 1 < history.len() => Some(p + 1),
-                        _ => None,
-                    };
-                    *position = next;
-                    let text = next.map(|p| history[p].clone()).unwrap_or_default();
-                    state.dispatch(Action::SetDraft(text));
-                }
-                _ => {}
-            }
-        })
-    };
-    let onpaste = {
-        let state = state.clone();
-        Callback::from(move |e: Event| {
-            let Some(clipboard) = e
-                .dyn_ref::<web_sys::ClipboardEvent>()
-                .and_then(web_sys::ClipboardEvent::clipboard_data)
-            else {
-                return;
-            };
-            let Ok(text) = clipboard.get_data("text") else {
-                return;
-            };
-            // A single line pastes into the field as usual; several lines
-            // are sent at once, as one pipelined chunk.
-            if text.trim_end_matches(['\r', '\n']).contains('\n') {
-                e.prevent_default();
-                let input: HtmlInputElement = e.target_unchecked_into();
-                let typed = input.value();
-                state.dispatch(Action::Submit(format!("{typed}{text}")));
-            }
-        })
-    };
-    let focus_input = {
-        let input_ref = input_ref.clone();
-        Callback::from(move |_: MouseEvent| {
-            let selecting_text = web_sys::window()
-                .and_then(|w| w.get_selection().ok().flatten())
-                .is_some_and(|s| !s.is_collapsed());
-            if !selecting_text {
-                if let Some(input) = input_ref.cast::<HtmlInputElement>() {
-                    let _ = input.focus();
-                }
-            }
-        })
-    };
-
-    let selected = state.selected;
-    let rows = lines.into_iter().map(|line| {
-        let is_selected = selected == Some(line.id);
-        let key = line.id;
-        html! { <LineView {key} {line} selected={is_selected} state={state.clone()} /> }
+    let rows = props.lines.iter().map(|line| {
+        let selected = props.selected == Some(line.id);
+        html! { <LineView key={line.id} line={line.clone()} {selected} on_select={props.callbacks.on_select.clone()} /> }
     });
-
     html! {
         <section class="console" aria-label="Console">
-            <div class="log" role="log" aria-label="Transcript" aria-live="polite" tabindex="0" ref={log_ref} onclick={focus_input}
+            <div class="log" role="log" aria-label="Transcript" aria-live="polite" tabindex="0" ref={log_ref} onclick={focus_on_click(&input_ref)}
                 style={props.height.as_ref().map(|h| format!("height: {h}"))}>
                 { for rows }
             </div>
             if !props.read_only {
-            <div class={classes!("input-row", in_content.then_some("content"))}>
-                <label class="prompt" for="command-input">{ prompt }</label>
-                <input
-                    id="command-input"
-                    ref={input_ref}
-                    type="text"
-                    aria-label="Command"
-                    {placeholder}
-                    autocomplete="off"
-                    autocapitalize="off"
-                    spellcheck="false"
-                    value={state.draft.clone()}
-                    {oninput}
-                    {onkeydown}
-                    {onpaste}
-                />
-            </div>
+                { input_row(props, &input_ref, &history_position) }
             }
         </section>
     }
+}
+
+fn input_row(
+    props: &ConsoleProps,
+    input_ref: &NodeRef,
+    history_position: &Rc<std::cell::RefCell<Option<usize>>>,
+) -> Html {
+    let callbacks = &props.callbacks;
+    let oninput = callbacks.on_draft.reform(|e: InputEvent| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        input.value()
+    });
+    let onkeydown = on_key(
+        callbacks.clone(),
+        props.history.clone(),
+        history_position.clone(),
+    );
+    let onpaste = on_paste(callbacks.on_submit.clone());
+    html! {
+        <div class={classes!("input-row", props.prompt.in_content.then_some("content"))}>
+            <label class="prompt" for="command-input">{ props.prompt.prompt }</label>
+            <input
+                id="command-input"
+                ref={input_ref.clone()}
+                type="text"
+                aria-label="Command"
+                placeholder={props.prompt.placeholder}
+                autocomplete="off"
+                autocapitalize="off"
+                spellcheck="false"
+                value={props.draft.clone()}
+                {oninput}
+                {onkeydown}
+                {onpaste}
+            />
+        </div>
+    }
+}
+
+/// Enter sends, Up/Down browse the history, Ctrl+C interrupts (unless text
+/// is selected: then it copies, as usual), Ctrl+] is telnet's escape.
+fn on_key(
+    callbacks: ConsoleCallbacks,
+    history: Rc<Vec<String>>,
+    position: Rc<std::cell::RefCell<Option<usize>>>,
+) -> Callback<KeyboardEvent> {
+    Callback::from(move |e: KeyboardEvent| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        let key = e.key();
+        match key.as_str() {
+            "Enter" => {
+                e.prevent_default();
+                *position.borrow_mut() = None;
+                callbacks.on_submit.emit(input.value());
+            }
+            "c" | "C" if e.ctrl_key() && !has_selection(&input) => {
+                e.prevent_default();
+                callbacks.on_interrupt.emit(input.value());
+            }
+            "]" if e.ctrl_key() => {
+                e.prevent_default();
+                callbacks.on_escape.emit(());
+            }
+            "ArrowUp" | "ArrowDown" if !history.is_empty() => {
+                e.prevent_default();
+                let mut position = position.borrow_mut();
+                let next = match (key.as_str(), *position) {
+                    ("ArrowUp", None) => Some(history.len() - 1),
+                    ("ArrowUp", Some(p)) => Some(p.saturating_sub(1)),
+                    ("ArrowDown", Some(p)) if p + 1 < history.len() => Some(p + 1),
+                    _ => None,
+                };
+                *position = next;
+                let text = next.map(|p| history[p].clone()).unwrap_or_default();
+                callbacks.on_draft.emit(text);
+            }
+            _ => {}
+        }
+    })
+}
+
+/// Whether text is selected in the input or the page (Ctrl+C then copies).
+fn has_selection(input: &HtmlInputElement) -> bool {
+    let in_input = matches!(
+        (input.selection_start(), input.selection_end()),
+        (Ok(Some(start)), Ok(Some(end))) if start != end
+    );
+    in_input
+        || web_sys::window()
+            .and_then(|w| w.get_selection().ok().flatten())
+            .is_some_and(|s| !s.is_collapsed())
+}
+
+/// A single line pastes into the field as usual; several lines are sent
+/// at once, as one pipelined chunk.
+fn on_paste(on_submit: Callback<String>) -> Callback<Event> {
+    Callback::from(move |e: Event| {
+        let Some(clipboard) = e
+            .dyn_ref::<web_sys::ClipboardEvent>()
+            .and_then(web_sys::ClipboardEvent::clipboard_data)
+        else {
+            return;
+        };
+        let Ok(text) = clipboard.get_data("text") else {
+            return;
+        };
+        if text.trim_end_matches(['\r', '\n']).contains('\n') {
+            e.prevent_default();
+            let input: HtmlInputElement = e.target_unchecked_into();
+            on_submit.emit(format!("{}{text}", input.value()));
+        }
+    })
+}
+
+/// A click in the log focuses the input, unless the learner selects text.
+fn focus_on_click(input_ref: &NodeRef) -> Callback<MouseEvent> {
+    let input_ref = input_ref.clone();
+    Callback::from(move |_: MouseEvent| {
+        let selecting_text = web_sys::window()
+            .and_then(|w| w.get_selection().ok().flatten())
+            .is_some_and(|s| !s.is_collapsed());
+        if !selecting_text {
+            if let Some(input) = input_ref.cast::<HtmlInputElement>() {
+                let _ = input.focus();
+            }
+        }
+    })
 }
 
 /// Props of [`LineView`].
@@ -171,15 +259,17 @@ pub struct LineProps {
     pub line: Rc<ConsoleLine>,
     /// Whether its explanation is open.
     pub selected: bool,
-    /// To dispatch selection.
-    pub state: UseReducerHandle<AppState>,
+    /// The reply was picked.
+    pub on_select: Callback<usize>,
 }
 
 impl PartialEq for LineProps {
     fn eq(&self, other: &Self) -> bool {
         // Lines never change once written, so identity is enough and keeps
         // long transcripts cheap to re-render.
-        Rc::ptr_eq(&self.line, &other.line) && self.selected == other.selected
+        Rc::ptr_eq(&self.line, &other.line)
+            && self.selected == other.selected
+            && self.on_select == other.on_select
     }
 }
 
@@ -187,49 +277,35 @@ impl PartialEq for LineProps {
 #[component(LineView)]
 fn line_view(props: &LineProps) -> Html {
     let line = &props.line;
-    match (&line.reply, line.kind) {
-        (Some(reply), _) => {
-            let class_name = match reply.code / 100 {
-                2 => "ok",
-                3 => "more",
-                4 => "transient",
-                _ => "permanent",
-            };
-            // A symbol as well as a colour, so the class never depends on
-            // colour alone.
-            let (symbol, label) = match reply.code / 100 {
-                2 => ("✓", "success"),
-                3 => ("…", "go on"),
-                4 => ("⟳", "temporary failure"),
-                _ => ("✗", "permanent failure"),
-            };
-            let onclick = {
-                let state = props.state.clone();
-                let id = line.id;
-                Callback::from(move |_: MouseEvent| state.dispatch(Action::Select(id)))
-            };
-            html! {
-                <button
-                    type="button"
-                    class={classes!("line", "reply", class_name, props.selected.then_some("selected"))}
-                    aria-pressed={props.selected.to_string()}
-                    title="Explain this reply"
-                    {onclick}
-                >
-                    <span class="cue" aria-label={label}>{ symbol }</span>
-                    <span class="text">{ line.text.clone() }</span>
-                </button>
-            }
-        }
-        (None, kind) => {
-            let class_name = match kind {
-                LineKind::ShellInput => "shell-in",
-                LineKind::ShellOutput => "shell-out",
-                LineKind::ClientInput => "client",
-                LineKind::ContentInput => "content",
-                LineKind::Reply => "reply",
-            };
-            html! { <div class={classes!("line", class_name)}>{ line.text.clone() }</div> }
-        }
+    let Some(reply) = &line.reply else {
+        let class_name = match line.kind {
+            LineKind::ShellInput => "shell-in",
+            LineKind::ShellOutput => "shell-out",
+            LineKind::ClientInput => "client",
+            LineKind::ContentInput => "content",
+            LineKind::Reply => "reply",
+        };
+        return html! { <div class={classes!("line", class_name)}>{ line.text.clone() }</div> };
+    };
+    // A symbol as well as a colour, so the class never depends on colour alone.
+    let (class_name, symbol, label) = match reply.code / 100 {
+        2 => ("ok", "✓", "success"),
+        3 => ("more", "…", "go on"),
+        4 => ("transient", "⟳", "temporary failure"),
+        _ => ("permanent", "✗", "permanent failure"),
+    };
+    let id = line.id;
+    let onclick = props.on_select.reform(move |_: MouseEvent| id);
+    html! {
+        <button
+            type="button"
+            class={classes!("line", "reply", class_name, props.selected.then_some("selected"))}
+            aria-pressed={props.selected.to_string()}
+            title="Explain this reply"
+            {onclick}
+        >
+            <span class="cue" role="img" aria-label={label}>{ symbol }</span>
+            <span class="text">{ line.text.clone() }</span>
+        </button>
     }
 }

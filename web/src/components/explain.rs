@@ -1,27 +1,28 @@
 //! The explanation of the selected reply, straight from the engine's
 //! catalogue: what it means, why it came now, what to try next, the RFC.
 
+use std::rc::Rc;
+
 use smtplab_engine::catalogue::class_meaning;
 use yew::prelude::*;
 
-use crate::state::AppState;
+use crate::lab::ConsoleLine;
 
 /// Props of [`Explain`].
 #[derive(Properties, PartialEq)]
 pub struct ExplainProps {
-    /// The app state.
-    pub state: UseReducerHandle<AppState>,
+    /// The selected console line (a reply, or nothing to explain).
+    pub line: Option<Rc<ConsoleLine>>,
 }
 
 /// The explanation panel.
 #[component(Explain)]
 pub fn explain(props: &ExplainProps) -> Html {
-    let lab = props.state.lab.borrow();
-    let line = props
-        .state
-        .selected
-        .and_then(|id| lab.lines.iter().find(|l| l.id == id).cloned());
-    let Some((line, reply)) = line.and_then(|l| l.reply.clone().map(|r| (l, r))) else {
+    let Some((line, reply)) = props
+        .line
+        .as_ref()
+        .and_then(|l| l.reply.clone().map(|r| (l, r)))
+    else {
         return html! {
             <div class="explain empty">
                 <p>{ "Select any server reply in the console (click it, or Tab to it and press Enter) to see what it means." }</p>

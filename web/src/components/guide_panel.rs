@@ -1,31 +1,35 @@
 //! Step-through mode: plays a guided session one step at a time, with the
 //! step's command, note, the reply and the server state.
 
+use std::rc::Rc;
+
+use smtplab_engine::{Phase, Reply};
 use yew::prelude::*;
 
 use crate::components::state_diagram::phase_name;
 use crate::guide::GUIDES;
-use crate::state::{Action, AppState};
+use crate::state::{Action, GuideProgress};
 
 /// Props of [`GuidePanel`].
 #[derive(Properties, PartialEq)]
 pub struct GuidePanelProps {
-    /// The app state.
-    pub state: UseReducerHandle<AppState>,
+    /// Where the guided session is, if one runs.
+    pub progress: Option<GuideProgress>,
+    /// The newest reply.
+    pub reply: Option<Rc<Reply>>,
+    /// The server's state.
+    pub phase: Phase,
+    /// Start, Next, Back, Take over.
+    pub on_action: Callback<Action>,
 }
 
 /// The guide controls and the current step.
 #[component(GuidePanel)]
 pub fn guide_panel(props: &GuidePanelProps) -> Html {
-    let state = &props.state;
-    let Some(progress) = state.guide else {
+    let send = |action: Action| props.on_action.reform(move |_: MouseEvent| action.clone());
+    let Some(progress) = props.progress else {
         let starts = GUIDES.iter().map(|guide| {
-            let onclick = {
-                let state = state.clone();
-                let id = guide.id;
-                Callback::from(move |_: MouseEvent| state.dispatch(Action::GuideStart(id)))
-            };
-            html! { <button type="button" {onclick}>{ format!("Step through: {}", guide.title) }</button> }
+            html! { <button type="button" onclick={send(Action::GuideStart(guide.id))}>{ format!("Step through: {}", guide.title) }</button> }
         });
         return html! { <div class="guide idle">{ for starts }</div> };
     };
@@ -33,28 +37,20 @@ pub fn guide_panel(props: &GuidePanelProps) -> Html {
     let step = &guide.steps[progress.played - 1];
     let at_start = progress.played <= 1;
     let at_end = progress.played >= guide.steps.len();
-    let dispatch = |action: Action| {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(action.clone()))
-    };
-    let lab = state.lab.borrow();
-    let reply = lab.lines.iter().rev().find_map(|l| l.reply.clone());
-    let phase = phase_name(lab.phase);
-    drop(lab);
     html! {
         <section class="guide" aria-label="Guided session">
             <h2>{ guide.title }</h2>
             <p class="step-count">{ format!("Step {} of {}", progress.played, guide.steps.len()) }</p>
             <pre class="step-input">{ step.input }</pre>
             <p>{ step.note }</p>
-            if let Some(reply) = reply {
+            if let Some(reply) = &props.reply {
                 <p>{ "Server: " }<code>{ reply.to_string() }</code>{ format!(" — {}", reply.key.info().title) }</p>
             }
-            <p>{ format!("Server state: {phase}") }</p>
+            <p>{ format!("Server state: {}", phase_name(props.phase)) }</p>
             <div class="buttons">
-                <button type="button" disabled={at_start} onclick={dispatch(Action::GuideBack)}>{ "Back" }</button>
-                <button type="button" disabled={at_end} onclick={dispatch(Action::GuideNext)}>{ "Next" }</button>
-                <button type="button" onclick={dispatch(Action::GuideTakeOver)}>{ "Take over typing" }</button>
+                <button type="button" disabled={at_start} onclick={send(Action::GuideBack)}>{ "Back" }</button>
+                <button type="button" disabled={at_end} onclick={send(Action::GuideNext)}>{ "Next" }</button>
+                <button type="button" onclick={send(Action::GuideTakeOver)}>{ "Take over typing" }</button>
             </div>
         </section>
     }

@@ -1,122 +1,196 @@
 //! The lesson list: every pack's lessons with progress ticks, progress
-//! reset, and loading a teacher's pack from a file or pasted text.
+//! reset (after a confirmation), and teachers' packs: loading one from a
+//! file or pasted text, removing one.
 
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use smtplab_lessons::Pack;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::lessons::progress_key;
+use crate::lessons::storage::progress_key;
 use crate::lessons::LessonAction;
 use crate::state::{Action, AppState};
 
+/// The Lessons tab's view, from the app state (the panel registry's entry).
+pub fn view(state: &UseReducerHandle<AppState>) -> Html {
+    let lessons = &state.lessons;
+    let current = lessons
+        .open
+        .as_ref()
+        .map(|l| (l.pack.clone(), l.lesson.clone()));
+    let state = state.clone();
+    let on_action = Callback::from(move |action| state.dispatch(action));
+    html! {
+        <LessonList packs={lessons.library.packs.clone()} progress={lessons.progress.clone()} {current} {on_action} />
+    }
+}
+
 /// Props of [`LessonList`].
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct LessonListProps {
-    /// The app state.
-    pub state: UseReducerHandle<AppState>,
+    /// The packs on offer.
+    pub packs: Vec<Rc<Pack>>,
+    /// Finished lessons (`pack/lesson`).
+    pub progress: Rc<BTreeSet<String>>,
+    /// The open lesson (pack, lesson).
+    pub current: Option<(String, String)>,
+    /// What the list asks for.
+    pub on_action: Callback<Action>,
+}
+
+impl PartialEq for LessonListProps {
+    fn eq(&self, other: &Self) -> bool {
+        // Packs are never changed in place: a new pack is a new Rc.
+        self.packs.len() == other.packs.len()
+            && self
+                .packs
+                .iter()
+                .zip(&other.packs)
+                .all(|(a, b)| Rc::ptr_eq(a, b))
+            && Rc::ptr_eq(&self.progress, &other.progress)
+            && self.current == other.current
+            && self.on_action == other.on_action
+    }
 }
 
 /// The list of lessons.
 #[component(LessonList)]
 pub fn lesson_list(props: &LessonListProps) -> Html {
-    let state = &props.state;
-    let pasted = use_node_ref();
-    let current = state
-        .lessons
-        .open
-        .as_ref()
-        .map(|l| (l.pack.clone(), l.lesson.clone()));
-
-    let packs = state.lessons.library.packs.iter().map(|pack| {
-        let done = pack
-            .lessons()
-            .iter()
-            .filter(|l| state.lessons.progress.contains(&progress_key(pack.id(), l.id())))
-            .count();
-        let items = pack.lessons().iter().map(|lesson| {
-            let finished = state.lessons.progress.contains(&progress_key(pack.id(), lesson.id()));
-            let is_current = current.as_ref().is_some_and(|(p, l)| p == pack.id() && l == lesson.id());
-            let onclick = {
-                let state = state.clone();
-                let pack = pack.id().to_owned();
-                let id = lesson.id().to_owned();
-                Callback::from(move |_: MouseEvent| state.dispatch(Action::Lesson(LessonAction::Open(pack.clone(), id.clone()))))
-            };
-            html! {
-                <li class={classes!(finished.then_some("finished"))}>
-                    <button type="button" {onclick} aria-current={is_current.then_some("true")}>
-                        <span class="mark" aria-hidden="true">{ if finished { "✓" } else { "○" } }</span>
-                        { lesson.title() }
-                        if finished { <span class="visually-hidden">{ " (done)" }</span> }
-                    </button>
-                </li>
-            }
-        });
-        html! {
-            <section class="pack">
-                <h3>
-                    { pack.title() }
-                    if !pack.is_builtin() { <span class="tag">{ "teacher's" }</span> }
-                    <span class="count">{ format!(" {done} of {} done", pack.lessons().len()) }</span>
-                </h3>
-                <ol class="lesson-list">{ for items }</ol>
-            </section>
-        }
-    });
-
-    let on_file = {
-        let state = state.clone();
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            let Some(file) = input.files().and_then(|files| files.get(0)) else {
-                return;
-            };
-            let state = state.clone();
-            let name = file.name();
-            yew::platform::spawn_local(async move {
-                let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
-                match text.ok().and_then(|t| t.as_string()) {
-                    Some(json) => state.dispatch(Action::Lesson(LessonAction::LoadPack {
-                        json,
-                        source: format!("the file {name}"),
-                        open: None,
-                    })),
-                    None => state.dispatch(Action::Notice(Some(format!(
-                        "Could not read the file {name}."
-                    )))),
-                }
-            });
-        })
+    let confirming = use_state(|| false);
+    let lesson_action = |action: LessonAction| {
+        props
+            .on_action
+            .reform(move |_: MouseEvent| Action::Lesson(action.clone()))
     };
-    let on_paste = {
-        let state = state.clone();
-        let pasted = pasted.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(area) = pasted.cast::<HtmlTextAreaElement>() {
-                state.dispatch(Action::Lesson(LessonAction::LoadPack {
-                    json: area.value(),
-                    source: "the pasted text".into(),
-                    open: None,
-                }));
-            }
-        })
+    let packs = props
+        .packs
+        .iter()
+        .map(|pack| pack_view(pack, props, &lesson_action));
+    let ask = {
+        let confirming = confirming.clone();
+        Callback::from(move |_: MouseEvent| confirming.set(true))
     };
-    let on_reset = {
-        let state = state.clone();
+    let cancel = {
+        let confirming = confirming.clone();
+        Callback::from(move |_: MouseEvent| confirming.set(false))
+    };
+    let reset = {
+        let (confirming, on_action) = (confirming.clone(), props.on_action.clone());
         Callback::from(move |_: MouseEvent| {
-            state.dispatch(Action::Lesson(LessonAction::ResetProgress))
+            confirming.set(false);
+            on_action.emit(Action::Lesson(LessonAction::ResetProgress));
         })
     };
     html! {
         <div class="lessons">
             { for packs }
-            <button type="button" onclick={on_reset}>{ "Reset progress" }</button>
-            <details class="load-pack">
-                <summary>{ "For teachers: load a lesson pack" }</summary>
-                <label>{ "From a file: " }<input type="file" accept=".json,application/json" aria-label="Lesson pack file" onchange={on_file} /></label>
-                <label>{ "Or paste its JSON:" }<textarea ref={pasted} rows="5" aria-label="Lesson pack JSON" /></label>
-                <button type="button" onclick={on_paste}>{ "Load pasted pack" }</button>
-                <p class="muted">{ "Or link to it: add ?pack=URL to this page's address (the file must allow being fetched from here). See docs/lessons.md for the format." }</p>
-            </details>
+            if *confirming {
+                <div class="confirm" role="alertdialog" aria-label="Reset progress?">
+                    <p>{ format!("Forget that {} lessons are done? This cannot be undone.", props.progress.len()) }</p>
+                    <button type="button" onclick={reset}>{ "Yes, forget my progress" }</button>
+                    <button type="button" onclick={cancel}>{ "Cancel" }</button>
+                </div>
+            } else {
+                <button type="button" onclick={ask}>{ "Reset progress" }</button>
+            }
+            { load_pack(&props.on_action) }
         </div>
+    }
+}
+
+fn pack_view(
+    pack: &Rc<Pack>,
+    props: &LessonListProps,
+    lesson_action: &impl Fn(LessonAction) -> Callback<MouseEvent>,
+) -> Html {
+    let finished = |id: &str| props.progress.contains(&progress_key(pack.id(), id));
+    let done = pack.lessons().iter().filter(|l| finished(l.id())).count();
+    let items = pack.lessons().iter().map(|lesson| {
+        let is_done = finished(lesson.id());
+        let is_current = props
+            .current
+            .as_ref()
+            .is_some_and(|(p, l)| p == pack.id() && l == lesson.id());
+        let open = lesson_action(LessonAction::Open {
+            pack: pack.id().to_owned(),
+            lesson: lesson.id().to_owned(),
+            script: Vec::new(),
+        });
+        html! {
+            <li class={classes!(is_done.then_some("finished"))}>
+                <button type="button" onclick={open} aria-current={is_current.then_some("true")}>
+                    <span class="mark" aria-hidden="true">{ if is_done { "✓" } else { "○" } }</span>
+                    { lesson.title() }
+                    if is_done { <span class="visually-hidden">{ " (done)" }</span> }
+                </button>
+            </li>
+        }
+    });
+    html! {
+        <section class="pack" aria-label={pack.title().to_owned()}>
+            <h2>
+                { pack.title() }
+                if !pack.is_builtin() { <span class="tag">{ "teacher's" }</span> }
+                <span class="count">{ format!(" {done} of {} done", pack.lessons().len()) }</span>
+            </h2>
+            if !pack.is_builtin() {
+                <button type="button" class="remove-pack" onclick={lesson_action(LessonAction::RemovePack(pack.id().to_owned()))}>
+                    { "Remove" }<span class="visually-hidden">{ format!(" the pack {}", pack.title()) }</span>
+                </button>
+            }
+            <ol class="lesson-list">{ for items }</ol>
+        </section>
+    }
+}
+
+/// Loading a teacher's pack from a file or pasted JSON.
+fn load_pack(on_action: &Callback<Action>) -> Html {
+    let pasted = NodeRef::default();
+    let on_file = {
+        let on_action = on_action.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let Some(file) = input.files().and_then(|files| files.get(0)) else {
+                return;
+            };
+            let on_action = on_action.clone();
+            yew::platform::spawn_local(async move {
+                let name = file.name();
+                let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+                on_action.emit(match text.ok().and_then(|t| t.as_string()) {
+                    Some(json) => Action::Lesson(LessonAction::LoadPack {
+                        json,
+                        source: format!("the file {name}"),
+                        open: None,
+                        keep: true,
+                    }),
+                    None => Action::Notice(Some(format!("Could not read the file {name}."))),
+                });
+            });
+        })
+    };
+    let on_paste = {
+        let (on_action, pasted) = (on_action.clone(), pasted.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(area) = pasted.cast::<HtmlTextAreaElement>() {
+                on_action.emit(Action::Lesson(LessonAction::LoadPack {
+                    json: area.value(),
+                    source: "the pasted text".into(),
+                    open: None,
+                    keep: true,
+                }));
+            }
+        })
+    };
+    html! {
+        <details class="load-pack">
+            <summary>{ "For teachers: load a lesson pack" }</summary>
+            <label>{ "From a file: " }<input type="file" accept=".json,application/json" aria-label="Lesson pack file" onchange={on_file} /></label>
+            <label>{ "Or paste its JSON:" }<textarea ref={pasted} rows="5" aria-label="Lesson pack JSON" /></label>
+            <button type="button" onclick={on_paste}>{ "Load pasted pack" }</button>
+            <p class="muted">{ "Packs loaded here stay in this browser until removed. Or link to one: add ?pack=URL to this page's address (the file must allow being fetched from here). See docs/lessons.md for the format." }</p>
+        </details>
     }
 }

@@ -1,13 +1,13 @@
-//! The open lesson beside the console: introduction, goals ticked as they
-//! are met, hints one at a time, the solution step by step, the success
-//! moment, and the attempt export for the teacher.
+//! The open lesson beside the console: introduction (Markdown), goals ticked
+//! as they are met, hints one at a time, the solution step by step in a lab
+//! of its own, start over, the success moment, and the attempt export.
 
 use yew::prelude::*;
 
-use smtplab_lessons::GoalStatus;
+use smtplab_lessons::{GoalStatus, Lesson};
 
-use crate::lessons::solution_steps;
-use crate::lessons::LessonAction;
+use crate::components::markdown::markdown;
+use crate::lessons::{solution_steps, LessonAction, OpenLesson};
 use crate::state::{Action, AppState};
 
 /// Props of [`LessonPanel`].
@@ -28,18 +28,59 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     let Some(lesson) = state.lessons.library.lesson(&open.pack, &open.lesson) else {
         return html! {};
     };
-    let lab = state.lab.borrow();
-    let statuses = lab
+    let statuses = state
+        .lab
+        .borrow()
         .lesson()
         .map(|l| l.checker().statuses())
         .unwrap_or_default();
-    let attempt = lab.lesson().map(|l| l.attempt(&open.pack).to_text());
-    drop(lab);
-
-    let dispatch = |action: Action| {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(action.clone()))
+    let teacher_pack = state
+        .lessons
+        .library
+        .pack(&open.pack)
+        .filter(|p| !p.is_builtin())
+        .map(|p| p.title().to_owned());
+    let next = state.lessons.library.next_lesson(&open.pack, &open.lesson);
+    let dispatch = dispatcher(state);
+    let on_export = {
+        let attempt_text = attempt_text.clone();
+        let attempt = open.attempt_text(&state.lab);
+        Callback::from(move |_: MouseEvent| attempt_text.set(attempt.clone()))
     };
+    html! {
+        <section class={classes!("lesson", (open.complete && open.watching.is_none() && !open.solution_viewed).then_some("complete"))} aria-label="Lesson">
+            <div class="lesson-head">
+                <h2>{ lesson.title() }</h2>
+                if let Some(title) = teacher_pack {
+                    <span class="tag">{ format!("teacher's pack: {title}") }</span>
+                }
+            </div>
+            <div class="intro">{ markdown(lesson.introduction()) }</div>
+            <h3>{ "Goals" }</h3>
+            { goal_list(lesson, statuses) }
+            { outcome(&open, next, &dispatch) }
+            { hints(lesson, open.hints_shown) }
+            { buttons(lesson, &open, &dispatch, on_export) }
+            if let Some(text) = (*attempt_text).clone() {
+                <label class="attempt">
+                    { "Your attempt, for your teacher (copy it, or save it as a .txt file):" }
+                    <textarea readonly=true rows="8" aria-label="Attempt" value={text} />
+                </label>
+            }
+        </section>
+    }
+}
+
+/// Makes click callbacks that dispatch a lesson action.
+fn dispatcher(state: &UseReducerHandle<AppState>) -> impl Fn(LessonAction) -> Callback<MouseEvent> {
+    let state = state.clone();
+    move |action: LessonAction| {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::Lesson(action.clone())))
+    }
+}
+
+fn goal_list(lesson: &Lesson, statuses: Vec<GoalStatus>) -> Html {
     let goals = lesson.goals().iter().zip(statuses).map(|(goal, status)| {
         let (mark, label, class) = match status {
             GoalStatus::Met => ("✓", "met", "met"),
@@ -54,80 +95,88 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             </li>
         }
     });
-    let hints = lesson.hints();
-    let shown = open.hints_shown.min(hints.len());
-    let steps = solution_steps(lesson);
-    let solution_label = match open.solution_played {
-        None => "Show solution".to_owned(),
-        Some(played) if played >= steps.len() => "Solution shown".to_owned(),
-        Some(played) => format!("Solution: next step ({} of {})", played + 1, steps.len()),
-    };
-    let solution_done = open.solution_played.is_some_and(|p| p >= steps.len());
-    let next = state.lessons.library.next_lesson(&open.pack, &open.lesson);
-    let teacher_pack = state
-        .lessons
-        .library
-        .pack(&open.pack)
-        .filter(|p| !p.is_builtin())
-        .map(|p| p.title().to_owned());
-    let on_export = {
-        let attempt_text = attempt_text.clone();
-        Callback::from(move |_: MouseEvent| attempt_text.set(attempt.clone()))
-    };
+    html! { <ul class="goals" aria-label="Goals">{ for goals }</ul> }
+}
 
+/// What the goals being met means: a pass, the solution's run, or a run
+/// after the solution was seen (never a pass).
+fn outcome(
+    open: &OpenLesson,
+    next: Option<String>,
+    dispatch: &impl Fn(LessonAction) -> Callback<MouseEvent>,
+) -> Html {
+    if let Some((played, _)) = &open.watching {
+        let done = if open.complete {
+            " The reference solution meets every goal; it does not count as your pass."
+        } else {
+            ""
+        };
+        return html! {
+            <div class="watching" role="status">
+                { format!("You are watching the reference solution (step {played}). Your own attempt is kept.{done}") }
+                <button type="button" onclick={dispatch(LessonAction::BackToOwn)}>{ "Back to my attempt" }</button>
+            </div>
+        };
+    }
+    if !open.complete {
+        return html! {};
+    }
+    if open.solution_viewed {
+        return html! {
+            <div class="watching" role="status">
+                { "Every goal is met, but you saw the solution during this attempt, so it is not ticked as done. Start over to do it on your own." }
+            </div>
+        };
+    }
     html! {
-        <section class={classes!("lesson", open.complete.then_some("complete"))} aria-label="Lesson">
-            <div class="lesson-head">
-                <h2>{ lesson.title() }</h2>
-                if let Some(title) = teacher_pack {
-                    <span class="tag">{ format!("teacher's pack: {title}") }</span>
-                }
-            </div>
-            <div class="intro">
-                { for lesson.introduction().split("\n\n").map(paragraph) }
-            </div>
-            <h3>{ "Goals" }</h3>
-            <ul class="goals" aria-label="Goals">{ for goals }</ul>
-            if open.complete {
-                <div class="success" role="status">
-                    <strong>{ "Lesson complete! Every goal is met." }</strong>
-                    if let Some(next_id) = next {
-                        <button type="button" onclick={dispatch(Action::Lesson(LessonAction::Open(open.pack.clone(), next_id)))}>{ "Next lesson" }</button>
-                    }
-                </div>
+        <div class="success" role="status">
+            <strong>{ "Lesson complete! Every goal is met." }</strong>
+            if let Some(lesson) = next {
+                <button type="button" onclick={dispatch(LessonAction::Open { pack: open.pack.clone(), lesson, script: Vec::new() })}>{ "Next lesson" }</button>
             }
-            if shown > 0 {
-                <ol class="hints" aria-label="Hints">
-                    { for hints[..shown].iter().map(|h| html! { <li>{ h.clone() }</li> }) }
-                </ol>
-            }
-            <div class="buttons">
-                <button type="button" disabled={shown >= hints.len()} onclick={dispatch(Action::Lesson(LessonAction::ShowHint))}>
-                    { if hints.is_empty() { "No hints".to_owned() } else { format!("Hint ({shown} of {})", hints.len()) } }
-                </button>
-                <button type="button" disabled={solution_done} onclick={dispatch(Action::Lesson(LessonAction::SolutionStep))}>{ solution_label }</button>
-                <button type="button" onclick={on_export}>{ "Export attempt" }</button>
-                <button type="button" onclick={dispatch(Action::Lesson(LessonAction::Leave))}>{ "Free sandbox" }</button>
-            </div>
-            if let Some(text) = (*attempt_text).clone() {
-                <label class="attempt">
-                    { "Your attempt, for your teacher (copy it, or save it as a .txt file):" }
-                    <textarea readonly=true rows="8" aria-label="Attempt" value={text} />
-                </label>
-            }
-        </section>
+        </div>
     }
 }
 
-/// A paragraph of lesson text: `backticks` become code, everything else
-/// stays plain text (lesson text is never parsed as HTML).
-fn paragraph(text: &str) -> Html {
-    let pieces = text.split('`').enumerate().map(|(index, piece)| {
-        if index % 2 == 1 {
-            html! { <code>{ piece.to_owned() }</code> }
-        } else {
-            html! { { piece.to_owned() } }
-        }
-    });
-    html! { <p>{ for pieces }</p> }
+fn hints(lesson: &Lesson, shown: usize) -> Html {
+    let hints = lesson.hints();
+    let shown = shown.min(hints.len());
+    if shown == 0 {
+        return html! {};
+    }
+    html! {
+        <ol class="hints" aria-label="Hints">
+            { for hints[..shown].iter().map(|h| html! { <li>{ h.clone() }</li> }) }
+        </ol>
+    }
+}
+
+fn buttons(
+    lesson: &Lesson,
+    open: &OpenLesson,
+    dispatch: &impl Fn(LessonAction) -> Callback<MouseEvent>,
+    on_export: Callback<MouseEvent>,
+) -> Html {
+    let hints = lesson.hints().len();
+    let shown = open.hints_shown.min(hints);
+    let steps = solution_steps(lesson).len();
+    let (solution_label, solution_done) = match &open.watching {
+        None => ("Show solution".to_owned(), false),
+        Some((played, _)) if *played >= steps => ("Solution shown".to_owned(), true),
+        Some((played, _)) => (
+            format!("Solution: next step ({} of {steps})", played + 1),
+            false,
+        ),
+    };
+    html! {
+        <div class="buttons">
+            <button type="button" disabled={shown >= hints} onclick={dispatch(LessonAction::ShowHint)}>
+                { if hints == 0 { "No hints".to_owned() } else { format!("Hint ({shown} of {hints})") } }
+            </button>
+            <button type="button" disabled={solution_done} onclick={dispatch(LessonAction::SolutionStep)}>{ solution_label }</button>
+            <button type="button" onclick={dispatch(LessonAction::StartOver)}>{ "Start over" }</button>
+            <button type="button" onclick={on_export}>{ "Export attempt" }</button>
+            <button type="button" onclick={dispatch(LessonAction::Leave)}>{ "Free sandbox" }</button>
+        </div>
+    }
 }

@@ -1,16 +1,24 @@
 //! Delivered mail per mailbox: the envelope beside the headers, the headers
 //! the server added, and the raw message, always as text.
 
-use smtplab_engine::Delivery;
+use std::rc::Rc;
+
+use smtplab_engine::{Delivery, Mailstore};
 use yew::prelude::*;
 
-use crate::state::AppState;
-
 /// Props of [`Mailboxes`].
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct MailboxesProps {
-    /// The app state.
-    pub state: UseReducerHandle<AppState>,
+    /// The world's users, one mailbox each.
+    pub users: Rc<Vec<String>>,
+    /// Delivered mail (replaced, never changed in place, when mail arrives).
+    pub mailstore: Rc<Mailstore>,
+}
+
+impl PartialEq for MailboxesProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.mailstore, &other.mailstore) && self.users == other.users
+    }
 }
 
 const OUTBOX: &str = "(outbox)";
@@ -19,19 +27,13 @@ const OUTBOX: &str = "(outbox)";
 #[component(Mailboxes)]
 pub fn mailboxes(props: &MailboxesProps) -> Html {
     let chosen = use_state(|| None::<(String, usize)>);
-    let lab = props.state.lab.borrow();
-    let mut boxes: Vec<(String, Vec<Delivery>)> = lab
-        .settings
-        .world
+    let store = &props.mailstore;
+    let mut boxes: Vec<(String, Vec<&Delivery>)> = props
         .users
         .iter()
-        .map(|user| {
-            let messages = lab.mailstore.mailbox(&user.name).cloned().collect();
-            (user.name.clone(), messages)
-        })
+        .map(|user| (user.clone(), store.mailbox(user).collect()))
         .collect();
-    boxes.push((OUTBOX.to_owned(), lab.mailstore.outbox().cloned().collect()));
-    drop(lab);
+    boxes.push((OUTBOX.to_owned(), store.outbox().collect()));
 
     let list = boxes.iter().map(|(name, messages)| {
         let items = messages.iter().enumerate().map(|(index, message)| {
@@ -52,7 +54,7 @@ pub fn mailboxes(props: &MailboxesProps) -> Html {
         });
         html! {
             <section class="mailbox">
-                <h3>{ name.clone() }<span class="count">{ format!(" ({})", messages.len()) }</span></h3>
+                <h2>{ name.clone() }<span class="count">{ format!(" ({})", messages.len()) }</span></h2>
                 if messages.is_empty() {
                     <p class="muted">{ "empty" }</p>
                 } else {
@@ -67,7 +69,7 @@ pub fn mailboxes(props: &MailboxesProps) -> Html {
             .iter()
             .find(|(n, _)| n == name)
             .and_then(|(_, messages)| messages.get(*index))
-            .map(message_view)
+            .map(|message| message_view(message))
     });
 
     html! {
@@ -86,7 +88,7 @@ fn message_view(message: &Delivery) -> Html {
         <article class="message">
             <div class="side-by-side">
                 <section>
-                    <h4>{ "Envelope (SMTP commands)" }</h4>
+                    <h3>{ "Envelope (SMTP commands)" }</h3>
                     <dl>
                         <dt>{ "MAIL FROM" }</dt><dd><code>{ format!("<{}>", message.envelope.mail_from) }</code></dd>
                         <dt>{ "RCPT TO" }</dt><dd><code>{ message.envelope.rcpt_to.iter().map(|r| format!("<{r}>")).collect::<Vec<_>>().join(", ") }</code></dd>
@@ -94,7 +96,7 @@ fn message_view(message: &Delivery) -> Html {
                     </dl>
                 </section>
                 <section>
-                    <h4>{ "Headers (inside the message)" }</h4>
+                    <h3>{ "Headers (inside the message)" }</h3>
                     <dl>
                         <dt>{ "From:" }</dt><dd>{ header("From") }</dd>
                         <dt>{ "To:" }</dt><dd>{ header("To") }</dd>
@@ -103,9 +105,9 @@ fn message_view(message: &Delivery) -> Html {
                 </section>
             </div>
             <p class="muted">{ "The envelope decides where the message goes; the headers are only what the reader sees. They can differ: that is how Bcc works, and how forged mail looks." }</p>
-            <h4>{ "Added by the server" }</h4>
+            <h3>{ "Added by the server" }</h3>
             <pre class="added">{ format!("{trace}\n{added}").replace('\r', "") }</pre>
-            <h4>{ "Raw message" }</h4>
+            <h3>{ "Raw message" }</h3>
             <pre class="raw">{ message.message.replace('\r', "") }</pre>
         </article>
     }

@@ -1,4 +1,6 @@
-//! One file per component of the page.
+//! One file per component of the page. Components take narrow props (the
+//! values they show, callbacks for what they report); the app and the
+//! panel registry (`panels.rs`) take those out of the state.
 
 pub mod command_table;
 pub mod console;
@@ -10,6 +12,7 @@ pub mod lesson_list;
 #[cfg(feature = "lessons")]
 pub mod lesson_panel;
 pub mod mailboxes;
+pub mod markdown;
 pub mod settings_panel;
 pub mod state_diagram;
 pub mod toolbar;

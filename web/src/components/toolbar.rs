@@ -1,27 +1,35 @@
-//! Keep and share: copy or download the transcript, make a share link,
-//! switch to the wire view.
+//! Keep and share: copy or download the transcript, make a share link or
+//! an embed snippet of the session, switch to the wire view.
+
+use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::share::{embed_snippet, encode, Shared};
-use crate::state::{Action, AppState};
 
 /// Props of [`Toolbar`].
 #[derive(Properties, PartialEq)]
 pub struct ToolbarProps {
-    /// The app state.
-    pub state: UseReducerHandle<AppState>,
+    /// The session as a share link or snippet carries it.
+    pub shared: Rc<Shared>,
+    /// Whether the wire view is on.
+    pub wire: bool,
+    /// The transcript as text, made on demand.
+    pub export_text: Callback<(), String>,
+    /// A confirmation or error for the learner.
+    pub on_notice: Callback<String>,
+    /// Wire view on or off.
+    pub on_toggle_wire: Callback<()>,
 }
 
 fn copy_to_clipboard(text: &str) -> bool {
     let Some(window) = web_sys::window() else {
         return false;
     };
-    let clipboard = window.navigator().clipboard();
     // The promise is left to settle on its own; failure shows up as the
     // text staying where the learner can copy it by hand.
-    let _ = clipboard.write_text(text);
+    let _ = window.navigator().clipboard().write_text(text);
     true
 }
 
@@ -47,112 +55,98 @@ fn download(name: &str, text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The share link for `shared` on this page, also put into the address bar.
+fn share_link(shared: &Shared) -> Option<String> {
+    let window = web_sys::window()?;
+    let location = window.location();
+    let fragment = encode(shared);
+    let link = format!(
+        "{}{}{}{fragment}",
+        location.origin().ok()?,
+        location.pathname().ok()?,
+        location.search().unwrap_or_default()
+    );
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&fragment));
+    }
+    Some(link)
+}
+
+/// The embed snippet for `shared`, or why there is none.
+fn snippet(shared: &Shared) -> Result<String, String> {
+    if shared.lesson.as_deref().is_some_and(|l| l.contains('/')) {
+        return Err("Lessons from a teacher's pack cannot be embedded: the widget knows only the built-in lessons. Share the link instead.".into());
+    }
+    let location = web_sys::window().ok_or("No window")?.location();
+    let page = location.href().unwrap_or_default();
+    let page = page.split(['#', '?']).next().unwrap_or_default();
+    // The site's folder: the page URL up to its last slash.
+    let base = &page[..page.rfind('/').map_or(page.len(), |i| i + 1)];
+    Ok(embed_snippet(base, shared))
+}
+
 /// The buttons above the console.
 #[component(Toolbar)]
 pub fn toolbar(props: &ToolbarProps) -> Html {
-    let share_link = use_state(|| None::<String>);
-    let snippet = use_state(|| None::<String>);
-    let state = props.state.clone();
-    let current = {
-        let state = state.clone();
-        move || {
-            let lab = state.lab.borrow();
-            Shared {
-                profile: lab.profile_name.trim_end_matches(" (custom)").to_owned(),
-                script: lab.script.clone(),
-            }
-        }
-    };
-
+    let shown_link = use_state(|| None::<String>);
+    let shown_snippet = use_state(|| None::<String>);
+    let notice = props.on_notice.clone();
     let on_copy = {
-        let state = state.clone();
+        let (export, notice) = (props.export_text.clone(), notice.clone());
         Callback::from(move |_: MouseEvent| {
-            let text = state.lab.borrow().export_text();
-            let message = if copy_to_clipboard(&text) {
-                "Transcript copied to the clipboard."
+            notice.emit(if copy_to_clipboard(&export.emit(())) {
+                "Transcript copied to the clipboard.".into()
             } else {
-                "Copying is not available here; use Download instead."
-            };
-            state.dispatch(Action::Notice(Some(message.into())));
+                "Copying is not available here; use Download instead.".into()
+            });
         })
     };
     let on_download = {
-        let state = state.clone();
+        let (export, notice) = (props.export_text.clone(), notice.clone());
         Callback::from(move |_: MouseEvent| {
-            let text = state.lab.borrow().export_text();
-            let notice = match download("smtplab-transcript.txt", &text) {
+            notice.emit(match download("smtplab-transcript.txt", &export.emit(())) {
                 Ok(()) => "Transcript downloaded as smtplab-transcript.txt.".to_owned(),
                 Err(error) => error,
-            };
-            state.dispatch(Action::Notice(Some(notice)));
+            });
         })
     };
     let on_share = {
-        let state = state.clone();
-        let share_link = share_link.clone();
-        let current = current.clone();
+        let (shared, notice, shown) = (props.shared.clone(), notice.clone(), shown_link.clone());
         Callback::from(move |_: MouseEvent| {
-            let fragment = encode(&current());
-            let Some(window) = web_sys::window() else {
+            let Some(link) = share_link(&shared) else {
                 return;
             };
-            let location = window.location();
-            let base = format!(
-                "{}{}{}",
-                location.origin().unwrap_or_default(),
-                location.pathname().unwrap_or_default(),
-                location.search().unwrap_or_default()
-            );
-            let link = format!("{base}{fragment}");
-            if let Ok(history) = window.history() {
-                let _ = history.replace_state_with_url(
-                    &wasm_bindgen::JsValue::NULL,
-                    "",
-                    Some(&fragment),
-                );
-            }
             copy_to_clipboard(&link);
-            share_link.set(Some(link));
-            state.dispatch(Action::Notice(Some(
-                "Share link copied. Anyone opening it sees this session replayed (custom toggles are not included, only the profile).".into(),
-            )));
+            shown.set(Some(link));
+            notice.emit("Share link copied. Anyone opening it sees this session replayed, on the same server settings.".into());
         })
     };
     let on_embed = {
-        let state = state.clone();
-        let snippet = snippet.clone();
-        Callback::from(move |_: MouseEvent| {
-            let Some(location) = web_sys::window().map(|w| w.location()) else {
-                return;
-            };
-            let page = location.href().unwrap_or_default();
-            let page = page.split(['#', '?']).next().unwrap_or_default();
-            // The site's folder: the page URL up to its last slash.
-            let base = &page[..page.rfind('/').map_or(page.len(), |i| i + 1)];
-            let text = embed_snippet(base, &current());
-            copy_to_clipboard(&text);
-            snippet.set(Some(text));
-            state.dispatch(Action::Notice(Some(
-                "Embed snippet copied: paste it into any HTML page (or use the iframe form)."
-                    .into(),
-            )));
+        let (shared, notice, shown) = (props.shared.clone(), notice, shown_snippet.clone());
+        Callback::from(move |_: MouseEvent| match snippet(&shared) {
+            Ok(text) => {
+                copy_to_clipboard(&text);
+                shown.set(Some(text));
+                notice.emit(
+                    "Embed snippet copied: paste it into any HTML page (or use the iframe form)."
+                        .into(),
+                );
+            }
+            Err(why) => notice.emit(why),
         })
     };
-    let on_wire = {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(Action::ToggleWire))
-    };
+    let on_wire = props.on_toggle_wire.reform(|_: MouseEvent| ());
     html! {
         <div class="toolbar">
             <button type="button" onclick={on_copy}>{ "Copy transcript" }</button>
             <button type="button" onclick={on_download}>{ "Download" }</button>
             <button type="button" onclick={on_share}>{ "Share link" }</button>
             <button type="button" onclick={on_embed}>{ "Embed this" }</button>
-            <button type="button" aria-pressed={state.wire.to_string()} onclick={on_wire}>{ "Wire view" }</button>
-            if let Some(link) = (*share_link).clone() {
+            <button type="button" aria-pressed={props.wire.to_string()} onclick={on_wire}>{ "Wire view" }</button>
+            if let Some(link) = (*shown_link).clone() {
                 <input class="share-link" type="text" readonly=true aria-label="Share link" value={link} />
             }
-            if let Some(text) = (*snippet).clone() {
+            if let Some(text) = (*shown_snippet).clone() {
                 <textarea class="snippet" readonly=true aria-label="Embed snippet" rows="6" value={text} />
             }
         </div>

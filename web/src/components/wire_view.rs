@@ -3,23 +3,20 @@
 
 use yew::prelude::*;
 
-use crate::state::AppState;
-
 /// Props of [`WireView`].
 #[derive(Properties, PartialEq)]
 pub struct WireViewProps {
-    /// The app state.
-    pub state: UseReducerHandle<AppState>,
+    /// The transcript, rendered with CR and LF visible.
+    pub text: AttrValue,
 }
 
 /// The wire view.
 #[component(WireView)]
 pub fn wire_view(props: &WireViewProps) -> Html {
-    let text = props.state.lab.borrow().transcript.render(true);
-    let text = if text.is_empty() {
-        "Nothing on the wire yet: connect with telnet localhost smtp.".to_owned()
+    let text = if props.text.is_empty() {
+        AttrValue::from("Nothing on the wire yet: connect with telnet localhost smtp.")
     } else {
-        text
+        props.text.clone()
     };
     html! {
         <pre class="wire" role="log" aria-label="Wire bytes" tabindex="0">{ text }</pre>

@@ -1,0 +1,63 @@
+// Accessibility: axe-core on every page (and every side-panel tab), with no
+// serious or critical violation, nor any of the structure rules a review
+// found broken (heading order, landmarks, the page's h1).
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+
+const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Moderate rules that are checked too: each was once broken here. */
+const ALSO = new Set(['heading-order', 'landmark-unique', 'landmark-one-main', 'page-has-heading-one']);
+
+/** Runs axe in the page; returns the serious and critical violations (and ALSO's) as text. */
+async function seriousViolations(page) {
+  // Evaluated through the devtools protocol, so the pages' strict CSP does not block it.
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => (await window.axe.run(document)).violations);
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical' || ALSO.has(v.id))
+    .map((v) => `${v.id} (${v.impact}) x${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+async function ready(page, url) {
+  await page.goto(url);
+  await page.getByRole('textbox', { name: 'Command' }).first().waitFor();
+}
+
+/** The sandbox, with each tab open and a session in the console. */
+export async function sandboxHasNoSeriousViolations(page, t) {
+  await ready(page, t.url);
+  const input = page.getByRole('textbox', { name: 'Command' });
+  for (const line of ['telnet localhost smtp', 'EHLO x', 'RCPT TO:<bob@example.com>']) {
+    await input.fill(line);
+    await input.press('Enter');
+  }
+  const found = [];
+  for (const tab of ['Explain', 'Commands', 'Mailboxes', 'Settings']) {
+    await page.getByRole('tab', { name: tab }).click();
+    found.push(...(await seriousViolations(page)).map((v) => `${tab}: ${v}`));
+  }
+  assert.deepEqual(found, []);
+}
+
+/** The classroom, with a lesson open and the lesson list shown. */
+export async function classroomHasNoSeriousViolations(page, t) {
+  await ready(page, t.url + 'lessons.html#lesson=first-message');
+  await page.getByRole('region', { name: 'Lesson' }).waitFor();
+  const found = await seriousViolations(page);
+  await page.getByRole('tab', { name: 'Lessons' }).click();
+  found.push(...(await seriousViolations(page)));
+  assert.deepEqual(found, []);
+}
+
+/** The widget demo page and the iframe page. */
+export async function widgetPagesHaveNoSeriousViolations(page, t) {
+  const found = [];
+  for (const url of ['demo.html', 'embed.html?profile=strict&script=EHLO%20x', 'embed.html?lesson=first-message']) {
+    await ready(page, t.url + url);
+    await page.waitForTimeout(300);
+    found.push(...(await seriousViolations(page)).map((v) => `${url}: ${v}`));
+  }
+  assert.deepEqual(found, []);
+}

@@ -1,0 +1,107 @@
+//! The side panel's tab registry: every tab's id, label and view, in the
+//! order the tab list shows them. The app renders the tab list and the
+//! open panel from [`PANELS`] alone, so adding a panel touches this file,
+//! the panel's component file and `tab.rs` (see docs/architecture.md,
+//! "Where to add a panel").
+
+use yew::prelude::*;
+
+use crate::components::command_table::CommandTable;
+use crate::components::explain::Explain;
+use crate::components::mailboxes::Mailboxes;
+use crate::components::settings_panel::SettingsPanel;
+use crate::state::{Action, AppState};
+use crate::tab::Tab;
+
+/// One tab of the side panel.
+#[derive(Debug, Clone, Copy)]
+pub struct Panel {
+    /// Its id, as the state holds it.
+    pub tab: Tab,
+    /// The tab's label.
+    pub label: &'static str,
+    /// Builds the panel from the app state: the one place where a panel's
+    /// narrow props are taken out of the state.
+    pub view: fn(&UseReducerHandle<AppState>) -> Html,
+}
+
+/// Every tab, in display order.
+pub const PANELS: &[Panel] = &[
+    #[cfg(feature = "lessons")]
+    Panel {
+        tab: Tab::Lessons,
+        label: "Lessons",
+        view: lessons_view,
+    },
+    Panel {
+        tab: Tab::Explain,
+        label: "Explain",
+        view: explain_view,
+    },
+    Panel {
+        tab: Tab::Commands,
+        label: "Commands",
+        view: commands_view,
+    },
+    Panel {
+        tab: Tab::Mailboxes,
+        label: "Mailboxes",
+        view: mailboxes_view,
+    },
+    Panel {
+        tab: Tab::Settings,
+        label: "Settings",
+        view: settings_view,
+    },
+];
+
+/// The registry entry of `tab` (the first panel when the build lacks it).
+pub fn panel(tab: Tab) -> &'static Panel {
+    PANELS.iter().find(|p| p.tab == tab).unwrap_or(&PANELS[0])
+}
+
+/// The element id of a tab's button, which labels its panel.
+pub fn tab_id(tab: Tab) -> String {
+    format!("tab-{tab:?}").to_ascii_lowercase()
+}
+
+fn explain_view(state: &UseReducerHandle<AppState>) -> Html {
+    let lab = state.lab.borrow();
+    let line = state
+        .selected
+        .and_then(|id| lab.lines.iter().find(|l| l.id == id).cloned());
+    html! { <Explain {line} /> }
+}
+
+fn commands_view(state: &UseReducerHandle<AppState>) -> Html {
+    let lab = state.lab.borrow();
+    let highlight = lab.last_verb;
+    let mode = crate::components::command_table::TryMode::of(&lab);
+    drop(lab);
+    let state = state.clone();
+    let on_try = Callback::from(move |example: String| state.dispatch(Action::TryExample(example)));
+    html! { <CommandTable {highlight} {mode} {on_try} /> }
+}
+
+fn mailboxes_view(state: &UseReducerHandle<AppState>) -> Html {
+    let lab = state.lab.borrow();
+    let users: Vec<String> = lab
+        .settings
+        .world
+        .users
+        .iter()
+        .map(|u| u.name.clone())
+        .collect();
+    let mailstore = lab.mailstore.clone();
+    drop(lab);
+    html! { <Mailboxes users={std::rc::Rc::new(users)} {mailstore} /> }
+}
+
+fn settings_view(state: &UseReducerHandle<AppState>) -> Html {
+    html! { <SettingsPanel state={state.clone()} /> }
+}
+
+#[cfg(feature = "lessons")]
+fn lessons_view(state: &UseReducerHandle<AppState>) -> Html {
+    crate::components::lesson_list::view(state)
+}
