@@ -47,8 +47,9 @@ export async function completeLessonWithHintAndReload(page, t) {
   await page.getByRole('region', { name: 'Lesson' }).getByRole('heading', { name: lesson.title }).waitFor();
   await page.getByRole('tab', { name: 'Lessons' }).click();
   await page.getByText(/1 of \d+ done/).waitFor();
-  // "Next lesson" after success, and reset.
+  // Reset, once confirmed.
   await page.getByRole('button', { name: 'Reset progress' }).click();
+  await page.getByRole('button', { name: 'Yes, forget my progress' }).click();
   await page.getByText(/0 of \d+ done/).waitFor();
 }
 
@@ -90,7 +91,7 @@ export async function teacherPackFromUrlAndDeepLink(page, t) {
   await page.getByRole('region', { name: 'Lesson' }).waitFor();
 }
 
-/** Show solution plays the reference solution step by step; the attempt exports for the teacher. */
+/** Show solution plays the reference solution step by step (never a pass); the attempt exports for the teacher. */
 export async function solutionAndAttemptExport(page, t) {
   const lesson = builtin.lessons.find((l) => l.id === 'recover-with-rset');
   await page.goto(`${t.url}lessons.html#lesson=${lesson.id}`);
@@ -103,9 +104,10 @@ export async function solutionAndAttemptExport(page, t) {
     if ((await next.count()) === 0) break;
     await next.click();
   }
-  await panel.getByText('Lesson complete! Every goal is met.').waitFor();
+  await panel.getByText(/The reference solution meets every goal; it does not count as your pass/).waitFor();
   await panel.getByRole('button', { name: 'Export attempt' }).click();
   const attempt = await page.getByRole('textbox', { name: 'Attempt' }).inputValue();
-  assert.match(attempt, new RegExp(`^smtplab attempt 1\\npack: builtin\\nlesson: ${lesson.id}\\n`));
-  assert.match(attempt, /\nconnect\n> /);
+  assert.match(attempt, new RegExp(`^smtplab attempt 1\\npack: builtin\\nlesson: ${lesson.id}\\nsolution: shown\\n`));
+  // Nothing was typed by the learner, so the attempt has no connection.
+  assert.doesNotMatch(attempt, /\nconnect\n/);
 }

@@ -212,6 +212,24 @@ impl AppState {
         }
     }
 
+    fn guide_action(&mut self, action: &Action) {
+        match (action, self.guide) {
+            (Action::GuideStart(id), _) => {
+                if let Some(guide) = guide(id) {
+                    self.play_guide(guide, 1);
+                }
+            }
+            (Action::GuideNext, Some(progress)) => {
+                self.play_guide(progress.guide, progress.played + 1);
+            }
+            (Action::GuideBack, Some(progress)) => {
+                self.play_guide(progress.guide, progress.played.saturating_sub(1));
+            }
+            (Action::GuideTakeOver, _) => self.guide = None,
+            _ => {}
+        }
+    }
+
     fn try_example(&mut self, example: String) {
         let (connected, in_content) = {
             let lab = self.lab.borrow();
@@ -285,22 +303,12 @@ impl Reducible for AppState {
                 next.forget_lesson();
                 next.select_last_reply();
             }
-            Action::GuideStart(id) => {
-                if let Some(guide) = guide(id) {
-                    next.play_guide(guide, 1);
-                }
+            Action::GuideStart(_)
+            | Action::GuideNext
+            | Action::GuideBack
+            | Action::GuideTakeOver => {
+                next.guide_action(&action);
             }
-            Action::GuideNext => {
-                if let Some(progress) = next.guide {
-                    next.play_guide(progress.guide, progress.played + 1);
-                }
-            }
-            Action::GuideBack => {
-                if let Some(progress) = next.guide {
-                    next.play_guide(progress.guide, progress.played.saturating_sub(1));
-                }
-            }
-            Action::GuideTakeOver => next.guide = None,
             Action::Restore(shared) => next.restore(shared),
             Action::Notice(notice) => next.set_notice(notice),
             Action::Reset(profile) => {

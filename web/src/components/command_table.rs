@@ -87,7 +87,7 @@ fn command_row(info: &'static CommandInfo, props: &CommandTableProps) -> Html {
                     { " " }<span class="tag" title="Service extension">{ extension }</span>
                 }
             </th>
-            <td><code>{ info.syntax }</code></td>
+            <td><code>{ syntax(info.syntax) }</code></td>
             <td>{ info.purpose }<br /><small>{ info.rfc }</small></td>
             <td>{ codes.join(", ") }</td>
             <td>
@@ -97,6 +97,15 @@ fn command_row(info: &'static CommandInfo, props: &CommandTableProps) -> Html {
             </td>
         </tr>
     }
+}
+
+/// The syntax with each word kept whole (a line may break only between
+/// words, never inside `FROM:<reverse-path>`).
+fn syntax(text: &str) -> Html {
+    let words = text.split(' ').enumerate().map(|(index, word)| {
+        html! { <>{ (index > 0).then_some(" ") }<span class="word">{ word.to_owned() }</span></> }
+    });
+    html! { { for words } }
 }
 
 /// Moves the focus to the console's input, where the example now is.

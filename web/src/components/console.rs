@@ -113,7 +113,7 @@ pub fn console(props: &ConsoleProps) -> Html {
         html! { <LineView key={line.id} line={line.clone()} {selected} on_select={props.callbacks.on_select.clone()} /> }
     });
     html! {
-        <section class="console" aria-label="Console">
+        <div class="console" role="group" aria-label="Console">
             <div class="log" role="log" aria-label="Transcript" aria-live="polite" tabindex="0" ref={log_ref} onclick={focus_on_click(&input_ref)}
                 style={props.height.as_ref().map(|h| format!("height: {h}"))}>
                 { for rows }
@@ -121,7 +121,7 @@ pub fn console(props: &ConsoleProps) -> Html {
             if !props.read_only {
                 { input_row(props, &input_ref, &history_position) }
             }
-        </section>
+        </div>
     }
 }
 

@@ -85,6 +85,41 @@ fn snippet(shared: &Shared) -> Result<String, String> {
     Ok(embed_snippet(base, shared))
 }
 
+fn on_share(
+    props: &ToolbarProps,
+    notice: Callback<String>,
+    shown: UseStateHandle<Option<String>>,
+) -> Callback<MouseEvent> {
+    let shared = props.shared.clone();
+    Callback::from(move |_: MouseEvent| {
+        let Some(link) = share_link(&shared) else {
+            return;
+        };
+        copy_to_clipboard(&link);
+        shown.set(Some(link));
+        notice.emit("Share link copied. Anyone opening it sees this session replayed, on the same server settings.".into());
+    })
+}
+
+fn on_embed(
+    props: &ToolbarProps,
+    notice: Callback<String>,
+    shown: UseStateHandle<Option<String>>,
+) -> Callback<MouseEvent> {
+    let shared = props.shared.clone();
+    Callback::from(move |_: MouseEvent| match snippet(&shared) {
+        Ok(text) => {
+            copy_to_clipboard(&text);
+            shown.set(Some(text));
+            notice.emit(
+                "Embed snippet copied: paste it into any HTML page (or use the iframe form)."
+                    .into(),
+            );
+        }
+        Err(why) => notice.emit(why),
+    })
+}
+
 /// The buttons above the console.
 #[component(Toolbar)]
 pub fn toolbar(props: &ToolbarProps) -> Html {
@@ -110,31 +145,8 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             });
         })
     };
-    let on_share = {
-        let (shared, notice, shown) = (props.shared.clone(), notice.clone(), shown_link.clone());
-        Callback::from(move |_: MouseEvent| {
-            let Some(link) = share_link(&shared) else {
-                return;
-            };
-            copy_to_clipboard(&link);
-            shown.set(Some(link));
-            notice.emit("Share link copied. Anyone opening it sees this session replayed, on the same server settings.".into());
-        })
-    };
-    let on_embed = {
-        let (shared, notice, shown) = (props.shared.clone(), notice, shown_snippet.clone());
-        Callback::from(move |_: MouseEvent| match snippet(&shared) {
-            Ok(text) => {
-                copy_to_clipboard(&text);
-                shown.set(Some(text));
-                notice.emit(
-                    "Embed snippet copied: paste it into any HTML page (or use the iframe form)."
-                        .into(),
-                );
-            }
-            Err(why) => notice.emit(why),
-        })
-    };
+    let on_share = on_share(props, notice.clone(), shown_link.clone());
+    let on_embed = on_embed(props, notice, shown_snippet.clone());
     let on_wire = props.on_toggle_wire.reform(|_: MouseEvent| ());
     html! {
         <div class="toolbar">

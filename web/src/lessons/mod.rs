@@ -83,8 +83,9 @@ impl OpenLesson {
             return Some(text);
         }
         // TODO(lessons API): set Attempt::solution_shown once it is on main.
-        let (head, rest) = text.split_once("\n\n").unwrap_or((&text, ""));
-        Some(format!("{head}\nsolution: shown\n\n{rest}"))
+        let split = text.find("\n\n").map_or(text.len(), |i| i + 1);
+        let (head, rest) = text.split_at(split);
+        Some(format!("{head}solution: shown\n{rest}"))
     }
 }
 
