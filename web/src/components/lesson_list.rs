@@ -88,7 +88,10 @@ pub fn lesson_list(props: &LessonListProps) -> Html {
             { for packs }
             if *confirming {
                 <div class="confirm" role="alertdialog" aria-label="Reset progress?">
-                    <p>{ format!("Forget that {} lessons are done? This cannot be undone.", props.progress.len()) }</p>
+                    <p>{ match props.progress.len() {
+                        1 => "Forget the lesson you finished? This cannot be undone.".to_owned(),
+                        done => format!("Forget all {done} lessons you finished? This cannot be undone."),
+                    } }</p>
                     <button type="button" onclick={reset}>{ "Yes, forget my progress" }</button>
                     <button type="button" onclick={cancel}>{ "Cancel" }</button>
                 </div>
