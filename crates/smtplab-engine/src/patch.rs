@@ -129,7 +129,7 @@ impl fmt::Display for PatchProblem {
                 f.write_str("unknown setting `")?;
                 f.write_str(key)?;
                 f.write_str("` (known: ")?;
-                f.write_str(&known.join(", "))?;
+                write_list(f, known, ", ")?;
                 f.write_str(")")
             }
             Self::Missing(expected) => {
@@ -159,7 +159,7 @@ impl fmt::Display for Expected {
             Self::Whole(max) | Self::WholeOrNull(max) => ("a whole number from 0 to ", Some(max)),
             Self::OneOf(words) => {
                 f.write_str("one of \"")?;
-                f.write_str(&words.join("\", \""))?;
+                write_list(f, words, "\", \"")?;
                 return f.write_str("\"");
             }
             Self::Command => ("an SMTP command such as \"DATA\"", None),
@@ -174,6 +174,17 @@ impl fmt::Display for Expected {
         }
         Ok(())
     }
+}
+
+/// `items` with `separator` between them, written without allocating.
+fn write_list(f: &mut fmt::Formatter<'_>, items: &[&str], separator: &str) -> fmt::Result {
+    for (index, item) in items.iter().enumerate() {
+        if index > 0 {
+            f.write_str(separator)?;
+        }
+        f.write_str(item)?;
+    }
+    Ok(())
 }
 
 /// Lays `patch` (`{ profile: {...}, world: {...} }`) over `settings`.
@@ -271,7 +282,7 @@ fn profile<V: PatchValue>(p: &mut Profile, o: &mut Reader<V>) {
 }
 
 fn extensions<V: PatchValue>(e: &mut Extensions, o: &mut Reader<V>) {
-    for extension in Extension::ALL {
+    for extension in Extension::ALL.iter().copied() {
         if let (Some(name), Some(flag)) = (extension.setting(), extension.flag_mut(e)) {
             o.flag(name, flag);
         }
@@ -336,11 +347,12 @@ impl<V: PatchValue> Reader<V> {
     }
 
     fn child_path(&self, name: &str) -> String {
-        match (self.path.is_empty(), name.is_empty()) {
-            (_, true) => self.path.clone(),
-            (true, false) => name.to_owned(),
-            (false, false) => format!("{}.{name}", self.path),
+        let mut path = self.path.clone();
+        if !path.is_empty() && !name.is_empty() {
+            path.push('.');
         }
+        path.push_str(name);
+        path
     }
 
     /// Records an error about `name` (the first one wins); `got` is the

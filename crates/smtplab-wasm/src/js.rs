@@ -28,28 +28,31 @@ pub(crate) fn whole_number(value: &JsValue, max: u64) -> Option<u64> {
     (n.fract() == 0.0 && n >= 0.0 && n <= max as f64).then_some(n as u64)
 }
 
-/// A value's kind for an error message: `a string ("x")`, `an array`...
-/// JavaScript writes the values, so no float formatting is in the bundle.
+/// A value's kind for an error message: `a string ("x")`, `a number (5)`,
+/// `an array`... JavaScript writes the values, so no float formatting is
+/// in the bundle.
 pub(crate) fn describe(value: &JsValue) -> String {
-    if value.is_null() {
-        "null".into()
-    } else if value.is_undefined() {
-        "undefined".into()
-    } else if value.is_string() {
-        let quoted = js_sys::JSON::stringify(value).map(String::from);
-        format!("a string ({})", quoted.unwrap_or_default())
-    } else if value.as_f64().is_some() {
-        let text = value.unchecked_ref::<Object>().to_string();
-        format!("a number ({})", String::from(text))
-    } else if let Some(flag) = value.as_bool() {
-        format!("a boolean ({flag})")
-    } else if Array::is_array(value) {
-        "an array".into()
-    } else if value.is_function() {
-        "a function".into()
-    } else if value.is_object() {
-        "an object".into()
+    let kind = value.js_typeof().as_string().unwrap_or_default();
+    let shown = match kind.as_str() {
+        _ if value.is_null() => return "null".into(),
+        _ if Array::is_array(value) => return "an array".into(),
+        "undefined" => return kind,
+        "object" => return "an object".into(),
+        "string" => js_sys::JSON::stringify(value).map(String::from),
+        "number" | "boolean" => Ok(value.unchecked_ref::<Object>().to_string().into()),
+        _ => Err(JsValue::NULL),
+    };
+    let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an "
     } else {
-        format!("a {}", value.js_typeof().as_string().unwrap_or_default())
+        "a "
+    };
+    let mut text = String::from(article);
+    text.push_str(&kind);
+    if let Ok(shown) = shown {
+        text.push_str(" (");
+        text.push_str(&shown);
+        text.push(')');
     }
+    text
 }
