@@ -136,6 +136,27 @@ export async function widgetSurvivesRemoveAndReinsert(page, t) {
   assert.deepEqual(t.pageErrors, []);
 }
 
+/** Share links carry every settings toggle, not just the profile. */
+export async function shareLinkCarriesToggles(page, t) {
+  await page.goto(t.url);
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await page.getByLabel('VRFY verifies users').uncheck();
+  await page.getByLabel('PIPELINING').uncheck();
+  await send(page, 'telnet localhost smtp');
+  await send(page, 'VRFY alice');
+  await log(page).getByText(/^252 /).waitFor();
+  await page.getByRole('button', { name: 'Share link' }).click();
+  const link = await page.getByRole('textbox', { name: 'Share link' }).inputValue();
+  const other = await t.context.newPage();
+  await other.goto(link);
+  await log(other).getByText(/^252 /).waitFor();
+  assert.deepEqual(await replyCodes(other), [220, 252]);
+  await other.getByRole('tab', { name: 'Settings' }).click();
+  assert.equal(await other.getByLabel('VRFY verifies users').isChecked(), false);
+  assert.equal(await other.getByLabel('PIPELINING').isChecked(), false);
+  await other.close();
+}
+
 /** Copy/Share/Embed confirmations show where the learner is looking. */
 export async function confirmationsAreInView(page, t) {
   await page.setViewportSize({ width: 375, height: 600 });

@@ -135,8 +135,10 @@ pub fn shared(state: &AppState) -> Shared {
         Some((link, script)) => (Some(link), script),
         None => (None, lab.script.clone()),
     };
+    let profile = lab.profile_name.trim_end_matches(" (custom)").to_owned();
     Shared {
-        profile: lab.profile_name.trim_end_matches(" (custom)").to_owned(),
+        switches: crate::share::changed_switches(&profile, &lab.settings.profile),
+        profile,
         script,
         lesson,
     }

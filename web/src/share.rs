@@ -3,6 +3,9 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
+use smtplab_engine::{Extension, Profile, Settings};
+
+use crate::components::settings_panel::POLICY_TOGGLES;
 
 /// What a share link carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,13 +17,107 @@ pub struct Shared {
     /// The lesson the session ran in: `id` for a built-in one,
     /// `pack/id` for a teacher's.
     pub lesson: Option<String>,
+    /// The settings panel's switches that differ from the preset: (id, on).
+    pub switches: Vec<(String, bool)>,
 }
 
 impl Shared {
-    /// The server settings the link asks for.
-    pub fn settings(&self) -> smtplab_engine::Settings {
-        smtplab_engine::Settings::preset(&self.profile).unwrap_or_default()
+    /// The server settings the link asks for: the preset with the switches.
+    pub fn settings(&self) -> Settings {
+        let mut settings = Settings::preset(&self.profile).unwrap_or_default();
+        for (id, on) in &self.switches {
+            if let Some(switch) = switch(id) {
+                (switch.write)(&mut settings.profile, *on);
+            }
+        }
+        settings
     }
+
+    /// The name the lab shows for these settings.
+    pub fn profile_name(&self) -> String {
+        if self.switches.is_empty() {
+            self.profile.clone()
+        } else {
+            format!("{} (custom)", self.profile)
+        }
+    }
+}
+
+/// One of the settings panel's switches: the registry's extension flags
+/// and the panel's policy toggles, by the id the panel gives them.
+struct Switch {
+    id: String,
+    read: Box<dyn Fn(&Profile) -> bool>,
+    write: Box<Writer>,
+}
+
+/// Sets one switch of a profile.
+type Writer = dyn Fn(&mut Profile, bool);
+
+/// Every switch the settings panel offers.
+fn switches() -> impl Iterator<Item = Switch> {
+    let extensions = Extension::ALL
+        .into_iter()
+        .filter(|e| e.setting().is_some())
+        .map(|extension| Switch {
+            id: extension.keyword().to_ascii_lowercase(),
+            read: Box::new(move |p: &Profile| extension.flag(&p.extensions).unwrap_or(false)),
+            write: Box::new(move |p: &mut Profile, on| {
+                if let Some(flag) = extension.flag_mut(&mut p.extensions) {
+                    *flag = on;
+                }
+            }),
+        });
+    let policies = POLICY_TOGGLES.iter().map(|(id, _, read, write)| Switch {
+        id: (*id).to_owned(),
+        read: Box::new(*read),
+        write: Box::new(*write),
+    });
+    extensions.chain(policies)
+}
+
+fn switch(id: &str) -> Option<Switch> {
+    switches().find(|s| s.id == id)
+}
+
+/// The switches where `profile` differs from the preset `preset`.
+pub fn changed_switches(preset: &str, profile: &Profile) -> Vec<(String, bool)> {
+    let Some(base) = Settings::preset(preset) else {
+        return Vec::new();
+    };
+    switches()
+        .filter_map(|s| {
+            let on = (s.read)(profile);
+            (on != (s.read)(&base.profile)).then_some((s.id, on))
+        })
+        .collect()
+}
+
+/// `t=` value: `id` for a switch turned on, `-id` for one turned off.
+fn encode_switches(switches: &[(String, bool)]) -> String {
+    let items: Vec<String> = switches
+        .iter()
+        .map(|(id, on)| if *on { id.clone() } else { format!("-{id}") })
+        .collect();
+    items.join(",")
+}
+
+fn decode_switches(value: &str) -> Result<Vec<(String, bool)>, String> {
+    value
+        .split(',')
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            let (id, on) = item
+                .strip_prefix('-')
+                .map_or((item, true), |id| (id, false));
+            match switch(id) {
+                Some(_) => Ok((id.to_owned(), on)),
+                None => Err(format!(
+                    "The shared link names an unknown server setting `{id}`."
+                )),
+            }
+        })
+        .collect()
 }
 
 /// The link form of a lesson: `id` for a built-in one, `pack/id` else.
@@ -51,7 +148,12 @@ pub fn encode(shared: &Shared) -> String {
     let joined = shared.script.join("\0");
     let head = match &shared.lesson {
         Some(lesson) => format!("lesson={lesson}"),
-        None => format!("p={}", shared.profile),
+        None if shared.switches.is_empty() => format!("p={}", shared.profile),
+        None => format!(
+            "p={}&t={}",
+            shared.profile,
+            encode_switches(&shared.switches)
+        ),
     };
     format!("#{head}&s={}", URL_SAFE_NO_PAD.encode(joined.as_bytes()))
 }
@@ -69,8 +171,10 @@ pub fn decode(fragment: &str) -> Result<Option<Shared>, String> {
     let mut profile = None;
     let mut script = None;
     let mut lesson = None;
+    let mut switches = Vec::new();
     for pair in fragment.split('&') {
         match pair.split_once('=') {
+            Some(("t", value)) => switches = decode_switches(value)?,
             Some(("p", value)) => profile = Some(value.to_owned()),
             Some(("s", value)) => script = Some(value),
             Some(("lesson", value)) => lesson = Some(decode_component(value)),
@@ -91,6 +195,7 @@ pub fn decode(fragment: &str) -> Result<Option<Shared>, String> {
         profile,
         script,
         lesson,
+        switches,
     }))
 }
 
@@ -189,6 +294,7 @@ mod tests {
                     "MAIL FROM:<a@example.com> \"x\" & y".into(),
                 ],
                 lesson: None,
+                switches: Vec::new(),
             },
         );
         assert!(snippet.starts_with("<script type=\"module\" src=\"https://lab.example/smtp/widget/smtp-lab.js\"></script>\n"));
@@ -206,6 +312,7 @@ mod tests {
                 "a\nb\n.".into(),
             ],
             lesson: None,
+            switches: Vec::new(),
         };
         let fragment = encode(&shared);
         assert!(!fragment.contains(['\n', ' ', '+', '/']));
@@ -218,6 +325,7 @@ mod tests {
             profile: "lesson dot-stuffing".into(),
             script: vec!["telnet localhost smtp".into(), "EHLO x".into()],
             lesson: Some("dot-stuffing".into()),
+            switches: Vec::new(),
         };
         let fragment = encode(&shared);
         assert!(
@@ -247,6 +355,36 @@ mod tests {
             lesson_parts("dot-stuffing"),
             ("builtin".into(), "dot-stuffing".into())
         );
+    }
+
+    #[test]
+    fn switched_settings_travel_with_the_link() {
+        let mut settings = Settings::default();
+        settings.profile.extensions.pipelining = false;
+        settings.profile.vrfy = smtplab_engine::profile::VrfyPolicy::CannotVerify;
+        let switches = changed_switches("default", &settings.profile);
+        assert_eq!(
+            switches,
+            [("pipelining".to_owned(), false), ("vrfy".to_owned(), false)]
+        );
+        let shared = Shared {
+            profile: "default".into(),
+            script: vec!["telnet localhost smtp".into()],
+            lesson: None,
+            switches,
+        };
+        let fragment = encode(&shared);
+        assert!(
+            fragment.starts_with("#p=default&t=-pipelining,-vrfy&s="),
+            "{fragment}"
+        );
+        let back = decode(&fragment).unwrap().unwrap();
+        assert_eq!(back, shared);
+        assert_eq!(back.settings().profile, settings.profile);
+        assert_eq!(back.profile_name(), "default (custom)");
+        assert!(decode("#p=default&t=-nosuch&s=")
+            .unwrap_err()
+            .contains("unknown server setting `nosuch`"));
     }
 
     #[test]

@@ -265,7 +265,12 @@ impl AppState {
             return;
         }
         let settings = shared.settings();
-        let lab = Lab::replay(&shared.profile, settings, &shared.script, now_seconds());
+        let lab = Lab::replay(
+            &shared.profile_name(),
+            settings,
+            &shared.script,
+            now_seconds(),
+        );
         self.replaced_lab(Rc::new(RefCell::new(lab)));
         self.guide = None;
     }

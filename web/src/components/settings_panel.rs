@@ -16,7 +16,7 @@ pub struct SettingsPanelProps {
 }
 
 /// A switch that is not an extension: id, label, how to read it, how to set it.
-type PolicyToggle = (
+pub(crate) type PolicyToggle = (
     &'static str,
     &'static str,
     fn(&Profile) -> bool,
@@ -25,7 +25,7 @@ type PolicyToggle = (
 
 /// The policies that can be switched one by one. The extensions' switches
 /// come from the engine's registry ([`Extension::ALL`]), in EHLO order.
-const POLICY_TOGGLES: &[PolicyToggle] = &[
+pub(crate) const POLICY_TOGGLES: &[PolicyToggle] = &[
     ("ehlo", "EHLO understood", |p| p.ehlo, |p, on| p.ehlo = on),
     (
         "require-helo",
