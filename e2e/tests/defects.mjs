@@ -360,6 +360,9 @@ export async function commandTableKeepsWordsWhole(page, t) {
       return found;
     });
     assert.deepEqual(broken, [], `words broken at ${width}px`);
+    // A wide table scrolls in its own box; the page itself never scrolls sideways.
+    const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(pageWidth <= width, `the page is ${pageWidth}px wide at ${width}px`);
     await page.screenshot({ path: shot(t, `commands-${width}`), fullPage: true });
   }
 }
