@@ -14,6 +14,7 @@ pub mod lab;
 #[cfg(feature = "lessons")]
 pub mod lessons;
 pub mod panels;
+pub mod policies;
 pub mod share;
 pub mod state;
 pub mod tab;

@@ -5,7 +5,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use smtplab_engine::{Extension, Profile, Settings};
 
-use crate::components::settings_panel::POLICY_TOGGLES;
+use crate::policies::POLICY_TOGGLES;
 
 /// What a share link carries.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,11 +1,12 @@
 //! Server settings: pick a profile, toggle extensions and policies. Any
 //! change reconnects (the lab says so in the console).
 
-use smtplab_engine::profile::{BareLineEnding, ExpnPolicy, VrfyPolicy, PRESETS};
+use smtplab_engine::profile::PRESETS;
 use smtplab_engine::{Extension, Profile, Settings};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::policies::POLICY_TOGGLES;
 use crate::state::{Action, AppState};
 
 /// Props of [`SettingsPanel`].
@@ -14,74 +15,6 @@ pub struct SettingsPanelProps {
     /// The app state.
     pub state: UseReducerHandle<AppState>,
 }
-
-/// A switch that is not an extension: id, label, how to read it, how to set it.
-pub(crate) type PolicyToggle = (
-    &'static str,
-    &'static str,
-    fn(&Profile) -> bool,
-    fn(&mut Profile, bool),
-);
-
-/// The policies that can be switched one by one. The extensions' switches
-/// come from the engine's registry ([`Extension::ALL`]), in EHLO order.
-pub(crate) const POLICY_TOGGLES: &[PolicyToggle] = &[
-    ("ehlo", "EHLO understood", |p| p.ehlo, |p, on| p.ehlo = on),
-    (
-        "require-helo",
-        "HELO/EHLO required first",
-        |p| p.require_helo,
-        |p, on| p.require_helo = on,
-    ),
-    (
-        "strict-paths",
-        "Angle brackets required in paths",
-        |p| p.strict_paths,
-        |p, on| p.strict_paths = on,
-    ),
-    (
-        "refuse-bare",
-        "Refuse bare CR/LF",
-        |p| p.bare_line_ending == BareLineEnding::Refuse,
-        |p, on| {
-            p.bare_line_ending = if on {
-                BareLineEnding::Refuse
-            } else {
-                BareLineEnding::Keep
-            }
-        },
-    ),
-    (
-        "vrfy",
-        "VRFY verifies users",
-        |p| p.vrfy == VrfyPolicy::Verify,
-        |p, on| {
-            p.vrfy = if on {
-                VrfyPolicy::Verify
-            } else {
-                VrfyPolicy::CannotVerify
-            }
-        },
-    ),
-    (
-        "expn",
-        "EXPN allowed",
-        |p| p.expn == ExpnPolicy::Expand,
-        |p, on| {
-            p.expn = if on {
-                ExpnPolicy::Expand
-            } else {
-                ExpnPolicy::Disabled
-            }
-        },
-    ),
-    (
-        "greylist",
-        "Greylist first attempts (451)",
-        |p| p.faults.greylist,
-        |p, on| p.faults.greylist = on,
-    ),
-];
 
 /// The settings form.
 #[component(SettingsPanel)]
