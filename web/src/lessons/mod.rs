@@ -69,23 +69,18 @@ impl OpenLesson {
     }
 
     /// The learner's attempt for export: their own typing, marked when the
-    /// solution was shown.
+    /// solution was shown (such an attempt never passes `smtplab check`).
     pub fn attempt(&self, on_screen: &SharedLab) -> Option<Attempt> {
         let own = self.own_lab(on_screen);
         let lab = own.borrow();
-        Some(lab.lesson()?.attempt(&self.pack))
+        let mut attempt = lab.lesson()?.attempt(&self.pack);
+        attempt.solution_shown |= self.solution_viewed;
+        Some(attempt)
     }
 
     /// [`Self::attempt`] in the export format.
     pub fn attempt_text(&self, on_screen: &SharedLab) -> Option<String> {
-        let text = self.attempt(on_screen)?.to_text();
-        if !self.solution_viewed {
-            return Some(text);
-        }
-        // TODO(lessons API): set Attempt::solution_shown once it is on main.
-        let split = text.find("\n\n").map_or(text.len(), |i| i + 1);
-        let (head, rest) = text.split_at(split);
-        Some(format!("{head}solution: shown\n{rest}"))
+        self.attempt(on_screen).map(|a| a.to_text())
     }
 }
 
