@@ -43,12 +43,12 @@ pub struct ExplainArgs {
 }
 
 /// Runs `smtplab explain`.
-pub fn run(args: ExplainArgs) -> Result<(), String> {
+pub fn run(args: ExplainArgs) -> anyhow::Result<()> {
     let name = args.file.display().to_string();
     let mut input: Box<dyn Read> = if name == "-" {
         Box::new(io::stdin().lock())
     } else {
-        Box::new(File::open(&args.file).map_err(|e| format!("cannot read {name}: {e}"))?)
+        Box::new(File::open(&args.file).map_err(|e| anyhow::anyhow!("cannot read {name}: {e}"))?)
     };
     let keep = args.json || args.replay.is_some();
     let mut kept: Vec<ExplainedLine> = Vec::new();
@@ -73,11 +73,11 @@ pub fn run(args: ExplainArgs) -> Result<(), String> {
         }
         Ok(())
     };
-    let failed = |e: io::Error| format!("cannot write the explanation: {e}");
+    let failed = |e: io::Error| anyhow::anyhow!("cannot write the explanation: {e}");
     while !explainer.is_stopped() {
         let read = input
             .read(&mut buffer)
-            .map_err(|e| format!("cannot read {name}: {e}"))?;
+            .map_err(|e| anyhow::anyhow!("cannot read {name}: {e}"))?;
         if read == 0 {
             break;
         }
@@ -93,7 +93,7 @@ pub fn run(args: ExplainArgs) -> Result<(), String> {
         }
     }
     if summary.lines == 0 && !summary.notices.is_empty() {
-        return Err(format!("{name}: {}", summary.notices.join(" ")));
+        anyhow::bail!("{name}: {}", summary.notices.join(" "));
     }
     finish(&args, &kept, &summary, findings, &mut out).map_err(failed)
 }

@@ -47,8 +47,8 @@ fn main() -> ExitCode {
     let result: anyhow::Result<()> = match cli.command {
         Command::Serve(args) => serve::run(args).map_err(Into::into),
         Command::Check(args) => check::run(args),
-        Command::Explain(args) => explain::run(args).map_err(anyhow::Error::msg),
-        Command::Probe(args) => probe::run(args).map_err(anyhow::Error::msg),
+        Command::Explain(args) => explain::run(args),
+        Command::Probe(args) => probe::run(args),
     };
     // The log is written out before the error line.
     drop(log);

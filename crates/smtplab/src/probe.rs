@@ -94,7 +94,7 @@ struct Outcome {
 }
 
 /// Runs `smtplab probe`.
-pub fn run(args: ProbeArgs) -> Result<(), String> {
+pub fn run(args: ProbeArgs) -> anyhow::Result<()> {
     if args.list {
         for case in CASES {
             let level = if case.level == Level::Strict {
@@ -111,7 +111,7 @@ pub fn run(args: ProbeArgs) -> Result<(), String> {
     }
     for id in &args.cases {
         if !CASES.iter().any(|c| c.id == id) {
-            return Err(format!("no case `{id}`; `smtplab probe --list` shows them"));
+            anyhow::bail!("no case `{id}`; `smtplab probe --list` shows them");
         }
     }
     if let Some(rcpt) = &args.rcpt {
@@ -120,9 +120,7 @@ pub fn run(args: ProbeArgs) -> Result<(), String> {
                 .chars()
                 .any(|c| c.is_control() || c.is_whitespace() || c == '<' || c == '>')
         {
-            return Err(format!(
-                "--rcpt `{rcpt}` is not an address like user@example.com"
-            ));
+            anyhow::bail!("--rcpt `{rcpt}` is not an address like user@example.com");
         }
     }
     let target = args.target.clone().unwrap_or_default();
@@ -140,18 +138,18 @@ pub fn run(args: ProbeArgs) -> Result<(), String> {
         .filter(|o| o.verdict == Verdict::Fail)
         .count();
     if failed > 0 {
-        return Err(format!("{failed} of {} cases failed", outcomes.len()));
+        anyhow::bail!("{failed} of {} cases failed", outcomes.len());
     }
     Ok(())
 }
 
-fn resolve(target: &str) -> Result<SocketAddr, String> {
+fn resolve(target: &str) -> anyhow::Result<SocketAddr> {
     let mut addresses = target
         .to_socket_addrs()
-        .map_err(|e| format!("cannot use `{target}` as HOST:PORT: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("cannot use `{target}` as HOST:PORT: {e}"))?;
     addresses
         .next()
-        .ok_or_else(|| format!("`{target}` resolves to no address"))
+        .ok_or_else(|| anyhow::anyhow!("`{target}` resolves to no address"))
 }
 
 fn report(outcomes: &[Outcome], target: &str, args: &ProbeArgs) {

@@ -20,7 +20,7 @@ use tracing::info;
 use crate::connection::{self, Shared};
 use crate::limits::InFlight;
 use crate::save::SaveDir;
-use crate::settings_file::SettingsFile;
+use crate::settings_file::{SettingsFile, SettingsFileError};
 
 /// How long a shutdown waits for open sessions to take their 421 and close.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -135,8 +135,8 @@ pub enum ServeError {
     NoPreset(String),
     /// The settings file could not be read or applied (its own message
     /// names the file and the field).
-    #[error("{0}")]
-    SettingsFile(String),
+    #[error(transparent)]
+    SettingsFile(#[from] SettingsFileError),
     /// The flags and the file together make invalid settings.
     #[error("settings: {0}")]
     Settings(String),

@@ -10,8 +10,55 @@
 
 use std::path::{Path, PathBuf};
 
-use smtplab_engine::patch::{self, Patch};
+use smtplab_engine::patch::{self, Patch, PatchError};
 use smtplab_engine::Settings;
+use smtplab_engine::SettingsError;
+
+/// Why a settings file could not be used; every message names the file.
+///
+/// The causes are part of each message rather than `source`s, so that the
+/// CLI's error chain does not print them twice.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsFileError {
+    /// The file could not be read.
+    #[error("{}: cannot read the settings file: {reason}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why reading failed.
+        reason: std::io::Error,
+    },
+    /// The file is not JSON (serde_json's message gives line and column).
+    #[error("{}: not valid JSON: {reason}", path.display())]
+    Json {
+        /// The file.
+        path: PathBuf,
+        /// Where the syntax breaks.
+        reason: serde_json::Error,
+    },
+    /// The file is JSON but not one object.
+    #[error("{}: the file must hold one JSON object with `profile` and/or `world` in it", path.display())]
+    NotAnObject {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A key or value does not fit the settings (the error names the field).
+    #[error("{}: {reason}", path.display())]
+    Patch {
+        /// The file.
+        path: PathBuf,
+        /// The field and what is wrong with it.
+        reason: PatchError,
+    },
+    /// The merged settings break a rule (an error limit of 0, no postmaster...).
+    #[error("{}: {reason}", path.display())]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// The rule broken.
+        reason: SettingsError,
+    },
+}
 
 /// A settings file, read and parsed as JSON but not yet applied.
 #[derive(Debug)]
@@ -22,21 +69,25 @@ pub struct SettingsFile {
 
 impl SettingsFile {
     /// Reads `path`; errors name the file (and the line for JSON syntax).
-    pub fn read(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: cannot read the settings file: {e}", path.display()))?;
+    pub fn read(path: &Path) -> Result<Self, SettingsFileError> {
+        let text = std::fs::read_to_string(path).map_err(|reason| SettingsFileError::Read {
+            path: path.to_owned(),
+            reason,
+        })?;
         Self::parse(path, &text)
     }
 
     /// Parses `text` as the content of `path`.
-    pub fn parse(path: &Path, text: &str) -> Result<Self, String> {
-        let patch: Patch = serde_json::from_str(text)
-            .map_err(|e| format!("{}: not valid JSON: {e}", path.display()))?;
+    pub fn parse(path: &Path, text: &str) -> Result<Self, SettingsFileError> {
+        let patch: Patch =
+            serde_json::from_str(text).map_err(|reason| SettingsFileError::Json {
+                path: path.to_owned(),
+                reason,
+            })?;
         if !matches!(patch, Patch::Object(_)) {
-            return Err(format!(
-                "{}: the file must hold one JSON object with `profile` and/or `world` in it",
-                path.display()
-            ));
+            return Err(SettingsFileError::NotAnObject {
+                path: path.to_owned(),
+            });
         }
         Ok(Self {
             path: path.to_owned(),
@@ -57,14 +108,20 @@ impl SettingsFile {
     /// The file laid over `base`: objects merge key by key, anything else
     /// (numbers, strings, lists) replaces the preset's value. The result is
     /// validated; every error names the file and the field.
-    pub fn over(&self, base: &Settings) -> Result<Settings, String> {
-        let file = self.path.display();
+    pub fn over(&self, base: &Settings) -> Result<Settings, SettingsFileError> {
         let mut settings = base.clone();
-        patch::apply_settings(&mut settings, &self.patch, "")
-            .map_err(|error| format!("{file}: {error}"))?;
+        patch::apply_settings(&mut settings, &self.patch, "").map_err(|reason| {
+            SettingsFileError::Patch {
+                path: self.path.clone(),
+                reason,
+            }
+        })?;
         settings
             .validate()
-            .map_err(|message| format!("{file}: {message}"))?;
+            .map_err(|reason| SettingsFileError::Invalid {
+                path: self.path.clone(),
+                reason,
+            })?;
         Ok(settings)
     }
 }
@@ -76,7 +133,9 @@ mod tests {
 
     fn load(text: &str, preset: &str) -> Result<Settings, String> {
         let base = Settings::preset(preset).unwrap();
-        SettingsFile::parse(Path::new("lab.json"), text)?.over(&base)
+        SettingsFile::parse(Path::new("lab.json"), text)
+            .and_then(|file| file.over(&base))
+            .map_err(|error| error.to_string())
     }
 
     #[test]
