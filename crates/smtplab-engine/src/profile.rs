@@ -299,12 +299,14 @@ impl Profile {
     /// The extension lines of the EHLO reply, in the registry's order.
     /// STARTTLS is not listed once TLS is on (RFC 3207 section 4.2).
     pub fn ehlo_lines(&self, tls_active: bool) -> Vec<String> {
-        Extension::ALL
-            .into_iter()
-            .filter(|extension| self.offers_extension(*extension))
-            .filter(|extension| !tls_active || extension.listed_over_tls())
-            .map(|extension| extension.ehlo_line(self.message_size_limit))
-            .collect()
+        // A plain loop: the iterator chain cost the sandbox bundle 0.4 KB.
+        let mut lines = Vec::new();
+        for extension in Extension::ALL {
+            if self.offers_extension(extension) && (!tls_active || extension.listed_over_tls()) {
+                lines.push(extension.ehlo_line(self.message_size_limit));
+            }
+        }
+        lines
     }
 }
 

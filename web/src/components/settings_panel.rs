@@ -6,7 +6,7 @@ use smtplab_engine::{Extension, Profile, Settings};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::policies::POLICY_TOGGLES;
+use crate::policies::{PolicyToggle, POLICY_TOGGLES};
 use crate::state::{Action, AppState};
 
 /// Props of [`SettingsPanel`].
@@ -40,24 +40,32 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
         html! { <option value={*name} selected={current.name == *name}>{ format!("{name}: {about}") }</option> }
     });
     let profile = &current.settings.profile;
-    let extensions = Extension::ALL.into_iter().filter_map(|extension| {
-        let checked = extension.flag(&profile.extensions)?;
-        let id = extension.keyword().to_ascii_lowercase();
-        Some(toggle(
-            &props.state,
-            &current,
-            &id,
-            extension.label(),
-            checked,
-            move |p, on| {
-                if let Some(flag) = extension.flag_mut(&mut p.extensions) {
-                    *flag = on;
-                }
-            },
-        ))
-    });
-    let policies = POLICY_TOGGLES.iter().map(|(id, label, read, write)| {
-        toggle(&props.state, &current, id, label, read(profile), *write)
+    let count = Extension::ALL.len() + POLICY_TOGGLES.len();
+    let toggles = (0..count).filter_map(Switch::nth).map(|switch| {
+        let checked = switch.read(profile);
+        let onchange = {
+            let state = props.state.clone();
+            let settings = current.settings.clone();
+            let name = current.name.clone();
+            Callback::from(move |e: Event| {
+                let input: HtmlInputElement = e.target_unchecked_into();
+                let mut changed = settings.clone();
+                switch.write(&mut changed.profile, input.checked());
+                let label = if name.ends_with("(custom)") {
+                    name.clone()
+                } else {
+                    format!("{name} (custom)")
+                };
+                state.dispatch(Action::ApplySettings(label, Box::new(changed)));
+            })
+        };
+        let field_id = format!("setting-{}", switch.id());
+        html! {
+            <li>
+                <input type="checkbox" id={field_id.clone()} {checked} {onchange} />
+                <label for={field_id}>{ switch.label() }</label>
+            </li>
+        }
     });
     html! {
         <form class="settings" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
@@ -65,10 +73,63 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
             <select id="profile-select" onchange={onchange_profile}>{ for presets }</select>
             <fieldset>
                 <legend>{ "Extensions and policies" }</legend>
-                <ul class="toggles">{ for extensions }{ for policies }</ul>
+                <ul class="toggles">{ for toggles }</ul>
             </fieldset>
             <p class="muted">{ format!("Message size limit: {} octets. Accounts for AUTH: alice / wonderland, bob / canwefixit. Mailing list: team. Outside domains (example.org, example.net) need AUTH to relay.", profile.message_size_limit) }</p>
         </form>
+    }
+}
+
+/// One checkbox of the form: an extension's flag (from the engine's
+/// registry) or one of [`POLICY_TOGGLES`].
+#[derive(Debug, Clone, Copy)]
+enum Switch {
+    Extension(Extension),
+    Policy(&'static PolicyToggle),
+}
+
+impl Switch {
+    /// Switch `index`: the extensions with a flag, in EHLO order, then the
+    /// policies. (An index range keeps the iterator, and the bundle, small.)
+    fn nth(index: usize) -> Option<Self> {
+        match Extension::ALL.get(index) {
+            Some(extension) => extension.setting().map(|_| Self::Extension(*extension)),
+            None => POLICY_TOGGLES
+                .get(index - Extension::ALL.len())
+                .map(Self::Policy),
+        }
+    }
+
+    fn id(self) -> &'static str {
+        match self {
+            Self::Extension(extension) => extension.setting().unwrap_or_default(),
+            Self::Policy((id, ..)) => id,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::Extension(extension) => extension.label(),
+            Self::Policy((_, label, ..)) => label,
+        }
+    }
+
+    fn read(self, profile: &Profile) -> bool {
+        match self {
+            Self::Extension(extension) => extension.flag(&profile.extensions).unwrap_or(false),
+            Self::Policy((_, _, read, _)) => read(profile),
+        }
+    }
+
+    fn write(self, profile: &mut Profile, on: bool) {
+        match self {
+            Self::Extension(extension) => {
+                if let Some(flag) = extension.flag_mut(&mut profile.extensions) {
+                    *flag = on;
+                }
+            }
+            Self::Policy((_, _, _, write)) => write(profile, on),
+        }
     }
 }
 
@@ -76,39 +137,4 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
 struct Current {
     name: String,
     settings: Settings,
-}
-
-/// One checkbox: turning it applies the current settings with `write` done,
-/// under the profile's name marked "(custom)".
-fn toggle(
-    state: &UseReducerHandle<AppState>,
-    current: &Current,
-    id: &str,
-    label: &'static str,
-    checked: bool,
-    write: impl Fn(&mut Profile, bool) + 'static,
-) -> Html {
-    let onchange = {
-        let state = state.clone();
-        let settings = current.settings.clone();
-        let name = current.name.clone();
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            let mut changed = settings.clone();
-            write(&mut changed.profile, input.checked());
-            let label = if name.ends_with("(custom)") {
-                name.clone()
-            } else {
-                format!("{name} (custom)")
-            };
-            state.dispatch(Action::ApplySettings(label, Box::new(changed)));
-        })
-    };
-    let field_id = format!("setting-{id}");
-    html! {
-        <li>
-            <input type="checkbox" id={field_id.clone()} {checked} {onchange} />
-            <label for={field_id}>{ label }</label>
-        </li>
-    }
 }
