@@ -219,3 +219,39 @@ export async function historyAndPhoneWidth(page, t) {
   assert.ok(width <= 375, `page is ${width}px wide on a 375px screen`);
   await page.screenshot({ path: path.join(t.artifacts ?? 'artifacts/e2e', 'phone.png'), fullPage: false });
 }
+
+/**
+ * The Transcript tab: a real swaks-against-Postfix capture pasted in is
+ * explained with no unknown line, and replays against the simulated server.
+ */
+export async function transcriptTabExplainsARealCapture(page, t) {
+  await open(page, t);
+  const capture = await readFile(
+    path.join(import.meta.dirname, '../../crates/smtplab-explain/tests/data/swaks-postfix-delivery.txt'),
+    'utf8',
+  );
+  await page.getByRole('tab', { name: 'Transcript' }).click();
+  const panel = page.getByRole('tabpanel');
+  await panel.getByRole('textbox', { name: /Paste a transcript/ }).fill(capture);
+  await panel.getByRole('button', { name: 'Explain', exact: true }).click();
+  const summary = panel.locator('.summary');
+  await summary.waitFor();
+  const text = await summary.textContent();
+  assert.match(text, /read as swaks/);
+  assert.doesNotMatch(text, /unknown/);
+  assert.equal(await panel.locator('.x-line.k-unknown').count(), 0);
+  // Every line of the capture is listed, none dropped.
+  const lines = capture.split('\n').filter((l, i, all) => i < all.length - 1 || l !== '').length;
+  assert.equal(await panel.locator('.x-line').count(), lines);
+  // Opening a line shows what it means and where the RFC says it.
+  const ehlo = panel.locator('.x-line', { hasText: '-> EHLO' }).first();
+  await ehlo.locator('summary').click();
+  assert.match(await ehlo.textContent(), /Where it is written.*RFC 5321/s);
+  await panel.getByRole('button', { name: 'Replay against this server' }).click();
+  const replay = panel.locator('section.replay');
+  await replay.waitFor();
+  assert.match(await replay.locator('h3').textContent(), /profile default/);
+  assert.ok((await replay.locator('tbody tr').count()) >= 5, 'the replay lists each command');
+  await page.screenshot({ path: path.join(t.artifacts, 'transcript-tab.png'), fullPage: true });
+  assert.deepEqual(t.pageErrors, []);
+}

@@ -188,7 +188,7 @@ fn tab_list(state: &UseReducerHandle<AppState>) -> Html {
 fn lesson_or_guide(state: &UseReducerHandle<AppState>) -> Html {
     #[cfg(feature = "lessons")]
     if state.lessons.open.is_some() {
-        return html! { <crate::components::lesson_panel::LessonPanel state={state.clone()} /> };
+        return crate::panels::lesson_panel_view(state);
     }
     let lab = state.lab.borrow();
     let reply = lab.lines.iter().rev().find_map(|l| l.reply.clone());

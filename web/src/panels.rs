@@ -4,10 +4,12 @@
 //! the panel's component file and `tab.rs` (see docs/architecture.md,
 //! "Where to add a panel").
 
+use smtplab_engine::Settings;
 use yew::prelude::*;
 
 use crate::components::command_table::CommandTable;
 use crate::components::explain::Explain;
+use crate::components::explain_panel::ExplainPanel;
 use crate::components::mailboxes::Mailboxes;
 use crate::components::settings_panel::SettingsPanel;
 use crate::state::{Action, AppState};
@@ -39,6 +41,11 @@ pub const PANELS: &[Panel] = &[
         view: explain_view,
     },
     Panel {
+        tab: Tab::Transcript,
+        label: "Transcript",
+        view: transcript_view,
+    },
+    Panel {
         tab: Tab::Commands,
         label: "Commands",
         view: commands_view,
@@ -65,7 +72,8 @@ pub fn tab_id(tab: Tab) -> String {
     format!("tab-{tab:?}").to_ascii_lowercase()
 }
 
-fn explain_view(state: &UseReducerHandle<AppState>) -> Html {
+/// The selected reply, explained (also the widget's explanation panel).
+pub fn explain_view(state: &UseReducerHandle<AppState>) -> Html {
     let lab = state.lab.borrow();
     let line = state
         .selected
@@ -73,7 +81,8 @@ fn explain_view(state: &UseReducerHandle<AppState>) -> Html {
     html! { <Explain {line} /> }
 }
 
-fn commands_view(state: &UseReducerHandle<AppState>) -> Html {
+/// The command table (also the widget's table panel).
+pub fn commands_view(state: &UseReducerHandle<AppState>) -> Html {
     let lab = state.lab.borrow();
     let highlight = lab.last_verb;
     let mode = crate::components::command_table::TryMode::of(&lab);
@@ -81,6 +90,14 @@ fn commands_view(state: &UseReducerHandle<AppState>) -> Html {
     let state = state.clone();
     let on_try = Callback::from(move |example: String| state.dispatch(Action::TryExample(example)));
     html! { <CommandTable {highlight} {mode} {on_try} /> }
+}
+
+fn transcript_view(state: &UseReducerHandle<AppState>) -> Html {
+    let lab = state.lab.borrow();
+    let settings = std::rc::Rc::new(lab.settings.clone());
+    let profile = AttrValue::from(lab.profile_name.clone());
+    drop(lab);
+    html! { <ExplainPanel {settings} {profile} /> }
 }
 
 fn mailboxes_view(state: &UseReducerHandle<AppState>) -> Html {
@@ -98,10 +115,43 @@ fn mailboxes_view(state: &UseReducerHandle<AppState>) -> Html {
 }
 
 fn settings_view(state: &UseReducerHandle<AppState>) -> Html {
-    html! { <SettingsPanel state={state.clone()} /> }
+    let lab = state.lab.borrow();
+    let profile_name = AttrValue::from(lab.profile_name.clone());
+    let settings = std::rc::Rc::new(lab.settings.clone());
+    drop(lab);
+    let state = state.clone();
+    let on_apply = Callback::from(move |(name, settings): (String, Settings)| {
+        state.dispatch(Action::ApplySettings(name, Box::new(settings)))
+    });
+    html! { <SettingsPanel {profile_name} {settings} {on_apply} /> }
 }
 
 #[cfg(feature = "lessons")]
 fn lessons_view(state: &UseReducerHandle<AppState>) -> Html {
     crate::components::lesson_list::view(state)
+}
+
+/// The open lesson's panel beside the console (the classroom and the
+/// lesson widget); nothing when no lesson is open.
+#[cfg(feature = "lessons")]
+pub fn lesson_panel_view(state: &UseReducerHandle<AppState>) -> Html {
+    use crate::components::lesson_panel::LessonPanel;
+
+    let Some(open) = state.lessons.open.clone() else {
+        return Html::default();
+    };
+    let Some(pack) = state.lessons.library.pack(&open.pack).cloned() else {
+        return Html::default();
+    };
+    let statuses = state
+        .lab
+        .borrow()
+        .lesson()
+        .map(|l| l.checker().statuses())
+        .unwrap_or_default();
+    let next = state.lessons.library.next_lesson(&open.pack, &open.lesson);
+    let attempt = open.attempt_text(&state.lab);
+    let state = state.clone();
+    let on_action = Callback::from(move |action| state.dispatch(Action::Lesson(action)));
+    html! { <LessonPanel {pack} {open} {statuses} {next} {attempt} {on_action} /> }
 }

@@ -6,6 +6,8 @@
 pub enum Tab {
     /// The selected reply, explained.
     Explain,
+    /// A pasted transcript or log, explained line by line.
+    Transcript,
     /// The command table.
     Commands,
     /// Delivered messages.

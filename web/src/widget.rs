@@ -6,9 +6,7 @@ use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
 use crate::components::state_diagram::StateDiagram;
-use crate::panels::panel;
 use crate::state::{Action, AppState};
-use crate::tab::Tab;
 
 /// Pause between demo steps, long enough to read a reply.
 const DEMO_STEP_MS: u32 = 1200;
@@ -158,10 +156,10 @@ pub fn widget(options: &WidgetOptions) -> Html {
                 { demo_bar(&state, &played, options) }
             }
             if options.explain {
-                <div class="panel">{ (panel(Tab::Explain).view)(&state) }</div>
+                <div class="panel">{ crate::panels::explain_view(&state) }</div>
             }
             if options.table {
-                <div class="panel">{ (panel(Tab::Commands).view)(&state) }</div>
+                <div class="panel">{ crate::panels::commands_view(&state) }</div>
             }
         </div>
     }
@@ -222,7 +220,7 @@ fn lesson_view(state: &UseReducerHandle<AppState>, options: &WidgetOptions) -> H
     #[cfg(feature = "lessons")]
     {
         let _ = options;
-        html! { <crate::components::lesson_panel::LessonPanel state={state.clone()} /> }
+        crate::panels::lesson_panel_view(state)
     }
     #[cfg(not(feature = "lessons"))]
     {

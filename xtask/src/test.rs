@@ -20,6 +20,11 @@ pub const WASM_TEST_PACKAGES: &[&str] = &["smtplab-web", "smtplab-wasm"];
 pub const WASM_CLIPPY_PACKAGES: &[&str] =
     &["smtplab-web", "blank-yew", "smtplab-wasm", "smtplab-widget"];
 
+/// Libraries the pages link that are linted for wasm32 without their test
+/// targets (their property tests and benchmarks are native only).
+pub const WASM_CLIPPY_LIBRARIES: &[&str] =
+    &["smtplab-engine", "smtplab-explain", "smtplab-lessons"];
+
 const WASM: &str = "wasm32-unknown-unknown";
 
 type Step = (&'static str, fn() -> Result);
@@ -112,6 +117,15 @@ fn clippy_wasm() -> Result {
         cmd.args(["-p", package]);
     }
     run("cargo clippy (wasm32)", cmd.args(["--", "-D", "warnings"]))?;
+    let mut libraries = command("cargo");
+    libraries.args(["clippy", "--target", WASM, "--lib"]);
+    for package in WASM_CLIPPY_LIBRARIES {
+        libraries.args(["-p", package]);
+    }
+    run(
+        "cargo clippy (wasm32, libraries)",
+        libraries.args(["--", "-D", "warnings"]),
+    )?;
     run(
         "cargo clippy (wasm32, classroom build)",
         command("cargo")

@@ -2,49 +2,57 @@
 //! as they are met, hints one at a time, the solution step by step in a lab
 //! of its own, start over, the success moment, and the attempt export.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
-use smtplab_lessons::{GoalStatus, Lesson};
+use smtplab_lessons::{GoalStatus, Lesson, Pack};
 
 use crate::components::markdown::markdown;
 use crate::lessons::{solution_steps, LessonAction, OpenLesson};
-use crate::state::{Action, AppState};
 
-/// Props of [`LessonPanel`].
-#[derive(Properties, PartialEq)]
+/// Props of [`LessonPanel`]: the open lesson, where its goals stand, and
+/// one callback for every lesson button.
+#[derive(Properties)]
 pub struct LessonPanelProps {
-    /// The app state.
-    pub state: UseReducerHandle<AppState>,
+    /// The pack the open lesson is in.
+    pub pack: Rc<Pack>,
+    /// The open lesson: which one, hints shown, solution shown or playing.
+    pub open: OpenLesson,
+    /// Each goal's status, in the lesson's order.
+    pub statuses: Vec<GoalStatus>,
+    /// The next lesson of the pack, if any.
+    pub next: Option<String>,
+    /// The attempt as exported for `smtplab check`.
+    pub attempt: Option<String>,
+    /// Hint, solution step, start over, leave, next lesson.
+    pub on_action: Callback<LessonAction>,
 }
 
-/// The lesson panel (renders nothing when no lesson is open).
+impl PartialEq for LessonPanelProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.pack, &other.pack)
+            && self.open == other.open
+            && self.statuses == other.statuses
+            && self.next == other.next
+            && self.attempt == other.attempt
+            && self.on_action == other.on_action
+    }
+}
+
+/// The lesson panel (renders nothing when the pack lacks the lesson).
 #[component(LessonPanel)]
 pub fn lesson_panel(props: &LessonPanelProps) -> Html {
-    let state = &props.state;
     let attempt_text = use_state(|| None::<String>);
-    let Some(open) = state.lessons.open.clone() else {
+    let open = &props.open;
+    let Some(lesson) = props.pack.lesson(&open.lesson) else {
         return html! {};
     };
-    let Some(lesson) = state.lessons.library.lesson(&open.pack, &open.lesson) else {
-        return html! {};
-    };
-    let statuses = state
-        .lab
-        .borrow()
-        .lesson()
-        .map(|l| l.checker().statuses())
-        .unwrap_or_default();
-    let teacher_pack = state
-        .lessons
-        .library
-        .pack(&open.pack)
-        .filter(|p| !p.is_builtin())
-        .map(|p| p.title().to_owned());
-    let next = state.lessons.library.next_lesson(&open.pack, &open.lesson);
-    let dispatch = dispatcher(state);
+    let teacher_pack = (!props.pack.is_builtin()).then(|| props.pack.title().to_owned());
+    let dispatch = dispatcher(&props.on_action);
     let on_export = {
         let attempt_text = attempt_text.clone();
-        let attempt = open.attempt_text(&state.lab);
+        let attempt = props.attempt.clone();
         Callback::from(move |_: MouseEvent| attempt_text.set(attempt.clone()))
     };
     html! {
@@ -57,10 +65,10 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             </div>
             <div class="intro">{ markdown(lesson.introduction()) }</div>
             <h3>{ "Goals" }</h3>
-            { goal_list(lesson, statuses) }
-            { outcome(&open, next, &dispatch) }
+            { goal_list(lesson, props.statuses.clone()) }
+            { outcome(open, props.next.clone(), &dispatch) }
             { hints(lesson, open.hints_shown) }
-            { buttons(lesson, &open, &dispatch, on_export) }
+            { buttons(lesson, open, &dispatch, on_export) }
             if let Some(text) = (*attempt_text).clone() {
                 <label class="attempt">
                     { "Your attempt, for your teacher (copy it, or save it as a .txt file):" }
@@ -71,13 +79,10 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     }
 }
 
-/// Makes click callbacks that dispatch a lesson action.
-fn dispatcher(state: &UseReducerHandle<AppState>) -> impl Fn(LessonAction) -> Callback<MouseEvent> {
-    let state = state.clone();
-    move |action: LessonAction| {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(Action::Lesson(action.clone())))
-    }
+/// Makes click callbacks that ask for a lesson action.
+fn dispatcher(on_action: &Callback<LessonAction>) -> impl Fn(LessonAction) -> Callback<MouseEvent> {
+    let on_action = on_action.clone();
+    move |action: LessonAction| on_action.reform(move |_: MouseEvent| action.clone())
 }
 
 fn goal_list(lesson: &Lesson, statuses: Vec<GoalStatus>) -> Html {

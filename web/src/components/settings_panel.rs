@@ -6,33 +6,36 @@ use smtplab_engine::{Extension, Profile, Settings};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use std::rc::Rc;
+
 use crate::policies::{PolicyToggle, POLICY_TOGGLES};
-use crate::state::{Action, AppState};
 
 /// Props of [`SettingsPanel`].
 #[derive(Properties, PartialEq)]
 pub struct SettingsPanelProps {
-    /// The app state.
-    pub state: UseReducerHandle<AppState>,
+    /// The name of the profile the lab runs ("strict", "default (custom)").
+    pub profile_name: AttrValue,
+    /// The settings the lab runs, which every switch starts from.
+    pub settings: Rc<Settings>,
+    /// Asks the lab to run these settings under this profile name.
+    pub on_apply: Callback<(String, Settings)>,
 }
 
 /// The settings form.
 #[component(SettingsPanel)]
 pub fn settings_panel(props: &SettingsPanelProps) -> Html {
-    let lab = props.state.lab.borrow();
     let current = Current {
-        name: lab.profile_name.clone(),
-        settings: lab.settings.clone(),
+        name: props.profile_name.to_string(),
+        settings: Settings::clone(&props.settings),
     };
-    drop(lab);
 
     let onchange_profile = {
-        let state = props.state.clone();
+        let on_apply = props.on_apply.clone();
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
             let name = select.value();
             if let Some(settings) = Settings::preset(&name) {
-                state.dispatch(Action::ApplySettings(name, Box::new(settings)));
+                on_apply.emit((name, settings));
             }
         })
     };
@@ -44,7 +47,7 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
     let toggles = (0..count).filter_map(Switch::nth).map(|switch| {
         let checked = switch.read(profile);
         let onchange = {
-            let state = props.state.clone();
+            let on_apply = props.on_apply.clone();
             let settings = current.settings.clone();
             let name = current.name.clone();
             Callback::from(move |e: Event| {
@@ -56,7 +59,7 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
                 } else {
                     format!("{name} (custom)")
                 };
-                state.dispatch(Action::ApplySettings(label, Box::new(changed)));
+                on_apply.emit((label, changed));
             })
         };
         let field_id = format!("setting-{}", switch.id());
