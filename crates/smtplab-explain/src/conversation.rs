@@ -554,22 +554,8 @@ impl Conversation {
                 "RFC 5321 section 4.5.3.1.5",
             ));
         }
-        let continuing = self.reply.take();
-        let (answering, first_line, reading_note) = match continuing {
-            Some(progress) => {
-                if progress.code != code {
-                    findings.push(finding(
-                        Severity::Error,
-                        format!(
-                            "this line's code {code} differs from the {} the reply started with",
-                            progress.code
-                        ),
-                        "RFC 5321 section 4.2.1",
-                    ));
-                }
-                let line_note = self.continuation_note(&progress, &rest_text);
-                (progress.answering, progress.first_line, line_note)
-            }
+        let (answering, first_line, reading_note) = match self.reply.take() {
+            Some(progress) => self.next_reply_line(progress, code, &rest_text, &mut findings),
             None => self.first_reply_line(code, &rest_text, number, &mut findings),
         };
         enhanced_class_findings(code, &rest_text, &mut findings);
@@ -592,6 +578,28 @@ impl Conversation {
             findings,
             answers,
         }
+    }
+
+    /// A further line of a multiline reply: its code must repeat the first's.
+    fn next_reply_line(
+        &self,
+        progress: ReplyInProgress,
+        code: u16,
+        rest_text: &str,
+        findings: &mut Vec<Finding>,
+    ) -> (Option<Awaited>, usize, Note) {
+        if progress.code != code {
+            findings.push(finding(
+                Severity::Error,
+                format!(
+                    "this line's code {code} differs from the {} the reply started with",
+                    progress.code
+                ),
+                "RFC 5321 section 4.2.1",
+            ));
+        }
+        let line_note = self.continuation_note(&progress, rest_text);
+        (progress.answering, progress.first_line, line_note)
     }
 
     fn ehlo_collecting(&self) -> bool {

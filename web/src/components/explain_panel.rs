@@ -79,28 +79,13 @@ pub fn explain_panel(props: &ExplainPanelProps) -> Html {
     let replayed = use_state(|| None::<Rc<Vec<ReplayStep>>>);
     let textarea = use_node_ref();
 
-    let on_explain = {
-        let (job, redraw, shown, replayed, textarea) = (
-            job.clone(),
-            redraw.clone(),
-            shown.clone(),
-            replayed.clone(),
-            textarea.clone(),
-        );
-        Callback::from(move |_: MouseEvent| {
-            let Some(area) = textarea.cast::<HtmlTextAreaElement>() else {
-                return;
-            };
-            *job.borrow_mut() = Job {
-                input: area.value().into_bytes(),
-                explainer: Some(Explainer::new()),
-                ..Job::default()
-            };
-            shown.set(PAGE);
-            replayed.set(None);
-            run_slices(job.clone(), redraw.clone());
-        })
-    };
+    let on_explain = explain_callback(
+        job.clone(),
+        redraw.clone(),
+        shown.clone(),
+        replayed.clone(),
+        textarea.clone(),
+    );
     let on_replay = {
         let (job, replayed, settings) = (job.clone(), replayed.clone(), props.settings.clone());
         Callback::from(move |_: MouseEvent| {
@@ -136,6 +121,29 @@ pub fn explain_panel(props: &ExplainPanelProps) -> Html {
             { replayed.as_ref().map(|steps| replay_view(steps, &props.profile)).unwrap_or_default() }
         </div>
     }
+}
+
+/// "Explain": starts a job over the textarea's text, from the first page.
+fn explain_callback(
+    job: Rc<RefCell<Job>>,
+    redraw: UseStateHandle<u64>,
+    shown: UseStateHandle<usize>,
+    replayed: UseStateHandle<Option<Rc<Vec<ReplayStep>>>>,
+    textarea: NodeRef,
+) -> Callback<MouseEvent> {
+    Callback::from(move |_: MouseEvent| {
+        let Some(area) = textarea.cast::<HtmlTextAreaElement>() else {
+            return;
+        };
+        *job.borrow_mut() = Job {
+            input: area.value().into_bytes(),
+            explainer: Some(Explainer::new()),
+            ..Job::default()
+        };
+        shown.set(PAGE);
+        replayed.set(None);
+        run_slices(job.clone(), redraw.clone());
+    })
 }
 
 fn progress(job: &Job) -> Html {
