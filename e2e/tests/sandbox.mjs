@@ -255,3 +255,26 @@ export async function transcriptTabExplainsARealCapture(page, t) {
   await page.screenshot({ path: path.join(t.artifacts, 'transcript-tab.png'), fullPage: true });
   assert.deepEqual(t.pageErrors, []);
 }
+
+/**
+ * The explainer is not part of the sandbox's first download: it is fetched
+ * the first time a transcript is explained. A long paste then shows its
+ * progress and pages its lines.
+ */
+export async function transcriptExplainerLoadsOnFirstUseAndPagesALongPaste(page, t) {
+  await open(page, t);
+  await page.getByRole('tab', { name: 'Transcript' }).click();
+  assert.ok(!t.requests.some((url) => url.includes('/explain/')), 'nothing of the explainer before use');
+  const panel = page.getByRole('tabpanel');
+  await panel.getByRole('textbox', { name: /Paste a transcript/ }).fill('C: NOOP\nS: 250 2.0.0 Ok\n'.repeat(20_000));
+  await panel.getByRole('button', { name: 'Explain', exact: true }).click();
+  await panel.locator('.progress').waitFor();
+  await panel.getByText('40000 lines read as C:/S: lines (40000)').waitFor({ timeout: 20_000 });
+  assert.ok(t.requests.some((url) => url.endsWith('/explain/smtplab_explain_wasm_bg.wasm')), 'the explainer was fetched');
+  await panel.getByText('Showing 300 of 40000 lines.').waitFor();
+  assert.equal(await panel.locator('ol.explained > li').count(), 300);
+  await panel.getByRole('button', { name: 'Show 300 more' }).click();
+  await panel.getByText('Showing 600 of 40000 lines.').waitFor();
+  assert.equal(await panel.locator('ol.explained > li').count(), 600);
+  assert.deepEqual(t.pageErrors, []);
+}

@@ -9,6 +9,7 @@ pub mod address;
 pub mod app;
 pub mod clock;
 pub mod components;
+pub mod explainer;
 pub mod guide;
 pub mod lab;
 #[cfg(feature = "lessons")]

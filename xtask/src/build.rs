@@ -16,8 +16,31 @@ pub fn build() -> Result {
     banner("build: smtplab-web -> dist/");
     trunk_build(&root())?;
     build_classroom()?;
+    build_explainer()?;
     build_widget()?;
     crate::api::build_api_only()
+}
+
+/// Folder under `dist/` of the Transcript tab's explainer, which the pages
+/// load the first time a transcript is explained.
+pub const EXPLAINER_SUBDIR: &str = "explain";
+
+/// The explainer module (`smtplab-explain-wasm`) into `dist/explain/`.
+pub fn build_explainer() -> Result {
+    banner("build: Transcript tab's explainer (loaded on first use) -> dist/explain/");
+    let out = root().join("dist").join(EXPLAINER_SUBDIR);
+    let options = Bindgen {
+        features: &[],
+        typescript: false,
+        converge: true,
+    };
+    bindgen_package(
+        "smtplab-explain-wasm",
+        "smtplab_explain_wasm",
+        options,
+        &out,
+    )
+    .map(|_| ())
 }
 
 /// The classroom page (`lessons.html`: the app with lessons inside) is a

@@ -67,6 +67,7 @@ struct PageSizes {
     classroom: u64,
     widget: u64,
     lesson_widget: u64,
+    explainer: u64,
 }
 
 /// Prints each page's files and returns the totals.
@@ -94,11 +95,21 @@ fn measure_pages(dist: &Path) -> Result<PageSizes> {
             widget_dir.join("lessons/smtplab_widget_bg.wasm"),
         ],
     )?;
+    let explainer_dir = dist.join(build::EXPLAINER_SUBDIR);
+    banner("size: Transcript tab's explainer, loaded on first use (dist/explain/), gzip -9");
+    let explainer = report_files(
+        dist,
+        &[
+            explainer_dir.join("smtplab_explain_wasm.js"),
+            explainer_dir.join("smtplab_explain_wasm_bg.wasm"),
+        ],
+    )?;
     Ok(PageSizes {
         app,
         classroom,
         widget,
         lesson_widget,
+        explainer,
     })
 }
 
@@ -119,6 +130,11 @@ impl PageSizes {
         println!(
             "lesson widget total:  {} (no budget; for comparison)",
             kb(self.lesson_widget)
+        );
+        println!(
+            "explainer on first use: {} (downloaded when a transcript is first explained; sandbox + explainer: {})",
+            kb(self.explainer),
+            kb(self.app + self.explainer)
         );
     }
 }

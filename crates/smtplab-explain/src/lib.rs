@@ -30,6 +30,7 @@
 
 mod conversation;
 pub mod format;
+pub mod html;
 pub mod input;
 pub mod limits;
 mod logs;

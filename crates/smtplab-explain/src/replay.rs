@@ -22,44 +22,83 @@ pub struct ReplayStep {
     pub simulated: Vec<String>,
 }
 
+/// What a replay sends and what the transcript recorded for it, taken
+/// out of the explained lines (so a page that explains in one module can
+/// replay in another): the greeting first (`line: None`, nothing sent),
+/// then each client line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplayInput {
+    /// The transcript line it came from (`None` for the greeting).
+    pub line: Option<usize>,
+    /// The octets to send, without their line end.
+    pub sent: Vec<u8>,
+    /// The reply lines the transcript shows for it (without any marker).
+    pub recorded: Vec<String>,
+}
+
 /// Feeds every client line (commands, content, AUTH data) to a fresh
 /// session with `settings`, each ended with CRLF as SMTP sends it.
 pub fn replay(lines: &[ExplainedLine], settings: Settings, now: u64) -> Vec<ReplayStep> {
-    let mut session = Session::new(settings, ClientInfo::default(), 1, now);
-    let greeting_recorded = lines
+    replay_inputs_against(&replay_inputs(lines), settings, now)
+}
+
+/// The greeting and every client line (commands, content, AUTH data) of
+/// an explained transcript, each with the replies recorded for it.
+pub fn replay_inputs(lines: &[ExplainedLine]) -> Vec<ReplayInput> {
+    let greeting = lines
         .iter()
         .take_while(|l| l.side != Some(Side::Client))
         .filter(|l| l.kind == Kind::Reply && l.answers.is_none())
         .map(|l| escape_bytes(&l.smtp))
         .collect();
-    let mut steps = vec![ReplayStep {
+    let mut inputs = vec![ReplayInput {
         line: None,
-        sent: String::new(),
-        recorded: greeting_recorded,
-        simulated: replies(&mut session),
+        sent: Vec::new(),
+        recorded: greeting,
     }];
     let client_lines = lines.iter().filter(|l| {
         l.side == Some(Side::Client)
             && matches!(l.kind, Kind::Command | Kind::Content | Kind::AuthData)
     });
     for line in client_lines {
-        let simulated = if session.is_closed() {
-            vec!["(the simulated server has closed the connection)".to_owned()]
-        } else {
-            let mut bytes = line.smtp.clone();
-            bytes.extend_from_slice(b"\r\n");
-            session.feed(&bytes, now);
-            replies(&mut session)
-        };
         let recorded = lines
             .iter()
             .filter(|r| r.kind == Kind::Reply && r.answers == Some(line.number))
             .map(|r| escape_bytes(&r.smtp))
             .collect();
-        steps.push(ReplayStep {
+        inputs.push(ReplayInput {
             line: Some(line.number),
-            sent: escape_bytes(&line.smtp),
+            sent: line.smtp.clone(),
             recorded,
+        });
+    }
+    inputs
+}
+
+/// Sends `inputs` (after the greeting, each with CRLF) to a fresh session
+/// with `settings`, and sets its replies beside the recorded ones.
+pub fn replay_inputs_against(
+    inputs: &[ReplayInput],
+    settings: Settings,
+    now: u64,
+) -> Vec<ReplayStep> {
+    let mut session = Session::new(settings, ClientInfo::default(), 1, now);
+    let mut steps = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let simulated = if input.line.is_none() {
+            replies(&mut session)
+        } else if session.is_closed() {
+            vec!["(the simulated server has closed the connection)".to_owned()]
+        } else {
+            let mut bytes = input.sent.clone();
+            bytes.extend_from_slice(b"\r\n");
+            session.feed(&bytes, now);
+            replies(&mut session)
+        };
+        steps.push(ReplayStep {
+            line: input.line,
+            sent: escape_bytes(&input.sent),
+            recorded: input.recorded.clone(),
             simulated,
         });
     }

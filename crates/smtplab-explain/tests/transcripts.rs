@@ -1,6 +1,9 @@
 //! Real transcripts, captured from swaks against Postfix 3.7 and against
-//! `smtplab serve`, and Postfix's own logs of such sessions (kept in
-//! `tests/data/`): every line is explained, none is unknown.
+//! `smtplab serve`, Postfix's own logs of such sessions, and terminal
+//! copies of telnet and `nc -C` sessions with `smtplab serve` (recorded
+//! with script(1); the terminal's CRs removed, as a copy from a terminal
+//! has none), kept in `tests/data/`: every line is explained, none is
+//! unknown.
 
 use std::path::Path;
 
@@ -43,12 +46,21 @@ fn every_recorded_transcript_explains_without_an_unknown_line() {
         assert_eq!(unknown, [], "{name}");
         let expected = if name.starts_with("swaks") {
             Format::Swaks
+        } else if name.starts_with("telnet") || name.starts_with("nc") {
+            Format::Plain
         } else {
             Format::PostfixLog
         };
+        // Every line is read in the one format, except telnet's own lines
+        // (Trying..., Connected..., Connection closed...), which are its tool output.
+        let in_format = explanation
+            .lines
+            .iter()
+            .filter(|l| l.kind != Kind::Tool || expected != Format::Plain)
+            .count();
         assert_eq!(
             explanation.summary.formats,
-            [(expected, explanation.lines.len())],
+            [(expected, in_format)],
             "{name}"
         );
         assert!(
@@ -148,4 +160,23 @@ fn smtplab_serve_sessions_show_pipelining_auth_and_refusals() {
     );
     let helo = load("swaks-serve-helo.txt");
     assert_eq!(line_with(&helo, " -> HELO").note.title, "HELO command");
+}
+
+#[test]
+fn terminal_copies_of_telnet_and_nc_follow_the_conversation() {
+    let telnet = load("telnet-serve-delivery.txt");
+    assert_eq!(line_with(&telnet, "Trying 127.0.0.1").kind, Kind::Tool);
+    assert_eq!(line_with(&telnet, "EHLO client.example").kind, Kind::Command);
+    assert_eq!(line_with(&telnet, "250-PIPELINING").kind, Kind::Reply);
+    let refused = line_with(&telnet, "550 5.1.1");
+    assert_eq!(refused.kind, Kind::Reply);
+    assert_eq!(refused.note.title, "550 No such user");
+    assert_eq!(line_with(&telnet, "Hello Bob.").kind, Kind::Content);
+    assert_eq!(line_with(&telnet, "Connection closed").kind, Kind::Tool);
+    let nc = load("nc-serve-delivery.txt");
+    assert_eq!(line_with(&nc, "HELO client.example").kind, Kind::Command);
+    assert_eq!(line_with(&nc, "Hello from nc.").kind, Kind::Content);
+    let queued = line_with(&nc, "queued as");
+    assert_eq!(queued.kind, Kind::Reply);
+    assert!(queued.findings.is_empty(), "{:?}", queued.findings);
 }

@@ -1,17 +1,20 @@
 //! The Transcript panel: paste any SMTP session (swaks, telnet, C:/S:
 //! lines, a Postfix or Exim log, this page's own export) and see every
 //! line explained, with a progress line while a long paste is read in
-//! slices, and a replay against the lab's simulated server.
+//! slices, and a replay against the lab's simulated server. The
+//! explaining is done by the explainer module, loaded on first use
+//! (`crate::explainer`); the replay runs here, against the lab's settings.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
 use smtplab_engine::Settings;
-use smtplab_explain::replay::{replay, ReplayStep};
-use smtplab_explain::{render, ExplainedLine, Explainer, Summary};
+use smtplab_explain::replay::{replay_inputs_against, ReplayStep};
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
+
+use crate::explainer::{new_explainer, TranscriptExplainer};
 
 /// Octets explained per slice, between which the page redraws the progress.
 const SLICE: usize = 64 * 1024;
@@ -30,34 +33,42 @@ pub struct ExplainPanelProps {
 }
 
 /// Where an explanation is.
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct Job {
+    /// The explainer module is being fetched.
+    loading: bool,
+    /// Why the explainer module could not be loaded.
+    failure: Option<String>,
     input: Vec<u8>,
     offset: usize,
-    explainer: Option<Explainer>,
-    lines: Vec<ExplainedLine>,
-    summary: Option<Summary>,
+    explainer: Option<TranscriptExplainer>,
+    /// Whether slices are still being explained.
+    running: bool,
+    lines: usize,
+    summary: String,
 }
 
 impl Job {
     /// Explains the next slice; true when there is more to do.
     fn step(&mut self) -> bool {
-        let Some(explainer) = self.explainer.as_mut() else {
+        let Some(explainer) = self.explainer.as_ref() else {
             return false;
         };
         let end = (self.offset + SLICE).min(self.input.len());
-        self.lines
-            .extend(explainer.feed(&self.input[self.offset..end]));
+        let reading = explainer.feed(&self.input[self.offset..end]);
         self.offset = end;
-        if end < self.input.len() && !explainer.is_stopped() {
-            return true;
+        let more = reading && end < self.input.len();
+        if !more {
+            explainer.finish();
+            self.summary = explainer.summary_html();
+            self.running = false;
         }
-        if let Some(explainer) = self.explainer.take() {
-            let (last, summary) = explainer.finish();
-            self.lines.extend(last);
-            self.summary = Some(summary);
-        }
-        false
+        self.lines = explainer.line_count();
+        more
+    }
+
+    fn busy(&self) -> bool {
+        self.loading || self.running
     }
 }
 
@@ -89,9 +100,12 @@ pub fn explain_panel(props: &ExplainPanelProps) -> Html {
     let on_replay = {
         let (job, replayed, settings) = (job.clone(), replayed.clone(), props.settings.clone());
         Callback::from(move |_: MouseEvent| {
-            let settings = Settings::clone(&settings);
+            let Some(inputs) = job.borrow().explainer.as_ref().map(|e| e.replay_inputs()) else {
+                return;
+            };
             let now = (js_sys::Date::now() / 1000.0) as u64;
-            replayed.set(Some(Rc::new(replay(&job.borrow().lines, settings, now))));
+            let steps = replay_inputs_against(&inputs, Settings::clone(&settings), now);
+            replayed.set(Some(Rc::new(steps)));
         })
     };
     let on_more = {
@@ -100,21 +114,21 @@ pub fn explain_panel(props: &ExplainPanelProps) -> Html {
     };
 
     let job = job.borrow();
-    let busy = job.explainer.is_some();
+    let busy = job.busy();
     html! {
         <div class="transcript">
             <label for="transcript-input">{ "Paste a transcript: swaks output, a telnet or nc copy, C:/S: lines, a Postfix or Exim log, or this page's own export." }</label>
             <textarea id="transcript-input" ref={textarea} rows="8" spellcheck="false" />
             <div class="buttons">
                 <button type="button" onclick={on_explain} disabled={busy}>{ "Explain" }</button>
-                <button type="button" onclick={on_replay} disabled={busy || job.lines.is_empty()}>{ "Replay against this server" }</button>
+                <button type="button" onclick={on_replay} disabled={busy || job.lines == 0}>{ "Replay against this server" }</button>
             </div>
             { progress(&job) }
-            { summary_view(job.summary.as_ref()) }
-            <ol class="explained">{ for job.lines.iter().take(*shown).map(line_view) }</ol>
-            if job.lines.len() > *shown {
+            { Html::from_html_unchecked(AttrValue::from(job.summary.clone())) }
+            { lines_view(&job, *shown) }
+            if job.lines > *shown {
                 <p>
-                    { format!("Showing {} of {} lines. ", *shown, job.lines.len()) }
+                    { format!("Showing {} of {} lines. ", *shown, job.lines) }
                     <button type="button" onclick={on_more}>{ format!("Show {PAGE} more") }</button>
                 </p>
             }
@@ -123,7 +137,8 @@ pub fn explain_panel(props: &ExplainPanelProps) -> Html {
     }
 }
 
-/// "Explain": starts a job over the textarea's text, from the first page.
+/// "Explain": loads the explainer module if need be, then starts a job
+/// over the textarea's text, from the first page.
 fn explain_callback(
     job: Rc<RefCell<Job>>,
     redraw: UseStateHandle<u64>,
@@ -135,19 +150,48 @@ fn explain_callback(
         let Some(area) = textarea.cast::<HtmlTextAreaElement>() else {
             return;
         };
+        if let Some(old) = job.borrow_mut().explainer.take() {
+            old.free();
+        }
         *job.borrow_mut() = Job {
+            loading: true,
             input: area.value().into_bytes(),
-            explainer: Some(Explainer::new()),
             ..Job::default()
         };
         shown.set(PAGE);
         replayed.set(None);
-        run_slices(job.clone(), redraw.clone());
+        redraw.set(*redraw + 1);
+        let (job, redraw) = (job.clone(), redraw.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            let loaded = new_explainer().await;
+            let mut current = job.borrow_mut();
+            current.loading = false;
+            match loaded {
+                Ok(explainer) => {
+                    current.explainer = Some(explainer);
+                    current.running = true;
+                }
+                Err(failure) => current.failure = Some(failure),
+            }
+            let running = current.running;
+            drop(current);
+            if running {
+                run_slices(job, redraw);
+            } else {
+                redraw.set(*redraw + 1);
+            }
+        });
     })
 }
 
 fn progress(job: &Job) -> Html {
-    if job.explainer.is_none() {
+    if let Some(failure) = &job.failure {
+        return html! { <p class="notice-text" role="alert">{ failure.clone() }</p> };
+    }
+    if job.loading {
+        return html! { <p class="progress" role="status" aria-live="polite">{ "Loading the explainer…" }</p> };
+    }
+    if !job.running {
         return Html::default();
     }
     let percent = if job.input.is_empty() {
@@ -158,54 +202,19 @@ fn progress(job: &Job) -> Html {
     html! {
         <p class="progress" role="status" aria-live="polite">
             <progress max="100" value={percent.to_string()}></progress>
-            { format!(" Explaining: {} lines so far ({percent}% read)", job.lines.len()) }
+            { format!(" Explaining: {} lines so far ({percent}% read)", job.lines) }
         </p>
     }
 }
 
-fn summary_view(summary: Option<&Summary>) -> Html {
-    let Some(summary) = summary else {
-        return Html::default();
-    };
-    let formats: Vec<String> = summary
-        .formats
-        .iter()
-        .map(|(f, n)| format!("{} ({n})", f.name()))
-        .collect();
-    let kinds: Vec<String> = summary
-        .kinds
-        .iter()
-        .map(|(k, n)| format!("{} {n}", render::kind_word(*k)))
-        .collect();
-    html! {
-        <div class="summary" role="status">
-            <p>{ format!("{} lines read as {}: {}.", summary.lines, if formats.is_empty() { "no known format".to_owned() } else { formats.join(", ") }, kinds.join(", ")) }</p>
-            { for summary.notices.iter().map(|n| html! { <p class="notice-text">{ n.clone() }</p> }) }
-        </div>
-    }
-}
-
-fn line_view(line: &ExplainedLine) -> Html {
-    let kind = format!("k-{}", render::kind_word(line.kind).replace(' ', "-"));
-    let note = &line.note;
-    html! {
-        <li class={classes!("x-line", kind)} value={line.number.to_string()}>
-            <details>
-                <summary>
-                    <span class="tag">{ render::tag(line.kind) }</span>
-                    <code class="text">{ line.shown.clone() }</code>
-                    <span class="title">{ note.title.clone() }</span>
-                    { for line.findings.iter().map(|f| html! { <span class={classes!("finding", render::severity_word(f.severity))}>{ render::severity_word(f.severity) }</span> }) }
-                </summary>
-                <dl>
-                    if !note.meaning.is_empty() { <dt>{ "What it means" }</dt><dd>{ note.meaning.clone() }</dd> }
-                    if !note.why.is_empty() { <dt>{ "Why now" }</dt><dd>{ note.why.clone() }</dd> }
-                    if !note.rfc.is_empty() { <dt>{ "Where it is written" }</dt><dd>{ note.rfc.clone() }</dd> }
-                    { for line.findings.iter().map(|f| html! { <><dt>{ format!("Finding ({})", render::severity_word(f.severity)) }</dt><dd>{ format!("{} ({})", f.message, f.rfc) }</dd></> }) }
-                </dl>
-            </details>
-        </li>
-    }
+/// The first `shown` explained lines, as the explainer writes them.
+fn lines_view(job: &Job, shown: usize) -> Html {
+    let markup = job
+        .explainer
+        .as_ref()
+        .map(|explainer| explainer.lines_html(0, shown))
+        .unwrap_or_default();
+    html! { <ol class="explained">{ Html::from_html_unchecked(AttrValue::from(markup)) }</ol> }
 }
 
 fn replay_view(steps: &[ReplayStep], profile: &str) -> Html {
@@ -231,113 +240,6 @@ fn replay_view(steps: &[ReplayStep], profile: &str) -> Html {
                 <tbody>{ for rows }</tbody>
             </table>
         </section>
-    }
-}
-
-#[cfg(all(test, target_arch = "wasm32"))]
-mod tests {
-    //! The panel on its own in a real browser DOM: paste, explain, replay.
-
-    use std::rc::Rc;
-    use std::time::Duration;
-
-    use smtplab_engine::Settings;
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-    use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
-
-    use super::{ExplainPanel, ExplainPanelProps};
-
-    wasm_bindgen_test_configure!(run_in_browser);
-
-    const RELAY_DENIED: &str =
-        include_str!("../../../crates/smtplab-explain/tests/data/swaks-postfix-relay-denied.txt");
-
-    async fn wait_for(root: &Element, selector: &str, needle: &str) {
-        for _ in 0..200 {
-            let text = root
-                .query_selector(selector)
-                .unwrap()
-                .and_then(|e| e.text_content());
-            if text.is_some_and(|t| t.contains(needle)) {
-                return;
-            }
-            yew::platform::time::sleep(Duration::from_millis(20)).await;
-        }
-        panic!("{selector} never showed {needle:?}: {}", root.inner_html());
-    }
-
-    fn button(root: &Element, label: &str) -> HtmlElement {
-        let buttons = root.query_selector_all("button").unwrap();
-        (0..buttons.length())
-            .filter_map(|i| buttons.item(i)?.dyn_into::<HtmlElement>().ok())
-            .find(|b| b.text_content().is_some_and(|t| t.contains(label)))
-            .unwrap_or_else(|| panic!("no {label} button"))
-    }
-
-    fn mount() -> Element {
-        let document = web_sys::window().unwrap().document().unwrap();
-        let root = document.create_element("div").unwrap();
-        document.body().unwrap().append_child(&root).unwrap();
-        let props = ExplainPanelProps {
-            settings: Rc::new(Settings::preset("strict").unwrap()),
-            profile: "strict".into(),
-        };
-        yew::Renderer::<ExplainPanel>::with_root_and_props(root.clone(), props).render();
-        root
-    }
-
-    #[wasm_bindgen_test]
-    async fn a_pasted_transcript_is_explained_and_replayed() {
-        let root = mount();
-        yew::platform::time::sleep(Duration::from_millis(20)).await;
-        let area: HtmlTextAreaElement = root
-            .query_selector("textarea")
-            .unwrap()
-            .unwrap()
-            .dyn_into()
-            .unwrap();
-        area.set_value(RELAY_DENIED);
-        button(&root, "Explain").click();
-        wait_for(&root, ".summary", "21 lines read as swaks output (21)").await;
-        wait_for(&root, "ol.explained", "554 Relay denied").await;
-        wait_for(&root, "ol.explained", "RFC 5321 lists").await;
-        button(&root, "Replay").click();
-        wait_for(
-            &root,
-            ".replay",
-            "Replayed against the simulated server (profile strict)",
-        )
-        .await;
-        wait_for(
-            &root,
-            ".replay",
-            "554 5.7.1 <bob@example.net>: Relay access denied",
-        )
-        .await;
-    }
-
-    #[wasm_bindgen_test]
-    async fn a_long_paste_shows_progress_then_pages_its_lines() {
-        let root = mount();
-        yew::platform::time::sleep(Duration::from_millis(20)).await;
-        let area: HtmlTextAreaElement = root
-            .query_selector("textarea")
-            .unwrap()
-            .unwrap()
-            .dyn_into()
-            .unwrap();
-        area.set_value(&"C: NOOP\nS: 250 2.0.0 Ok\n".repeat(20_000));
-        button(&root, "Explain").click();
-        wait_for(&root, ".progress", "Explaining:").await;
-        wait_for(&root, ".summary", "40000 lines").await;
-        wait_for(&root, ".transcript", "Showing 300 of 40000 lines.").await;
-        assert_eq!(
-            root.query_selector_all("ol.explained > li")
-                .unwrap()
-                .length(),
-            300
-        );
     }
 }
 

@@ -1,0 +1,91 @@
+//! The Transcript tab's explainer, built as a wasm module of its own
+//! (`dist/explain/`) so the sandbox page downloads it only when a learner
+//! first explains a transcript. The page feeds the paste in slices (and
+//! redraws its progress between them), then takes the lines as HTML
+//! (escaped by `smtplab_explain::html`) a page at a time, and the inputs
+//! of a replay, which it runs against its own simulated server.
+
+use js_sys::{Array, Uint8Array};
+use smtplab_explain::replay::replay_inputs;
+use smtplab_explain::{html, ExplainedLine, Explainer, Summary};
+use wasm_bindgen::prelude::*;
+
+/// One explanation in progress, then done.
+#[wasm_bindgen]
+#[derive(Debug, Default)]
+pub struct TranscriptExplainer {
+    explainer: Option<Explainer>,
+    lines: Vec<ExplainedLine>,
+    summary: Option<Summary>,
+}
+
+#[wasm_bindgen]
+impl TranscriptExplainer {
+    /// A new explanation, waiting for its first slice.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Self {
+        Self {
+            explainer: Some(Explainer::new()),
+            ..Self::default()
+        }
+    }
+
+    /// Explains the next slice of the paste. False once a limit stopped
+    /// the reading (the rest would not be read), or after [`Self::finish`].
+    pub fn feed(&mut self, slice: &[u8]) -> bool {
+        let Some(explainer) = self.explainer.as_mut() else {
+            return false;
+        };
+        self.lines.extend(explainer.feed(slice));
+        !explainer.is_stopped()
+    }
+
+    /// Ends the paste: the last line, and the summary.
+    pub fn finish(&mut self) {
+        if let Some(explainer) = self.explainer.take() {
+            let (last, summary) = explainer.finish();
+            self.lines.extend(last);
+            self.summary = Some(summary);
+        }
+    }
+
+    /// Lines explained so far.
+    #[wasm_bindgen(getter)]
+    pub fn line_count(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Lines `from..to` (clamped) as `<li>` elements.
+    pub fn lines_html(&self, from: usize, to: usize) -> String {
+        let to = to.min(self.lines.len());
+        let mut out = String::new();
+        for line in self.lines.get(from..to).unwrap_or_default() {
+            html::line(&mut out, line);
+        }
+        out
+    }
+
+    /// The summary as HTML once [`Self::finish`] ran, else empty.
+    pub fn summary_html(&self) -> String {
+        let mut out = String::new();
+        if let Some(summary) = &self.summary {
+            html::summary(&mut out, summary);
+        }
+        out
+    }
+
+    /// What a replay sends: one `[line number or null, octets, recorded
+    /// reply lines]` per step, the greeting first.
+    pub fn replay_inputs(&self) -> Array {
+        replay_inputs(&self.lines)
+            .into_iter()
+            .map(|input| {
+                let line = input
+                    .line
+                    .map_or(JsValue::NULL, |n| JsValue::from(n as u32));
+                let recorded: Array = input.recorded.iter().map(JsValue::from).collect();
+                Array::of3(&line, &Uint8Array::from(&input.sent[..]), &recorded)
+            })
+            .collect()
+    }
+}
