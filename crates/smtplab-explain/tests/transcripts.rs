@@ -166,7 +166,10 @@ fn smtplab_serve_sessions_show_pipelining_auth_and_refusals() {
 fn terminal_copies_of_telnet_and_nc_follow_the_conversation() {
     let telnet = load("telnet-serve-delivery.txt");
     assert_eq!(line_with(&telnet, "Trying 127.0.0.1").kind, Kind::Tool);
-    assert_eq!(line_with(&telnet, "EHLO client.example").kind, Kind::Command);
+    assert_eq!(
+        line_with(&telnet, "EHLO client.example").kind,
+        Kind::Command
+    );
     assert_eq!(line_with(&telnet, "250-PIPELINING").kind, Kind::Reply);
     let refused = line_with(&telnet, "550 5.1.1");
     assert_eq!(refused.kind, Kind::Reply);
