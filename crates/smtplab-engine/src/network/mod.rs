@@ -29,7 +29,7 @@ mod validate;
 use core::net::IpAddr;
 
 use crate::profile::Profile;
-use crate::session::Settings;
+use crate::session::{RelayPolicy, Settings};
 use crate::world::World;
 
 pub use record::{
@@ -127,13 +127,19 @@ fn default_ports() -> Vec<u16> {
 }
 
 impl Host {
-    /// The server settings for a session on this host.
-    pub fn settings(&self) -> Settings {
+    /// The server settings for a session on this host's `port`: its
+    /// relay domains on port 25 (a backup MX takes them from anyone), and
+    /// AUTH before MAIL on the submission port (RFC 6409).
+    pub fn settings_on(&self, port: u16) -> Settings {
         let mut profile = self.profile.clone();
         profile.hostname.clone_from(&self.name);
         Settings {
             profile,
             world: self.world.clone(),
+            relay: RelayPolicy {
+                relay_domains: self.relay_domains.clone(),
+                submission: port == SUBMISSION_PORT,
+            },
         }
     }
 
