@@ -23,6 +23,7 @@ pub mod queue;
 mod record;
 pub mod route;
 pub mod shell;
+pub mod simulation;
 pub mod trace;
 mod validate;
 
