@@ -104,11 +104,17 @@ impl Simulation {
         let opened = self.open(target, port);
         let client = self.network.client.name.clone();
         let event = match &opened {
-            Ok(connection) => NetworkEvent::Connected {
-                host: connection.host.clone(),
-                address: connection.address,
-                port,
-            },
+            Ok(connection) => {
+                let label = format!("connect {}:{port}", connection.address);
+                let host = &connection.host;
+                self.diagram
+                    .arrow(&client, host, &label, StepKind::Note, self.now);
+                NetworkEvent::Connected {
+                    host: connection.host.clone(),
+                    address: connection.address,
+                    port,
+                }
+            }
             Err(error) => {
                 let label = format!("connect {target}:{port}: {error}");
                 self.diagram
