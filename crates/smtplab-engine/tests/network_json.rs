@@ -55,48 +55,50 @@ fn a_host_is_a_preset_with_a_patch_and_only_the_people_it_is_given() {
     );
 }
 
+/// Edits of [`TINY`] that break it, and the field each error names.
+const BREAKAGES: [(&str, &str, &str); 9] = [
+    (r#""preset""#, r#""prest""#, "network.hosts[0].prest"),
+    (
+        "MX 10 mx.tiny",
+        "MX ten mx.tiny",
+        "network.domains[0].records[0]",
+    ),
+    (
+        r#"["192.0.2.7"]"#,
+        r#"["192.0.2.700"]"#,
+        "network.hosts[0].addresses[0]",
+    ),
+    (
+        r#""preset""#,
+        r#""ports": [70000], "preset""#,
+        "network.hosts[0].ports[0]",
+    ),
+    (
+        r#""preset": "strict""#,
+        r#""preset": "lax""#,
+        "network.hosts[0].preset",
+    ),
+    (r#""banner""#, r#""banr""#, "network.hosts[0].profile.banr"),
+    (
+        r#""preset""#,
+        r#""availability": "asleep", "preset""#,
+        "network.hosts[0].availability",
+    ),
+    (
+        r#""resolver": "127.0.0.53""#,
+        r#""resolver": 53"#,
+        "network.client.resolver",
+    ),
+    (
+        r#""submission_host": "mx.tiny.example""#,
+        r#""submission_host": "mx.tiny.example", "extra": 1"#,
+        "network.client.extra",
+    ),
+];
+
 #[test]
 fn every_error_names_its_field() {
-    let cases: [(&str, &str, &str); 9] = [
-        (r#""preset""#, r#""prest""#, "network.hosts[0].prest"),
-        (
-            "MX 10 mx.tiny",
-            "MX ten mx.tiny",
-            "network.domains[0].records[0]",
-        ),
-        (
-            r#"["192.0.2.7"]"#,
-            r#"["192.0.2.700"]"#,
-            "network.hosts[0].addresses[0]",
-        ),
-        (
-            r#""preset""#,
-            r#""ports": [70000], "preset""#,
-            "network.hosts[0].ports[0]",
-        ),
-        (
-            r#""preset": "strict""#,
-            r#""preset": "lax""#,
-            "network.hosts[0].preset",
-        ),
-        (r#""banner""#, r#""banr""#, "network.hosts[0].profile.banr"),
-        (
-            r#""preset""#,
-            r#""availability": "asleep", "preset""#,
-            "network.hosts[0].availability",
-        ),
-        (
-            r#""resolver": "127.0.0.53""#,
-            r#""resolver": 53"#,
-            "network.client.resolver",
-        ),
-        (
-            r#""submission_host": "mx.tiny.example""#,
-            r#""submission_host": "mx.tiny.example", "extra": 1"#,
-            "network.client.extra",
-        ),
-    ];
-    for (from, to, field) in cases {
+    for (from, to, field) in BREAKAGES {
         let json = TINY.replacen(from, to, 1);
         assert_ne!(json, TINY, "{from}");
         let error = load(&json).unwrap_err();
