@@ -181,6 +181,17 @@ fn submitted_on_587_and_relayed_to_the_mx_with_the_right_chain() {
         delivered.message
     );
     assert_eq!(return_paths(delivered), 1, "only final delivery adds it");
+    let id = reply.rsplit(' ').next().unwrap_or_default();
+    assert_eq!(
+        received_chain(&delivered.raw)[0].id.as_deref(),
+        Some(id),
+        "one queue id from the reply to the Received field"
+    );
+    assert!(sim.log().iter().any(|entry| matches!(
+        &entry.event,
+        NetworkEvent::Queue { host, event: QueueEvent::Queued { id: queued } }
+            if host == "smtp.isp.example" && queued == id
+    )));
     assert!(sim.queue("smtp.isp.example").unwrap().messages().is_empty());
     assert_eq!(sim.now(), T0, "no time passes without a sleep");
     let diagram = sim.diagram();

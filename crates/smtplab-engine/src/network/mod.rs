@@ -12,6 +12,8 @@
 //!     └──► route::route(host, domain) ──► Local | Relay(next hops in order)
 //!  queue::Queue: enqueue ──► start(now) ──► Attempt.next_hop ⇄ record(result) ──► finish(now)
 //!                                  ──► Accepted / Local / Deferred{retry_at} / Failed / Report (dsn)
+//!  simulation::Simulation: connect + feed (the learner) ──► each host's Queue ──► hop::run_queue
+//!                          advance(seconds) ──► retries ──► mailstores, diagram, log
 //! ```
 
 mod default;

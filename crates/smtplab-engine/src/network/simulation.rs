@@ -331,7 +331,8 @@ impl Simulation {
             .queues
             .entry(key)
             .or_insert_with(|| Queue::new(host, policy, seed));
-        let events = queue.enqueue(
+        let events = queue.enqueue_as(
+            delivery.queue_id.clone(),
             &delivery.envelope.mail_from,
             &delivery.envelope.mail_parameters,
             &recipients,
