@@ -504,3 +504,74 @@ fn three_hops_through_the_smarthost_with_one_greylisting_retry() {
         .iter()
         .any(|s| s.label.starts_with("451 4.7.1")));
 }
+
+/// Senders, recipients and stray lines a learner might type, for the
+/// property below.
+const SENDERS: [&str; 3] = [
+    "MAIL FROM:<you@isp.example>",
+    "MAIL FROM:<>",
+    "MAIL FROM:<you@isp.example> RET=HDRS",
+];
+const RECIPIENTS: [&str; 8] = [
+    "RCPT TO:<bob@example.org>",
+    "RCPT TO:<nobody@example.org> NOTIFY=SUCCESS,FAILURE,DELAY",
+    "RCPT TO:<info@down.example> NOTIFY=DELAY",
+    "RCPT TO:<x@nomail.example>",
+    "RCPT TO:<root@oldschool.example>",
+    "RCPT TO:<you@isp.example>",
+    "RCPT TO:<alice@example.com> NOTIFY=NEVER",
+    "RCPT TO:<bob@example.org> NOTIFY=SUCCESS ORCPT=rfc822;bob@example.org",
+];
+const STRAYS: [&str; 5] = ["RSET", "NOOP", "BDAT 4 LAST", "\u{1b}garbage\u{7f}", "DATA"];
+
+/// One transaction: a sender, recipients, perhaps a stray line first.
+type Transaction = (usize, Vec<usize>, Option<usize>);
+
+fn transaction_lines(transactions: &[Transaction]) -> Vec<&'static str> {
+    let mut lines = vec!["EHLO pc42.dsl.isp.example", LEARNER_LOGIN];
+    for (sender, recipients, stray) in transactions {
+        lines.extend(stray.map(|s| STRAYS[s % STRAYS.len()]));
+        lines.push(SENDERS[sender % SENDERS.len()]);
+        lines.extend(recipients.iter().map(|r| RECIPIENTS[r % RECIPIENTS.len()]));
+        lines.extend(["DATA", "Subject: property\r\n\r\nbody", "."]);
+    }
+    lines.push("QUIT");
+    lines
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(48))]
+
+    /// Whatever the learner sends, wherever: nothing panics, and by the end
+    /// of the queue lifetime every queue is empty (each message delivered,
+    /// bounced or given up on).
+    #[test]
+    fn every_message_settles_within_the_queue_lifetime(
+        transactions in proptest::collection::vec(
+            (0..3usize, proptest::collection::vec(0..8usize, 1..4), proptest::option::of(0..5usize)),
+            1..5,
+        ),
+        port_pick in 0..3usize,
+        primary_down in proptest::bool::ANY,
+    ) {
+        let mut sim = simulation();
+        if primary_down {
+            sim.set_availability("mx1.example.org", Availability::Unreachable);
+        }
+        let (target, port) = [
+            ("smtp.isp.example", SUBMISSION_PORT),
+            ("smtp.isp.example", SMTP_PORT),
+            ("mx2.example.org", SMTP_PORT),
+        ][port_pick];
+        let mut connection = sim.connect(target, port).unwrap();
+        type_lines(&mut sim, &mut connection, &transaction_lines(&transactions));
+        sim.advance(3600);
+        sim.set_availability("mx1.example.org", Availability::Up);
+        sim.advance(QUEUE_LIFETIME_SECS + 86_400);
+        for host in &sim.network().hosts {
+            let waiting = sim.queue(&host.name).map_or(0, |q| q.messages().len());
+            proptest::prop_assert_eq!(waiting, 0, "{} still holds mail", host.name);
+        }
+        proptest::prop_assert_eq!(sim.poll_timeout(), None);
+    }
+}

@@ -157,7 +157,7 @@ fn describe(event: &QueueEvent) -> String {
             problem.status, problem.diagnostic
         ),
         QueueEvent::Report { id, about, action } => {
-            format!("{about}: sender delivery status notification ({action:?}): {id}")
+            format!("{about}: sender delivery status notification ({action}): {id}")
         }
     }
 }
