@@ -575,3 +575,21 @@ proptest::proptest! {
         proptest::prop_assert_eq!(sim.poll_timeout(), None);
     }
 }
+
+#[test]
+fn a_long_running_front_end_takes_the_log_and_the_mail_out() {
+    let mut sim = simulation();
+    submit(&mut sim, "you@isp.example", &["<bob@example.org>"], "");
+    let log = sim.take_log();
+    assert!(log.iter().any(
+        |e| matches!(&e.event, NetworkEvent::Filed { host, .. } if host == "mx1.example.org")
+    ));
+    assert!(sim.log().is_empty());
+    let stores = sim.take_mailstores();
+    assert_eq!(stores["mx1.example.org"].deliveries.len(), 1);
+    assert!(sim.mailbox("mx1.example.org", "bob").is_empty());
+    sim.clear_diagram();
+    assert!(sim.diagram().steps.is_empty());
+    submit(&mut sim, "you@isp.example", &["<bob@example.org>"], "");
+    assert_eq!(sim.mailbox("mx1.example.org", "bob").len(), 1, "it runs on");
+}

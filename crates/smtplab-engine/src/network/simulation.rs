@@ -265,6 +265,25 @@ impl Simulation {
         &self.log
     }
 
+    /// Takes the event log so far, leaving it empty: a front end that runs
+    /// for days (`smtplab serve --network`) writes the entries out and must
+    /// not keep them all.
+    pub fn take_log(&mut self) -> Vec<LogEntry> {
+        core::mem::take(&mut self.log)
+    }
+
+    /// Takes every host's filed messages, leaving the mailstores empty
+    /// (keyed by host name in lower case), for a front end that writes
+    /// them out.
+    pub fn take_mailstores(&mut self) -> BTreeMap<String, Mailstore> {
+        core::mem::take(&mut self.mailstores)
+    }
+
+    /// Forgets the diagram drawn so far (a front end without one).
+    pub fn clear_diagram(&mut self) {
+        self.diagram = Diagram::default();
+    }
+
     /// When the next queued attempt is due, if any.
     pub fn poll_timeout(&self) -> Option<u64> {
         self.queues.values().filter_map(Queue::poll_timeout).min()
