@@ -491,15 +491,18 @@ fn log_network_start(
         untrusted(&client.name),
         client.address
     );
-    let dirs: Vec<String> = simulation
-        .save_dirs()
-        .map(|d| d.display().to_string())
-        .collect();
+    if !args.network_address.is_loopback() {
+        info!(
+            "--network-address {}: every simulated host is open to other machines",
+            args.network_address
+        );
+    }
+    let folders = simulation.save_dirs().count();
     match args.save.as_deref() {
         Some(dir) => info!(
             "sandbox: nothing leaves the simulation; final deliveries are saved to {}/<host>/<queue-id>.eml ({} folders)",
             dir.display(),
-            dirs.len()
+            folders
         ),
         None => info!("sandbox: nothing leaves the simulation; final deliveries are only logged (--save DIR keeps them)"),
     }
