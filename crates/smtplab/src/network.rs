@@ -76,7 +76,7 @@ pub enum NetworkSetupError {
     Settings(String),
     /// A host's real port would be past 65535.
     #[error(
-        "--network-base-port {base}: host #{index} ({host}) would need port {port}, past 65535"
+        "--network-base-port {base}: hosts[{index}] ({host}) would need port {port}, past 65535"
     )]
     PortRange {
         /// The flag's value.
@@ -169,9 +169,14 @@ pub fn doors(
             let Some(offset) = port_offset(port) else {
                 continue;
             };
+            // Counted in u32 with saturation, so any number of hosts ends
+            // in the range error, not in a wrapped-round port.
+            let slot = u32::try_from(index).unwrap_or(u32::MAX);
             let real = match base {
                 0 => 0,
-                _ => u32::from(base) + u32::from(PORTS_PER_HOST) * index as u32 + u32::from(offset),
+                _ => u32::from(PORTS_PER_HOST)
+                    .saturating_mul(slot)
+                    .saturating_add(u32::from(base) + u32::from(offset)),
             };
             let real = u16::try_from(real).map_err(|_| NetworkSetupError::PortRange {
                 base,
@@ -463,5 +468,64 @@ impl Engine for NetworkSession {
 
     fn finish(&mut self, _shared: &Shared) {
         // The simulation kept the host's memory at every take_outputs.
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_i_listens_ten_ports_after_host_i_minus_one() {
+        let network = Network::default();
+        let loopback = IpAddr::from([127, 0, 0, 1]);
+        let planned = doors(&network, loopback, 2500).unwrap();
+        let mapped: Vec<(u16, String)> = planned
+            .iter()
+            .map(|d| (d.address.port(), format!("{}:{}", d.host, d.port)))
+            .collect();
+        assert_eq!(mapped[0], (2500, "smtp.isp.example:25".to_owned()));
+        assert_eq!(mapped[1], (2507, "smtp.isp.example:587".to_owned()));
+        assert_eq!(mapped[2], (2510, "mx1.example.org:25".to_owned()));
+        assert_eq!(mapped[6], (2550, "mail.example.com:25".to_owned()));
+        assert!(doors(&network, loopback, 0)
+            .unwrap()
+            .iter()
+            .all(|d| d.address.port() == 0));
+    }
+
+    #[test]
+    fn ports_past_65535_are_refused_with_the_host() {
+        let network = Network::default();
+        let error = doors(&network, IpAddr::from([127, 0, 0, 1]), 65_500).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "--network-base-port 65500: hosts[4] (oldschool.example) would need port 65540, past 65535"
+        );
+    }
+
+    #[test]
+    fn the_table_has_a_row_per_door_and_says_which_hosts_are_down() {
+        let network = Network::default();
+        let planned = doors(&network, IpAddr::from([127, 0, 0, 1]), 2500).unwrap();
+        let bound: Vec<(SocketAddr, &Door)> = planned.iter().map(|d| (d.address, d)).collect();
+        let lines = table(&network, &bound);
+        assert_eq!(lines.len(), planned.len() + 1);
+        assert_eq!(
+            lines[2],
+            "  127.0.0.1:2507 -> smtp.isp.example:587  submission: AUTH before MAIL"
+        );
+        assert!(lines[5].ends_with("(unreachable: connections are closed at once)"));
+    }
+
+    #[test]
+    fn every_host_loses_starttls_and_takes_the_flags() {
+        let mut network = Network::default();
+        adapt(&mut network, Some(30), Some(1000));
+        for host in &network.hosts {
+            assert!(!host.profile.extensions.starttls, "{}", host.name);
+            assert_eq!(host.profile.idle_timeout_secs, 30);
+            assert_eq!(host.profile.message_size_limit, 1000);
+        }
     }
 }
