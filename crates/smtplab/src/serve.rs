@@ -403,13 +403,7 @@ fn network_setup(
         args.verbose,
     )?;
     let simulation = Arc::new(simulation);
-    let mut bound = Vec::new();
-    for door in doors {
-        let address = door.address;
-        let listener = bind(address).map_err(|source| ServeError::Listen { address, source })?;
-        let address = listener.local_addr().unwrap_or(address);
-        bound.push((listener, address, Arc::new(door)));
-    }
+    let bound = bind_doors(doors)?;
     let what = file.map_or_else(
         || "the default network".to_owned(),
         |f| f.display().to_string(),
@@ -428,6 +422,19 @@ fn network_setup(
         })
         .collect();
     Ok((shared, listeners))
+}
+
+/// Each door's listening socket, and the address it got (its port, when
+/// `--network-base-port 0` left the choice to the system).
+fn bind_doors(doors: Vec<Door>) -> Result<Vec<(TcpListener, SocketAddr, Arc<Door>)>, ServeError> {
+    let mut bound = Vec::new();
+    for door in doors {
+        let address = door.address;
+        let listener = bind(address).map_err(|source| ServeError::Listen { address, source })?;
+        let address = listener.local_addr().unwrap_or(address);
+        bound.push((listener, address, Arc::new(door)));
+    }
+    Ok(bound)
 }
 
 /// What the server runs with, said once at the start.

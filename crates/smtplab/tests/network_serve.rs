@@ -283,3 +283,18 @@ fn a_looping_message_is_stopped_by_the_hop_count_with_a_bounce() {
     assert!(server.saved_at("mx1.example.org").is_empty());
     server.wait_for_log("status=bounced (5.4.6 ");
 }
+
+#[test]
+fn sigterm_gives_open_network_sessions_their_421_and_exits_0() {
+    let mut server = Server::start_network("network_shutdown", &["--network"], &[]);
+    let mut client = Client::greeted(server.door("mx2.example.org:25"));
+    assert!(client
+        .command("EHLO pc42.dsl.isp.example")
+        .starts_with("250-mx2.example.org"));
+    let status = server.terminate();
+    assert!(status.success(), "{status:?}");
+    assert_eq!(
+        client.try_reply().as_deref(),
+        Some("421 4.3.2 mx2.example.org Service shutting down, closing transmission channel\r\n")
+    );
+}
