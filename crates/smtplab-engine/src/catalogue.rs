@@ -66,6 +66,7 @@ pub enum ReplyKey {
     TlsAlreadyActive,
     AuthFailed,
     InjectedFault,
+    AuthRequired,
 }
 
 /// What the catalogue knows about one reply.
@@ -465,6 +466,12 @@ pub static REPLIES: &[ReplyInfo] = &[
         "Real servers refuse commands for many local reasons (policy, load, blocklists).",
         "Read the code: 4xx means retry later, 5xx means do not retry unchanged.",
         "RFC 5321 section 4.2"),
+    entry(ReplyKey::AuthRequired, 530, code(5, 7, 0), "Authentication required",
+        "Log in first",
+        "This is a submission server: it takes mail only from its own users, and you have not logged in yet.",
+        "On the submission port (587) the server must know who you are before MAIL FROM; that is how it keeps strangers from sending through it.",
+        "Log in with AUTH PLAIN (or AUTH LOGIN), then send MAIL FROM again.",
+        "RFC 6409 section 4.3 and RFC 4954 section 6"),
 ];
 
 impl ReplyKey {

@@ -67,7 +67,8 @@ pub use extension::Extension;
 pub use profile::Profile;
 pub use reply::{EnhancedCode, Reply, ReplyClass};
 pub use session::{
-    ClientInfo, CloseReason, Event, Output, Phase, ServerMemory, Session, Settings, SettingsError,
+    ClientInfo, CloseReason, Event, Output, Phase, RelayPolicy, ServerMemory, Session, Settings,
+    SettingsError,
 };
 pub use transcript::Transcript;
 pub use world::{Delivery, Mailstore, World};

@@ -14,7 +14,11 @@
 //! below feeds every setting the engine serializes back through the reader,
 //! so a field added to the settings and missed here fails it.
 
+mod network;
+
 use core::fmt;
+
+pub use network::{apply_settings_with_network, read_network, NetworkLoadError};
 
 use crate::catalogue::Verb;
 use crate::extension::{Extension, Extensions};
@@ -106,6 +110,10 @@ pub enum Expected {
     Command,
     /// An enhanced status code.
     EnhancedCode,
+    /// A DNS record as a zone-file line.
+    ZoneLine,
+    /// An IPv4 or IPv6 address.
+    Address,
 }
 
 impl fmt::Display for PatchError {
@@ -164,6 +172,11 @@ impl fmt::Display for Expected {
             }
             Self::Command => ("an SMTP command such as \"DATA\"", None),
             Self::EnhancedCode => ("an enhanced status code such as \"5.7.1\"", None),
+            Self::ZoneLine => (
+                "a zone-file line such as \"example.org. 3600 IN MX 10 mx1.example.org.\"",
+                None,
+            ),
+            Self::Address => ("an IP address such as \"192.0.2.10\"", None),
         };
         f.write_str(text)?;
         if let Some(max) = max {
@@ -195,9 +208,21 @@ pub fn apply_settings<V: PatchValue>(
     patch: V,
     path: &str,
 ) -> Result<(), PatchError> {
+    apply_settings_reader(settings, patch, path, &mut |_| {})
+}
+
+/// [`apply_settings`], with `more` reading the keys a caller adds (the
+/// network description of [`network::apply_settings_with_network`]).
+fn apply_settings_reader<V: PatchValue>(
+    settings: &mut Settings,
+    patch: V,
+    path: &str,
+    more: &mut dyn FnMut(&mut Reader<V>),
+) -> Result<(), PatchError> {
     read_whole(patch, path, |o| {
         o.object("profile", &mut |o| profile(&mut settings.profile, o));
         o.object("world", &mut |o| world(&mut settings.world, o));
+        more(o);
     })
 }
 

@@ -335,6 +335,10 @@ pub struct Envelope {
     pub rcpt_to: Vec<String>,
     /// MAIL parameters as given (SIZE=, BODY=, SMTPUTF8, RET=, ENVID=...).
     pub mail_parameters: Vec<String>,
+    /// Each accepted recipient's RCPT parameters (NOTIFY=, ORCPT=), in the
+    /// order of `rcpt_to`: a relay passes the DSN requests on with them.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub rcpt_parameters: Vec<Vec<String>>,
 }
 
 /// A message the server accepted.
@@ -376,6 +380,31 @@ impl Delivery {
             .into_iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, value)| value)
+    }
+
+    /// The message as a relay passes it on: the stored octets without the
+    /// Return-Path the server put on top, which only final delivery adds
+    /// (RFC 5321 section 4.4), so it is not repeated at every hop.
+    pub fn relayed_content(&self) -> Vec<u8> {
+        let return_path = self
+            .trace_headers
+            .first()
+            .filter(|field| field.starts_with("Return-Path:"));
+        let stripped = return_path.and_then(|field| {
+            self.raw
+                .strip_prefix(field.as_bytes())
+                .and_then(|rest| rest.strip_prefix(b"\r\n"))
+        });
+        stripped.unwrap_or(&self.raw).to_vec()
+    }
+
+    /// Each accepted recipient with its RCPT parameters, in order.
+    pub fn recipients(&self) -> impl Iterator<Item = (&str, &[String])> {
+        let envelope = &self.envelope;
+        envelope.rcpt_to.iter().enumerate().map(|(index, address)| {
+            let parameters = envelope.rcpt_parameters.get(index);
+            (address.as_str(), parameters.map_or(&[][..], Vec::as_slice))
+        })
     }
 
     /// The body: everything after the first empty line.

@@ -447,6 +447,7 @@ fn resolve_settings(spec: &ServerSpec, disabled: &[Verb]) -> Result<Settings, (S
     let Settings {
         mut profile,
         mut world,
+        relay,
     } = base;
     patch::apply_profile(&mut profile, &spec.profile, "server.profile").map_err(field_problem)?;
     patch::apply_world(&mut world, &spec.world, "server.world").map_err(field_problem)?;
@@ -462,7 +463,11 @@ fn resolve_settings(spec: &ServerSpec, disabled: &[Verb]) -> Result<Settings, (S
     });
     // First, so a disabled command is refused before any other staged fault.
     profile.faults.reject.splice(0..0, refusals);
-    let settings = Settings { profile, world };
+    let settings = Settings {
+        profile,
+        world,
+        relay,
+    };
     settings
         .validate()
         .map_err(|error| ("server".to_owned(), Reason::Settings(error)))?;

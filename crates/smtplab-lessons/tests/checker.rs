@@ -236,6 +236,7 @@ fn delivery(mailboxes: &[&str], relayed_to: &[&str], mail_from: &str, message: &
             mail_from: mail_from.into(),
             rcpt_to: Vec::new(),
             mail_parameters: vec!["SIZE=120".into(), "BODY=8BITMIME".into()],
+            rcpt_parameters: Vec::new(),
         },
         mailboxes: mailboxes.iter().map(|m| m.to_string()).collect(),
         relayed_to: relayed_to.iter().map(|m| m.to_string()).collect(),

@@ -183,6 +183,7 @@ impl ApiSession {
         Settings {
             profile: self.session.profile().clone(),
             world: self.session.world().clone(),
+            relay: self.session.relay_policy().clone(),
         }
     }
 

@@ -164,7 +164,7 @@ export type ReplyKey =
   | "AuthMechanismUnsupported" | "ParamUnsupported" | "ParamInvalid"
   | "UserUnknown" | "NotAList" | "RelayDenied" | "NonAsciiAddress"
   | "SizeExceeded" | "NoValidRecipients" | "TextLineTooLong" | "BareLfData"
-  | "TlsAlreadyActive" | "AuthFailed" | "InjectedFault";
+  | "TlsAlreadyActive" | "AuthFailed" | "InjectedFault" | "AuthRequired";
 
 /** One server reply, as `send` returns it. */
 export interface Reply {

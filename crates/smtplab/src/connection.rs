@@ -106,6 +106,83 @@ pub fn unix_now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
+/// The server side a connection drives: one engine [`Session`] on its own
+/// ([`LoneSession`]), or one inside the simulated network
+/// (`crate::network`), whose accepted messages go on through its queues.
+pub trait Engine {
+    /// The session, for what it says about itself.
+    fn session(&self) -> &Session;
+    /// The session, for calls that bring no input (`shutdown`, `expire`,
+    /// `refuse_content`...); their outputs come out of
+    /// [`Engine::poll_output`].
+    fn session_mut(&mut self) -> &mut Session;
+    /// Feeds what the client sent, at the time now.
+    fn feed(&mut self, input: &[u8]);
+    /// Tells the session the time now (its idle timeout).
+    fn handle_timeout(&mut self);
+    /// The next reply, event or close.
+    fn poll_output(&mut self) -> Option<Output>;
+    /// The simulated host whose queue takes accepted messages; `None` when
+    /// this server is their end (and `--save` writes them at once).
+    fn queue_host(&self) -> Option<&str>;
+    /// The simulated host and port connected to, for the log.
+    fn target(&self) -> Option<String>;
+    /// The session is over: keep what the server remembers of it.
+    fn finish(&mut self, shared: &Shared);
+}
+
+/// The one-server sandbox: a session of its own on the shared settings.
+pub struct LoneSession(Session);
+
+impl LoneSession {
+    fn open(peer: SocketAddr, number: u64, shared: &Shared) -> Self {
+        let memory = shared.memory.lock().map(|m| m.clone()).unwrap_or_default();
+        Self(Session::with_memory(
+            shared.settings.clone(),
+            client_info(peer),
+            session_seed(shared.base_seed, number),
+            unix_now(),
+            memory,
+        ))
+    }
+}
+
+impl Engine for LoneSession {
+    fn session(&self) -> &Session {
+        &self.0
+    }
+
+    fn session_mut(&mut self) -> &mut Session {
+        &mut self.0
+    }
+
+    fn feed(&mut self, input: &[u8]) {
+        self.0.feed(input, unix_now());
+    }
+
+    fn handle_timeout(&mut self) {
+        self.0.handle_timeout(unix_now());
+    }
+
+    fn poll_output(&mut self) -> Option<Output> {
+        self.0.poll_output()
+    }
+
+    fn queue_host(&self) -> Option<&str> {
+        None
+    }
+
+    fn target(&self) -> Option<String> {
+        None
+    }
+
+    fn finish(&mut self, shared: &Shared) {
+        if let Ok(mut memory) = shared.memory.lock() {
+            memory.merge(self.0.memory());
+        }
+    }
+}
+
 /// Runs session `number` on `stream` until it ends, then logs how.
 pub async fn serve(
     stream: TcpStream,
@@ -114,22 +191,39 @@ pub async fn serve(
     shared: Arc<Shared>,
     stop: watch::Receiver<bool>,
 ) {
+    let engine = LoneSession::open(peer, number, &shared);
+    serve_engine(stream, peer, number, shared, engine, stop).await;
+}
+
+/// Runs `engine` for session `number` on `stream` until it ends, then logs
+/// how.
+pub async fn serve_engine<E: Engine>(
+    stream: TcpStream,
+    peer: SocketAddr,
+    number: u64,
+    shared: Arc<Shared>,
+    engine: E,
+    stop: watch::Receiver<bool>,
+) {
     // Replies are gathered per read and written in one go, so Nagle's
     // algorithm would only add delay.
     let _ = stream.set_nodelay(true);
-    info!("#{number} connect from {peer}");
+    match engine.target() {
+        Some(target) => info!("#{number} connect from {peer} to {}", untrusted(&target)),
+        None => info!("#{number} connect from {peer}"),
+    }
     let started = Instant::now();
-    let mut connection = Connection::open(stream, peer, number, shared);
+    let mut connection = Connection::open(stream, number, shared, engine);
     let ending = connection.run(stop).await;
     connection.finish(ending, started).await;
 }
 
 /// One session and everything the server keeps for it.
-struct Connection {
+struct Connection<E> {
     stream: TcpStream,
     number: u64,
     shared: Arc<Shared>,
-    session: Session,
+    engine: E,
     /// Reply bytes gathered for the next write.
     out: Vec<u8>,
     delivered: u32,
@@ -148,21 +242,13 @@ struct Connection {
     cut_off: Option<Ending>,
 }
 
-impl Connection {
-    fn open(stream: TcpStream, peer: SocketAddr, number: u64, shared: Arc<Shared>) -> Self {
-        let memory = shared.memory.lock().map(|m| m.clone()).unwrap_or_default();
-        let session = Session::with_memory(
-            shared.settings.clone(),
-            client_info(peer),
-            session_seed(shared.base_seed, number),
-            unix_now(),
-            memory,
-        );
+impl<E: Engine> Connection<E> {
+    fn open(stream: TcpStream, number: u64, shared: Arc<Shared>, engine: E) -> Self {
         Self {
             stream,
             number,
             shared,
-            session,
+            engine,
             out: Vec::new(),
             delivered: 0,
             last_input: Instant::now(),
@@ -176,7 +262,7 @@ impl Connection {
     }
 
     fn idle(&self) -> Duration {
-        Duration::from_secs(self.shared.settings.profile.idle_timeout_secs)
+        Duration::from_secs(self.engine.session().profile().idle_timeout_secs)
     }
 
     async fn run(&mut self, mut stop: watch::Receiver<bool>) -> Ending {
@@ -212,7 +298,7 @@ impl Connection {
                 () = &mut timer => self.on_timer(timer.as_mut()),
                 _ = &mut stopping, if !stop_seen => {
                     stop_seen = true;
-                    self.session.shutdown();
+                    self.engine.session_mut().shutdown();
                 }
             }
         }
@@ -256,7 +342,7 @@ impl Connection {
         });
         match result {
             Ok(Some(0)) => Some(Ending::ClientClosed {
-                mid_message: self.session.expects_content(),
+                mid_message: self.engine.session().expects_content(),
             }),
             Ok(Some(_)) => {
                 self.last_input = Instant::now();
@@ -272,18 +358,20 @@ impl Connection {
         // pipelined behind DATA, or BDAT chunks read with their command,
         // are counted too; the commands among it are a few octets.
         if matches!(
-            self.session.phase(),
+            self.engine.session().phase(),
             Phase::ReceivingData | Phase::RecipientsGiven
         ) {
             self.charge(input.len());
         }
-        self.session.feed(input, unix_now());
+        self.engine.feed(input);
+        let session = self.engine.session();
+        let reading_commands = !session.expects_content() && !session.is_closed();
+        let expects_content = session.expects_content();
         let now = Instant::now();
-        let reading_commands = !self.session.expects_content() && !self.session.is_closed();
         if self.line.observe(input, reading_commands, now) {
             self.earlier_deadline = Some(now + self.shared.command_timeout);
         }
-        match (self.session.expects_content(), self.content_since) {
+        match (expects_content, self.content_since) {
             (true, None) => {
                 self.content_since = Some(now);
                 self.earlier_deadline = Some(now + self.shared.data_timeout);
@@ -304,7 +392,7 @@ impl Connection {
             self.charged += octets;
             return;
         }
-        if self.session.refuse_content() {
+        if self.engine.session_mut().refuse_content() {
             self.draining = true;
             info!(
                 "#{} message refused: {} octets of messages already in memory \
@@ -327,7 +415,7 @@ impl Connection {
     fn next_deadline(&self) -> Instant {
         let line = self.line.since().map(|t| t + self.shared.command_timeout);
         let content = self.content_since.map(|t| t + self.shared.data_timeout);
-        let idle = idle_deadline(&self.session, self.last_input, self.idle());
+        let idle = idle_deadline(self.engine.session(), self.last_input, self.idle());
         [line, content]
             .into_iter()
             .flatten()
@@ -337,7 +425,7 @@ impl Connection {
     fn on_timer(&mut self, timer: Pin<&mut Sleep>) {
         // Taken before `now`: once the engine's deadline has passed, it is
         // "now" as of this call, which must count as passed.
-        let idle_due = idle_deadline(&self.session, self.last_input, self.idle());
+        let idle_due = idle_deadline(self.engine.session(), self.last_input, self.idle());
         let now = Instant::now();
         let shared = &self.shared;
         let line_late = self
@@ -353,12 +441,12 @@ impl Connection {
             } else {
                 Ending::ContentTooSlow(shared.data_timeout.as_secs())
             });
-            self.session.expire();
+            self.engine.session_mut().expire();
         } else if now >= idle_due {
-            self.session.handle_timeout(unix_now());
+            self.engine.handle_timeout();
         }
         // Closed now, unless the clocks disagreed: look again in a second.
-        let again = if self.session.is_closed() {
+        let again = if self.engine.session().is_closed() {
             now + Duration::from_secs(1)
         } else {
             self.next_deadline()
@@ -371,7 +459,7 @@ impl Connection {
     /// A line end makes it give the 500 it gives for any over-long line,
     /// with its own formatting and error count; then the server hangs up.
     async fn cut_flood(&mut self) -> Ending {
-        self.session.feed(b"\r\n", unix_now());
+        self.engine.feed(b"\r\n");
         let _ = self.take_outputs().await;
         let _ = self.write_out().await;
         Ending::LineFlood
@@ -382,7 +470,7 @@ impl Connection {
     /// closed it.
     async fn take_outputs(&mut self) -> Option<Ending> {
         let mut ending = None;
-        while let Some(output) = self.session.poll_output() {
+        while let Some(output) = self.engine.poll_output() {
             match output {
                 Output::Reply(reply) => {
                     let start = self.out.len();
@@ -446,6 +534,11 @@ impl Connection {
     /// the engine answers `451` instead, so the client keeps the message.
     async fn deliver(&mut self, delivery: Box<Delivery>) {
         let number = self.number;
+        if let Some(host) = self.engine.queue_host() {
+            self.delivered += 1;
+            info!("#{number} queued {}", log::queued(&delivery, host));
+            return;
+        }
         let summary = log::delivery(&delivery);
         let Some(save) = &self.shared.save else {
             self.delivered += 1;
@@ -458,7 +551,7 @@ impl Connection {
                 info!("#{number} delivered {summary}, saved as {}", path.display());
             }
             Err(e) => {
-                self.session.refuse_delivery();
+                self.engine.session_mut().refuse_delivery();
                 info!(
                     "#{number} not saved: {summary}: writing it in {} failed: {e}; \
                      answered 451, so the client keeps it and tries again",
@@ -471,9 +564,7 @@ impl Connection {
     /// Hands what the session learnt to the server, lingers, logs the end.
     async fn finish(mut self, ending: Ending, started: Instant) {
         self.release_charge();
-        if let Ok(mut memory) = self.shared.memory.lock() {
-            memory.merge(self.session.memory());
-        }
+        self.engine.finish(&self.shared);
         linger(&mut self.stream).await;
         let seconds = started.elapsed().as_secs_f64();
         let messages = match self.delivered {

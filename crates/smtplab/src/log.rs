@@ -108,6 +108,25 @@ pub fn delivery(delivery: &Delivery) -> String {
     )
 }
 
+/// `3F2A9C01B2 from <you@isp.example> to <bob@example.org> (312 octets) at
+/// smtp.isp.example`: a message a simulated host took into its queue.
+pub fn queued(delivery: &Delivery, host: &str) -> String {
+    let recipients: Vec<String> = delivery
+        .envelope
+        .rcpt_to
+        .iter()
+        .map(|r| format!("<{}>", untrusted(r)))
+        .collect();
+    format!(
+        "{} from <{}> to {} ({} octets) at {}",
+        untrusted(&delivery.queue_id),
+        untrusted(&delivery.envelope.mail_from),
+        recipients.join(", "),
+        delivery.raw.len(),
+        untrusted(host)
+    )
+}
+
 /// How a session ended, in words.
 #[derive(Debug)]
 pub enum Ending {

@@ -7,6 +7,7 @@ mod escape;
 mod explain;
 mod limits;
 mod log;
+mod network;
 mod probe;
 mod save;
 mod serve;

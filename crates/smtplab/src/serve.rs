@@ -3,8 +3,8 @@
 //! and a graceful shutdown on Ctrl-C or SIGTERM.
 
 use std::io;
-use std::net::{SocketAddr, ToSocketAddrs};
-use std::path::PathBuf;
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -18,7 +18,9 @@ use tokio::sync::{watch, Semaphore};
 use tracing::info;
 
 use crate::connection::{self, Shared};
+use crate::escape::untrusted;
 use crate::limits::InFlight;
+use crate::network::{self, Door, NetworkSetupError, SharedNetwork};
 use crate::save::SaveDir;
 use crate::settings_file::{SettingsFile, SettingsFileError};
 
@@ -45,6 +47,25 @@ pub struct ServeArgs {
     /// port means 127.0.0.1.
     #[arg(long = "listen", value_name = "ADDR", default_value = "127.0.0.1:2525")]
     pub listen: Vec<String>,
+
+    /// Serve the simulated mail network instead of one server: every host
+    /// on real ports of its own (see --network-base-port), messages relayed
+    /// hop by hop. FILE is a network description or a settings file with a
+    /// `network` key [default: the built-in network].
+    #[arg(long, value_name = "FILE", num_args = 0..=1,
+          conflicts_with_all = ["listen", "world", "profile", "print_settings"])]
+    pub network: Option<Option<PathBuf>>,
+
+    /// With --network: host i of the network listens on this port + 10 i
+    /// for its port 25 and + 10 i + 7 for its 587; 0 gives every one any
+    /// free port (the start-up table says which).
+    #[arg(long, value_name = "PORT", default_value_t = 2500)]
+    pub network_base_port: u16,
+
+    /// With --network: the address every host listens on. Anything but a
+    /// loopback address opens the network to other machines.
+    #[arg(long, value_name = "IP", default_value = "127.0.0.1")]
+    pub network_address: IpAddr,
 
     /// The preset to start from [default: the file's profile.name if it
     /// names a preset, else default].
@@ -170,6 +191,9 @@ pub enum ServeError {
     /// The `--save` folder.
     #[error(transparent)]
     SaveDir(#[from] crate::save::CreateError),
+    /// `--network`: the file, the flags or a `--save` subfolder.
+    #[error(transparent)]
+    Network(#[from] NetworkSetupError),
     /// Ctrl-C or SIGTERM cannot be watched.
     #[error("cannot watch {signal}: {source}")]
     Signal {
@@ -246,10 +270,9 @@ fn octets_flag(flag: &'static str, octets: u64) -> Result<usize, ServeError> {
     })
 }
 
-/// `--max-in-flight`, or four of the largest messages by default; never
+/// `--max-in-flight`, or four of the `largest` messages by default; never
 /// less than one largest message, which could otherwise never arrive.
-fn in_flight_limit(args: &ServeArgs, settings: &Settings) -> Result<usize, ServeError> {
-    let largest = settings.profile.message_size_limit;
+fn in_flight_limit(args: &ServeArgs, largest: usize) -> Result<usize, ServeError> {
     let Some(octets) = args.max_in_flight else {
         return Ok(largest.saturating_mul(4));
     };
@@ -265,26 +288,26 @@ fn in_flight_limit(args: &ServeArgs, settings: &Settings) -> Result<usize, Serve
     Ok(limit)
 }
 
+/// Where an accept loop's connections go.
+#[derive(Clone)]
+enum Route {
+    /// The one-server sandbox.
+    Lone,
+    /// A host and port of the simulated network.
+    Simulated {
+        network: Arc<SharedNetwork>,
+        door: Arc<Door>,
+    },
+}
+
+/// Listening sockets and where each one's connections go.
+type Listeners = Vec<(TcpListener, Route)>;
+
 async fn serve(args: ServeArgs, settings: Settings, source: String) -> Result<(), ServeError> {
-    let mut listeners = Vec::new();
-    for text in &args.listen {
-        for address in resolve(text)? {
-            let listener =
-                bind(address).map_err(|source| ServeError::Listen { address, source })?;
-            listeners.push(listener);
-        }
-    }
-    let shared = Arc::new(Shared {
-        in_flight: InFlight::new(in_flight_limit(&args, &settings)?),
-        save: args.save.as_deref().map(SaveDir::create).transpose()?,
-        base_seed: args.seed.unwrap_or_else(clock_seed),
-        verbose: args.verbose,
-        command_timeout: Duration::from_secs(args.command_timeout),
-        data_timeout: Duration::from_secs(args.data_timeout),
-        memory: Default::default(),
-        settings,
-    });
-    log_start(&args, &shared, &source);
+    let (shared, listeners) = match &args.network {
+        None => lone_setup(&args, settings, &source)?,
+        Some(file) => network_setup(&args, settings, file.as_deref())?,
+    };
     let sessions = Arc::new(Semaphore::new(args.max_sessions as usize));
     let (stop_sender, stop) = watch::channel(false);
     let accepting = Accepting {
@@ -296,11 +319,8 @@ async fn serve(args: ServeArgs, settings: Settings, source: String) -> Result<()
         max_sessions: args.max_sessions,
         stop,
     };
-    for listener in listeners {
-        if let Ok(address) = listener.local_addr() {
-            info!("listening on {address}");
-        }
-        tokio::spawn(accept_loop(listener, accepting.clone()));
+    for (listener, route) in listeners {
+        tokio::spawn(accept_loop(listener, accepting.clone(), route));
     }
     info!("ready: press Ctrl-C to stop");
     let signal = wait_for_signal().await?;
@@ -308,22 +328,124 @@ async fn serve(args: ServeArgs, settings: Settings, source: String) -> Result<()
     Ok(())
 }
 
+/// The one-server sandbox on every `--listen` address.
+fn lone_setup(
+    args: &ServeArgs,
+    settings: Settings,
+    source: &str,
+) -> Result<(Arc<Shared>, Listeners), ServeError> {
+    let mut listeners = Vec::new();
+    for text in &args.listen {
+        for address in resolve(text)? {
+            let listener =
+                bind(address).map_err(|source| ServeError::Listen { address, source })?;
+            listeners.push((listener, Route::Lone));
+        }
+    }
+    let largest = settings.profile.message_size_limit;
+    let shared = Arc::new(Shared {
+        in_flight: InFlight::new(in_flight_limit(args, largest)?),
+        save: args.save.as_deref().map(SaveDir::create).transpose()?,
+        ..shared_parts(args, settings)
+    });
+    log_start(args, &shared, source);
+    for (listener, _) in &listeners {
+        if let Ok(address) = listener.local_addr() {
+            info!("listening on {address}");
+        }
+    }
+    Ok((shared, listeners))
+}
+
+/// What both kinds of server share, before the memory budget and the save
+/// folder are known.
+fn shared_parts(args: &ServeArgs, settings: Settings) -> Shared {
+    Shared {
+        in_flight: InFlight::new(0),
+        save: None,
+        base_seed: args.seed.unwrap_or_else(clock_seed),
+        verbose: args.verbose,
+        command_timeout: Duration::from_secs(args.command_timeout),
+        data_timeout: Duration::from_secs(args.data_timeout),
+        memory: Default::default(),
+        settings,
+    }
+}
+
+/// `--network`: the network read and checked, then every host's doors
+/// bound; nothing listens if anything is wrong.
+fn network_setup(
+    args: &ServeArgs,
+    settings: Settings,
+    file: Option<&Path>,
+) -> Result<(Arc<Shared>, Listeners), ServeError> {
+    let mut description = network::load(file)?;
+    let size = args
+        .max_message_size
+        .map(|octets| octets_flag("--max-message-size", octets))
+        .transpose()?;
+    network::adapt(&mut description, args.idle_timeout, size);
+    let doors = network::doors(&description, args.network_address, args.network_base_port)?;
+    let largest = description
+        .hosts
+        .iter()
+        .map(|host| host.profile.message_size_limit)
+        .max()
+        .unwrap_or(settings.profile.message_size_limit);
+    let shared = Arc::new(Shared {
+        in_flight: InFlight::new(in_flight_limit(args, largest)?),
+        ..shared_parts(args, settings)
+    });
+    let simulation = SharedNetwork::new(
+        description.clone(),
+        shared.base_seed,
+        args.save.as_deref(),
+        args.verbose,
+    )?;
+    let simulation = Arc::new(simulation);
+    let bound = bind_doors(doors)?;
+    let what = file.map_or_else(
+        || "the default network".to_owned(),
+        |f| f.display().to_string(),
+    );
+    log_network_start(args, &shared, &description, &what, &simulation);
+    let rows: Vec<(SocketAddr, &Door)> = bound.iter().map(|(_, a, d)| (*a, d.as_ref())).collect();
+    for line in network::table(&description, &rows) {
+        info!("{line}");
+    }
+    tokio::spawn(Arc::clone(&simulation).tick());
+    let listeners = bound
+        .into_iter()
+        .map(|(listener, _, door)| {
+            let network = Arc::clone(&simulation);
+            (listener, Route::Simulated { network, door })
+        })
+        .collect();
+    Ok((shared, listeners))
+}
+
+/// Each door's listening socket, and the address it got (its port, when
+/// `--network-base-port 0` left the choice to the system).
+fn bind_doors(doors: Vec<Door>) -> Result<Vec<(TcpListener, SocketAddr, Arc<Door>)>, ServeError> {
+    let mut bound = Vec::new();
+    for door in doors {
+        let address = door.address;
+        let listener = bind(address).map_err(|source| ServeError::Listen { address, source })?;
+        let address = listener.local_addr().unwrap_or(address);
+        bound.push((listener, address, Arc::new(door)));
+    }
+    Ok(bound)
+}
+
 /// What the server runs with, said once at the start.
 fn log_start(args: &ServeArgs, shared: &Shared, source: &str) {
     let profile = &shared.settings.profile;
     info!("smtplab serve: profile {} ({source})", profile.name);
-    info!("STARTTLS is switched off: this sandbox has no TLS, and a server must not offer what it cannot do");
-    info!(
-        "limits: {} sessions at once, idle timeout {} s, a command line within {} s, \
-         message content within {} s, messages up to {} octets, {} octets of messages \
-         in memory at once; {} thread(s)",
-        args.max_sessions,
+    log_limits(
+        args,
+        shared,
         profile.idle_timeout_secs,
-        args.command_timeout,
-        args.data_timeout,
         profile.message_size_limit,
-        shared.in_flight.limit(),
-        args.threads
     );
     match &shared.save {
         Some(save) => info!(
@@ -332,8 +454,66 @@ fn log_start(args: &ServeArgs, shared: &Shared, source: &str) {
         ),
         None => info!("sandbox: nothing is sent on; delivered messages are only logged (--save DIR keeps them)"),
     }
+    log_seed(shared);
+}
+
+fn log_limits(args: &ServeArgs, shared: &Shared, idle: u64, message_size: usize) {
+    info!("STARTTLS is switched off: this sandbox has no TLS, and a server must not offer what it cannot do");
+    info!(
+        "limits: {} sessions at once, idle timeout {idle} s, a command line within {} s, \
+         message content within {} s, messages up to {message_size} octets, {} octets of \
+         messages in memory at once; {} thread(s)",
+        args.max_sessions,
+        args.command_timeout,
+        args.data_timeout,
+        shared.in_flight.limit(),
+        args.threads
+    );
+}
+
+fn log_seed(shared: &Shared) {
     let seed = shared.base_seed;
     info!("queue ids from seed {seed} (repeat a run with --seed {seed})");
+}
+
+/// The same for `--network`, before the port table.
+fn log_network_start(
+    args: &ServeArgs,
+    shared: &Shared,
+    network: &smtplab_engine::network::Network,
+    what: &str,
+    simulation: &SharedNetwork,
+) {
+    info!(
+        "smtplab serve --network: {what}, {} hosts, each with its own profile",
+        network.hosts.len()
+    );
+    let first = network.hosts.first().map(|h| &h.profile);
+    let idle = args.idle_timeout.or(first.map(|p| p.idle_timeout_secs));
+    let size = first.map_or(0, |p| p.message_size_limit);
+    log_limits(args, shared, idle.unwrap_or(0), size);
+    let client = &network.client;
+    info!(
+        "a real client is {} [{}] to the simulated hosts; queues run on the real clock",
+        untrusted(&client.name),
+        client.address
+    );
+    if !args.network_address.is_loopback() {
+        info!(
+            "--network-address {}: every simulated host is open to other machines",
+            args.network_address
+        );
+    }
+    let folders = simulation.save_dirs().count();
+    match args.save.as_deref() {
+        Some(dir) => info!(
+            "sandbox: nothing leaves the simulation; final deliveries are saved to {}/<host>/<queue-id>.eml ({} folders)",
+            dir.display(),
+            folders
+        ),
+        None => info!("sandbox: nothing leaves the simulation; final deliveries are only logged (--save DIR keeps them)"),
+    }
+    log_seed(shared);
 }
 
 /// Sends every open session its 421 and waits for them to close.
@@ -370,7 +550,7 @@ struct Accepting {
     stop: watch::Receiver<bool>,
 }
 
-async fn accept_loop(listener: TcpListener, mut ctx: Accepting) {
+async fn accept_loop(listener: TcpListener, mut ctx: Accepting, route: Route) {
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
@@ -390,8 +570,14 @@ async fn accept_loop(listener: TcpListener, mut ctx: Accepting) {
             Ok(permit) => {
                 let shared = Arc::clone(&ctx.shared);
                 let stop = ctx.stop.clone();
+                let route = route.clone();
                 tokio::spawn(async move {
-                    connection::serve(stream, peer, number, shared, stop).await;
+                    match route {
+                        Route::Lone => connection::serve(stream, peer, number, shared, stop).await,
+                        Route::Simulated { network, door } => {
+                            network::serve(network, door, stream, peer, number, shared, stop).await;
+                        }
+                    }
                     drop(permit);
                 });
             }

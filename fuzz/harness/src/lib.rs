@@ -9,7 +9,8 @@
 //!   greylisting, bit 3 one staged rejection, bit 4 small limits (2
 //!   recipients, 64-octet messages, 3 errors), bit 5 a drop after a few
 //!   commands, bit 6 an I/O shell that fails to store every delivery
-//!   (`refuse_delivery`).
+//!   (`refuse_delivery`), bit 7 a network host's relay policy (example.org
+//!   relayed as a backup MX, AUTH before MAIL as on a submission port).
 //! * Byte 1 seeds the queue ids and tunes those settings (the greylist
 //!   delay, the staged rejection's verb, code and count, the drop point).
 //! * The rest is what the client sends, with `0xFF op` control pairs:
@@ -27,7 +28,7 @@ use std::collections::BTreeSet;
 use smtplab_engine::catalogue::COMMANDS;
 use smtplab_engine::limits::MAX_REPLY_LINE;
 use smtplab_engine::profile::RejectRule;
-use smtplab_engine::{ClientInfo, Event, Output, Phase, ReplyKey, Session, Settings};
+use smtplab_engine::{ClientInfo, Event, Output, Phase, RelayPolicy, ReplyKey, Session, Settings};
 
 /// The presets byte 0 chooses from.
 pub const PRESETS: [&str; 4] = ["default", "strict", "locked-down", "classic"];
@@ -46,6 +47,9 @@ pub const EXPIRE: u8 = 0xFC;
 
 /// Byte 0's bit for a shell that fails to store every delivery.
 pub const REFUSE_DELIVERIES: u8 = 0x40;
+
+/// Byte 0's bit for a network host's relay policy.
+pub const RELAY_POLICY: u8 = 0x80;
 
 /// Seconds each step of a clock op advances.
 pub const CLOCK_STEP_SECS: u64 = 5;
@@ -97,6 +101,12 @@ pub fn settings(header: u8, knob: u8) -> Settings {
     }
     if header & 32 != 0 {
         profile.faults.disconnect_after = Some(u32::from(knob % 8) + 1);
+    }
+    if header & RELAY_POLICY != 0 {
+        settings.relay = RelayPolicy {
+            relay_domains: vec!["example.org".into()],
+            submission: true,
+        };
     }
     settings
 }

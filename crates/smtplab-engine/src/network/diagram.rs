@@ -68,6 +68,13 @@ impl Diagram {
         self.push(column, column, text, StepKind::Note, at);
     }
 
+    /// An arrow from `from`'s column to `to`'s (columns added if new): a
+    /// command, a reply, or, between two columns, a note on a connection.
+    pub fn arrow(&mut self, from: &str, to: &str, label: &str, kind: StepKind, at: u64) {
+        let (from, to) = (self.column(from), self.column(to));
+        self.push(from, to, label, kind, at);
+    }
+
     fn push(&mut self, from: usize, to: usize, label: &str, kind: StepKind, at: u64) {
         let label = if label.chars().count() > MAX_LABEL_CHARS {
             let cut: String = label.chars().take(MAX_LABEL_CHARS - 1).collect();

@@ -74,7 +74,8 @@ pub fn send(
         ip: sender.address.to_string(),
     };
     let memory = memories.get(&target.name).cloned().unwrap_or_default();
-    let mut session = Session::with_memory(target.settings(), client_info, seed, now, memory);
+    let mut session =
+        Session::with_memory(target.settings_on(port), client_info, seed, now, memory);
     let mut client = Client::new(sender.name, now);
     client.push(Action::Hello, now);
     if let Some(login) = sender.login {

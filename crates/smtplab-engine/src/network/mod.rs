@@ -12,6 +12,8 @@
 //!     └──► route::route(host, domain) ──► Local | Relay(next hops in order)
 //!  queue::Queue: enqueue ──► start(now) ──► Attempt.next_hop ⇄ record(result) ──► finish(now)
 //!                                  ──► Accepted / Local / Deferred{retry_at} / Failed / Report (dsn)
+//!  simulation::Simulation: connect + feed (the learner) ──► each host's Queue ──► hop::run_queue
+//!                          advance(seconds) ──► retries ──► mailstores, diagram, log
 //! ```
 
 mod default;
@@ -23,13 +25,14 @@ pub mod queue;
 mod record;
 pub mod route;
 pub mod shell;
+pub mod simulation;
 pub mod trace;
 mod validate;
 
 use core::net::IpAddr;
 
 use crate::profile::Profile;
-use crate::session::Settings;
+use crate::session::{RelayPolicy, Settings};
 use crate::world::World;
 
 pub use record::{
@@ -127,13 +130,19 @@ fn default_ports() -> Vec<u16> {
 }
 
 impl Host {
-    /// The server settings for a session on this host.
-    pub fn settings(&self) -> Settings {
+    /// The server settings for a session on this host's `port`: its
+    /// relay domains on port 25 (a backup MX takes them from anyone), and
+    /// AUTH before MAIL on the submission port (RFC 6409).
+    pub fn settings_on(&self, port: u16) -> Settings {
         let mut profile = self.profile.clone();
         profile.hostname.clone_from(&self.name);
         Settings {
             profile,
             world: self.world.clone(),
+            relay: RelayPolicy {
+                relay_domains: self.relay_domains.clone(),
+                submission: port == SUBMISSION_PORT,
+            },
         }
     }
 

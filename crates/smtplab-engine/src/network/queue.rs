@@ -354,8 +354,24 @@ impl Queue {
         content: Vec<u8>,
         now: u64,
     ) -> Vec<QueueEvent> {
+        let id = self.ids.next_id();
+        self.enqueue_as(id, mail_from, mail_parameters, recipients, content, now)
+    }
+
+    /// [`Queue::enqueue`] under the id the host's session already gave the
+    /// message in its `250 ... queued as` reply and Received field, so one
+    /// id follows it from the reply to the log and the mailbox.
+    pub fn enqueue_as(
+        &mut self,
+        id: String,
+        mail_from: &str,
+        mail_parameters: &[String],
+        recipients: &[Recipient],
+        content: Vec<u8>,
+        now: u64,
+    ) -> Vec<QueueEvent> {
         let message = QueuedMessage {
-            id: self.ids.next_id(),
+            id,
             mail_from: mail_from.to_owned(),
             request: DsnRequest::from_mail_parameters(mail_parameters),
             recipients: recipients

@@ -334,12 +334,15 @@ fn validate_host(field: &str, host: &Host) -> Result<(), NetworkError> {
             NetworkProblem::InvalidWorld(reason.to_string()),
         )
     })?;
-    host.settings().profile.validate().map_err(|reason| {
-        error(
-            format!("{field}.profile"),
-            NetworkProblem::InvalidProfile(reason.to_string()),
-        )
-    })
+    host.settings_on(SMTP_PORT)
+        .profile
+        .validate()
+        .map_err(|reason| {
+            error(
+                format!("{field}.profile"),
+                NetworkProblem::InvalidProfile(reason.to_string()),
+            )
+        })
 }
 
 #[cfg(test)]

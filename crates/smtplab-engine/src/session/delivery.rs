@@ -258,6 +258,11 @@ impl Trace<'_> {
             received_at: self.now,
             envelope: Envelope {
                 mail_from,
+                rcpt_parameters: transaction
+                    .recipients
+                    .iter()
+                    .map(|r| r.parameters.clone())
+                    .collect(),
                 rcpt_to: transaction
                     .recipients
                     .into_iter()

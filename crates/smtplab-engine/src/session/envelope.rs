@@ -14,6 +14,10 @@ impl Session {
     pub(super) fn mail(&mut self, argument: &str) {
         let opened = if self.profile.require_helo && self.hello.is_none() {
             Err(Reply::standard(ReplyKey::NeedHelo))
+        } else if self.relay.submission && self.authenticated.is_none() {
+            // RFC 6409 section 4.3: a submission server knows its user
+            // before it takes any mail.
+            Err(Reply::standard(ReplyKey::AuthRequired))
         } else if self.state.transaction_mut().is_some() {
             Err(Reply::standard(ReplyKey::NestedMail))
         } else {
@@ -82,7 +86,7 @@ impl Session {
             }
             mailbox.domain = self.world.primary_domain().to_owned();
         }
-        check_rcpt_parameters(parameters, self.profile.extensions.dsn)?;
+        let parameters = check_rcpt_parameters(parameters, self.profile.extensions.dsn)?;
         if accepted >= self.profile.max_recipients {
             return Err(Reply::standard(ReplyKey::TooManyRecipients));
         }
@@ -95,7 +99,9 @@ impl Session {
             crate::world::Destination::UnknownLocal => {
                 return Err(address_refusal(ReplyKey::UserUnknown, &shown));
             }
-            crate::world::Destination::Remote if self.authenticated.is_none() => {
+            crate::world::Destination::Remote
+                if self.authenticated.is_none() && !self.relay.relays_for(&mailbox.domain) =>
+            {
                 return Err(address_refusal(ReplyKey::RelayDenied, &shown));
             }
             destination => destination,
@@ -111,6 +117,7 @@ impl Session {
         Ok(Recipient {
             address,
             destination,
+            parameters,
         })
     }
 }
@@ -218,7 +225,10 @@ fn check_size(value: Option<&str>, limit: usize) -> Result<(), Reply> {
     }
 }
 
-fn check_rcpt_parameters(text: &str, dsn: bool) -> Result<(), Reply> {
+/// The RCPT parameters, checked, as given (`NOTIFY=FAILURE`...): kept
+/// with the recipient so a relay passes the DSN requests on.
+fn check_rcpt_parameters(text: &str, dsn: bool) -> Result<Vec<String>, Reply> {
+    let mut given = Vec::new();
     for parameter in &split_parameters(text)? {
         let keyword = parameter.keyword.to_ascii_uppercase();
         let verdict = match (keyword.as_str(), parameter.value) {
@@ -232,8 +242,9 @@ fn check_rcpt_parameters(text: &str, dsn: bool) -> Result<(), Reply> {
             _ => return Err(unsupported_parameter(parameter)),
         };
         verdict.map_err(invalid_parameter)?;
+        given.push(parameter_text(parameter.keyword, parameter.value));
     }
-    Ok(())
+    Ok(given)
 }
 
 /// RFC 3461 section 4.1: NEVER alone, or any of SUCCESS, FAILURE, DELAY.

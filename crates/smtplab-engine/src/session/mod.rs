@@ -33,7 +33,7 @@ use crate::world::World;
 
 pub use events::{CloseReason, Event, Output, Phase};
 pub use memory::ServerMemory;
-pub use settings::{ClientInfo, Settings, SettingsError};
+pub use settings::{ClientInfo, RelayPolicy, Settings, SettingsError};
 pub use verbs::parse_verb;
 
 use framing::{DataProgress, LineMode, LineProgress, LineReader};
@@ -49,6 +49,7 @@ use state::{Hello, State};
 pub struct Session {
     profile: Profile,
     world: World,
+    relay: RelayPolicy,
     client: ClientInfo,
     ids: QueueIds,
     state: State,
@@ -88,6 +89,7 @@ impl Session {
         let mut session = Self {
             profile: settings.profile,
             world: settings.world,
+            relay: settings.relay,
             client,
             ids: QueueIds::new(seed),
             state: State::Commands(None),
@@ -123,6 +125,11 @@ impl Session {
     /// The world this session knows.
     pub fn world(&self) -> &World {
         &self.world
+    }
+
+    /// What this server accepts beyond its own domains.
+    pub fn relay_policy(&self) -> &RelayPolicy {
+        &self.relay
     }
 
     /// Where the session is now.

@@ -16,6 +16,38 @@ pub struct Settings {
     pub profile: Profile,
     /// Who lives here.
     pub world: World,
+    /// Which recipients it takes, and whether MAIL needs AUTH first. Not a
+    /// setting of its own in files or the JS API: a network host derives
+    /// it from its description and the port ([`crate::network::Host::settings_on`]).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub relay: RelayPolicy,
+}
+
+/// What a server accepts beyond its own (final) domains, `world.domains`.
+///
+/// The default is the one-server sandbox as it always was: local
+/// recipients for anyone, any domain once logged in, everything else
+/// `554 5.7.1 Relay access denied` (Postfix's `permit_sasl_authenticated,
+/// reject_unauth_destination`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RelayPolicy {
+    /// Domains accepted from anyone and passed on, as a backup MX does
+    /// (Postfix's `relay_domains`): they are queued, not delivered here.
+    pub relay_domains: Vec<String>,
+    /// A submission server (RFC 6409 section 4.3, port 587): MAIL before
+    /// a successful AUTH gets `530 5.7.0 Authentication required`.
+    pub submission: bool,
+}
+
+impl RelayPolicy {
+    /// Whether `domain` is accepted from anyone to be relayed (any case,
+    /// trailing dot or not).
+    pub fn relays_for(&self, domain: &str) -> bool {
+        let domain = domain.trim_end_matches('.');
+        self.relay_domains
+            .iter()
+            .any(|d| d.trim_end_matches('.').eq_ignore_ascii_case(domain))
+    }
 }
 
 impl Settings {
@@ -24,6 +56,7 @@ impl Settings {
         Some(Self {
             profile: Profile::preset(name)?,
             world: World::default(),
+            relay: RelayPolicy::default(),
         })
     }
 

@@ -29,6 +29,8 @@ pub(super) struct Hello {
 pub(super) struct Recipient {
     pub(super) address: String,
     pub(super) destination: Destination,
+    /// Its RCPT parameters as given (NOTIFY=, ORCPT=).
+    pub(super) parameters: Vec<String>,
 }
 
 /// A mail transaction, from MAIL FROM on.

@@ -24,6 +24,9 @@ pub struct Server {
     pub addr: SocketAddr,
     /// Its `--save` folder.
     pub save_dir: PathBuf,
+    /// With `--network`: each row of the start-up table, as
+    /// (`host:port` simulated, real address).
+    pub doors: Vec<(String, SocketAddr)>,
     log: Arc<Mutex<Vec<String>>>,
 }
 
@@ -71,11 +74,85 @@ impl Server {
         Self::launch(command, save_dir, &["127.0.0.1:0"], extra)
     }
 
+    /// `smtplab serve --network` for test `name` (`network` is the flag's
+    /// arguments: `["--network"]` or `["--network", FILE]`), every host on
+    /// a free port (`--network-base-port 0`), `--seed 42`, `--save` into a
+    /// fresh folder, and `extra` flags.
+    pub fn start_network(name: &str, network: &[&str], extra: &[&str]) -> Self {
+        let save_dir = scratch(name).join("saved");
+        let mut command = Command::new(env!("CARGO_BIN_EXE_smtplab"));
+        command.arg("serve").args(network);
+        command.args(["--network-base-port", "0"]);
+        let mut server = Self::launch_command(command, save_dir, extra);
+        server.doors = server
+            .log()
+            .iter()
+            .filter_map(|line| {
+                let mut words = line.split_whitespace().skip(1);
+                let listen = words.next()?.parse().ok()?;
+                let arrow = words.next()?;
+                let target = words.next()?;
+                (arrow == "->").then(|| (target.to_owned(), listen))
+            })
+            .collect();
+        server
+    }
+
+    /// The real address of simulated `host:port`, from the table.
+    pub fn door(&self, target: &str) -> SocketAddr {
+        self.doors
+            .iter()
+            .find(|(t, _)| t == target)
+            .map(|(_, address)| *address)
+            .unwrap_or_else(|| panic!("no {target} in the table: {:?}", self.log()))
+    }
+
+    /// The `.eml` files saved in the `--save` subfolder of a network host.
+    pub fn saved_at(&self, host: &str) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = match std::fs::read_dir(self.save_dir.join(host)) {
+            Ok(entries) => entries.map(|e| e.unwrap().path()).collect(),
+            Err(_) => Vec::new(),
+        };
+        files.sort();
+        files
+    }
+
+    /// Waits for the only message saved at `host` and returns its text.
+    pub fn only_saved_at(&self, host: &str) -> String {
+        let start = Instant::now();
+        while self.saved_at(host).is_empty() && start.elapsed() < PATIENCE {
+            thread::sleep(Duration::from_millis(20));
+        }
+        let files = self.saved_at(host);
+        assert_eq!(
+            files.len(),
+            1,
+            "{host}: {files:?}\n{}",
+            self.log().join("\n")
+        );
+        std::fs::read_to_string(&files[0]).unwrap()
+    }
+
     fn launch(mut command: Command, save_dir: PathBuf, listen: &[&str], extra: &[&str]) -> Self {
         command.arg("serve");
         for address in listen {
             command.args(["--listen", address]);
         }
+        let mut server = Self::launch_command(command, save_dir, extra);
+        server.addresses = server
+            .log()
+            .iter()
+            .filter_map(|line| line.split_once("listening on ").map(|(_, a)| a.to_owned()))
+            .map(|a| a.parse().expect("listening address"))
+            .collect();
+        assert_eq!(server.addresses.len(), listen.len(), "{:?}", server.log());
+        server.addr = server.addresses[0];
+        server
+    }
+
+    /// Runs `command` (`smtplab serve` and its flags so far) with `--seed
+    /// 42 --save DIR` and `extra`, and waits until it is ready.
+    fn launch_command(mut command: Command, save_dir: PathBuf, extra: &[&str]) -> Self {
         command
             .args(["--seed", "42", "--save"])
             .arg(&save_dir)
@@ -93,22 +170,15 @@ impl Server {
                 sink.lock().unwrap().push(line);
             }
         });
-        let mut server = Self {
+        let server = Self {
             child,
             addresses: Vec::new(),
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             save_dir,
+            doors: Vec::new(),
             log,
         };
         server.wait_for_log("ready: ");
-        server.addresses = server
-            .log()
-            .iter()
-            .filter_map(|line| line.split_once("listening on ").map(|(_, a)| a.to_owned()))
-            .map(|a| a.parse().expect("listening address"))
-            .collect();
-        assert_eq!(server.addresses.len(), listen.len(), "{:?}", server.log());
-        server.addr = server.addresses[0];
         server
     }
 
