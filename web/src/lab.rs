@@ -41,6 +41,17 @@ pub struct ConsoleLine {
     pub answers: Option<String>,
 }
 
+/// A phase the server entered, and where in the console: before the line
+/// whose id is `before_line`, so a host told about the session hears the
+/// change between the right lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PhaseMark {
+    /// The id the next console line got when the phase was entered.
+    pub before_line: usize,
+    /// The phase entered.
+    pub phase: Phase,
+}
+
 /// What the learner has typed, in order, to rebuild a session (share
 /// links, guided steps, lesson replays).
 pub type Script = Vec<String>;
@@ -89,6 +100,8 @@ pub struct Lab {
     pub phase: Phase,
     /// The last phase change.
     pub last_transition: Option<(Phase, Phase)>,
+    /// Every phase entered, in order (the widget's `state-change` events).
+    pub phase_marks: Vec<PhaseMark>,
     /// The verb of the last command sent.
     pub last_verb: Option<Verb>,
     /// Every submission, for share links and replays.
@@ -130,6 +143,7 @@ impl Lab {
             mailstore: Rc::default(),
             phase: Phase::Closed,
             last_transition: None,
+            phase_marks: Vec::new(),
             last_verb: None,
             script: Vec::new(),
             via_telnet: false,
@@ -227,6 +241,15 @@ impl Lab {
         }
     }
 
+    /// Moves the server to `phase`, noting where in the console it happened.
+    fn enter(&mut self, phase: Phase) {
+        self.phase = phase;
+        self.phase_marks.push(PhaseMark {
+            before_line: self.next_id,
+            phase,
+        });
+    }
+
     fn push(&mut self, kind: LineKind, text: impl Into<String>) {
         self.push_line(kind, text.into(), None, None);
     }
@@ -316,7 +339,7 @@ impl Lab {
         self.chunk_remaining = None;
         self.detached = false;
         self.transcript = Transcript::default();
-        self.phase = Phase::Connected;
+        self.enter(Phase::Connected);
         self.last_transition = None;
         let outputs = match &mut self.server {
             Server::Free(session) => {
@@ -485,7 +508,7 @@ impl Lab {
             #[cfg(feature = "lessons")]
             Server::Lesson(_) => self.detached = true,
         }
-        self.phase = Phase::Closed;
+        self.enter(Phase::Closed);
         self.push(LineKind::ShellOutput, "Connection closed.");
     }
 
@@ -511,7 +534,7 @@ impl Lab {
                     Rc::make_mut(&mut self.mailstore).deliver(delivery.as_ref().clone());
                 }
                 Output::Event(Event::StateChanged { from, to }) => {
-                    self.phase = *to;
+                    self.enter(*to);
                     self.last_transition = Some((*from, *to));
                 }
                 Output::Event(Event::Command { verb, .. }) => self.last_verb = *verb,
@@ -556,7 +579,7 @@ impl Lab {
             }
         );
         self.push(LineKind::ShellOutput, note);
-        self.phase = Phase::Closed;
+        self.enter(Phase::Closed);
         if was_connected {
             self.connect(false, "localhost", now);
         }

@@ -20,3 +20,4 @@ pub mod share;
 pub mod state;
 pub mod tab;
 pub mod widget;
+pub mod widget_host;

@@ -5,8 +5,11 @@
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
+use std::rc::Rc;
+
 use crate::components::state_diagram::StateDiagram;
 use crate::state::{Action, AppState};
+use crate::widget_host::{HostCall, SharedHostLink};
 
 /// Pause between demo steps, long enough to read a reply.
 const DEMO_STEP_MS: u32 = 1200;
@@ -39,6 +42,9 @@ pub struct WidgetOptions {
     /// A built-in lesson to run, with its goals above the console.
     #[prop_or_default]
     pub lesson: Option<AttrValue>,
+    /// The host page's line to the widget: events out, calls in.
+    #[prop_or_default]
+    pub host: Option<SharedHostLink>,
 }
 
 impl WidgetOptions {
@@ -115,14 +121,13 @@ impl WidgetOptions {
 /// One widget.
 #[component(Widget)]
 pub fn widget(options: &WidgetOptions) -> Html {
-    let profile = options.profile.to_string();
-    let state = use_reducer(move || AppState::with_profile(&profile));
+    let state = {
+        let options = options.clone();
+        use_reducer(move || opening_state(&options))
+    };
     // How many script steps have been played (demo mode).
     let played = use_state(|| 0usize);
-    {
-        let (state, options) = (state.clone(), options.clone());
-        use_effect_with((), move |_| start(&state, &options));
-    }
+    use_host_link(&state, options);
     {
         let (state, played) = (state.clone(), played.clone());
         let script = options.script.clone();
@@ -165,31 +170,86 @@ pub fn widget(options: &WidgetOptions) -> Html {
     }
 }
 
-/// Opens the lesson, and types the script in at once unless it autoplays
-/// (the learner starts from where the author left off).
-fn start(state: &UseReducerHandle<AppState>, options: &WidgetOptions) {
-    if options.problem().is_some() {
-        return;
-    }
-    #[cfg(feature = "lessons")]
-    if let Some(lesson) = &options.lesson {
+/// The state the widget opens with: the lesson open, and the script typed
+/// in unless it autoplays (the learner starts from where the author left
+/// off). Built before the first render, so the host's first update already
+/// holds the whole script.
+fn opening_state(options: &WidgetOptions) -> AppState {
+    let mut state = Rc::new(AppState::with_profile(&options.profile));
+    if options.problem().is_none() {
         let script = if options.autoplay {
-            Vec::new()
+            &[][..]
         } else {
-            options.script.clone()
+            &options.script[..]
         };
-        state.dispatch(Action::Lesson(crate::lessons::LessonAction::Open {
-            pack: smtplab_lessons::BUILTIN_PACK_ID.to_owned(),
-            lesson: lesson.to_string(),
-            script,
-        }));
-        return;
-    }
-    if !options.autoplay {
-        for step in &options.script {
-            state.dispatch(Action::Submit(step.clone()));
+        for action in fresh_session(options, script) {
+            state = yew::Reducible::reduce(state, action);
         }
     }
+    Rc::try_unwrap(state).unwrap_or_else(|shared| (*shared).clone())
+}
+
+/// The actions that start the widget's session afresh and type `script` in.
+fn fresh_session(options: &WidgetOptions, script: &[String]) -> Vec<Action> {
+    #[cfg(feature = "lessons")]
+    if let Some(lesson) = &options.lesson {
+        return vec![Action::Lesson(crate::lessons::LessonAction::Open {
+            pack: smtplab_lessons::BUILTIN_PACK_ID.to_owned(),
+            lesson: lesson.to_string(),
+            script: script.to_vec(),
+        })];
+    }
+    let reset = Action::Reset(options.profile.to_string());
+    std::iter::once(reset)
+        .chain(script.iter().cloned().map(Action::Submit))
+        .collect()
+}
+
+/// Wires the host link: host calls become actions, and every new state is
+/// reported (the link diffs it against what the host was already told).
+#[hook]
+fn use_host_link(state: &UseReducerHandle<AppState>, options: &WidgetOptions) {
+    let dispatcher = state.dispatcher();
+    let setup = options.clone();
+    use_effect_with(options.host.clone(), move |host| {
+        let host = host.clone();
+        if let Some(SharedHostLink(link)) = &host {
+            link.accept_calls(Callback::from(move |call| {
+                let actions = match call {
+                    HostCall::Send(text) => vec![Action::Submit(text)],
+                    HostCall::Reset => fresh_session(&setup, &[]),
+                    HostCall::Load(script) => {
+                        fresh_session(&setup, &WidgetOptions::parse_script(&script))
+                    }
+                };
+                for action in actions {
+                    dispatcher.dispatch(action);
+                }
+            }));
+        }
+        move || {
+            if let Some(SharedHostLink(link)) = host {
+                link.detach();
+            }
+        }
+    });
+    let lab = learners_lab(state);
+    let (host, lesson) = (options.host.clone(), options.lesson.clone());
+    use_effect_with(state.version, move |_| {
+        if let Some(SharedHostLink(link)) = host {
+            link.updated(&lab, lesson.as_deref());
+        }
+    });
+}
+
+/// The lab the host hears about: the learner's own, also while a lesson's
+/// solution plays on screen (the solution meets no goal of theirs).
+fn learners_lab(state: &AppState) -> Rc<std::cell::RefCell<crate::lab::Lab>> {
+    #[cfg(feature = "lessons")]
+    if let Some(open) = &state.lessons.open {
+        return open.own_lab(&state.lab);
+    }
+    state.lab.clone()
 }
 
 fn demo_bar(

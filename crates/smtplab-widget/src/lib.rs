@@ -1,8 +1,13 @@
 //! The wasm side of the `<smtp-lab>` custom element: `web/widget/smtp-lab.js`
 //! creates a shadow root and calls [`mount`] once per element, so every
-//! widget on a page is its own session.
+//! widget on a page is its own session. The handle it returns carries the
+//! host page's calls in, and `mount`'s `on_event` carries events out.
 
+use std::rc::Rc;
+
+use js_sys::{Array, Function, Object, Promise, Reflect};
 use smtplab_web::widget::{Widget, WidgetOptions};
+use smtplab_web::widget_host::{HostCall, HostEvent, HostLink, SharedHostLink};
 use wasm_bindgen::prelude::*;
 use yew::AppHandle;
 
@@ -10,10 +15,13 @@ use yew::AppHandle;
 /// the app always look alike.
 const STYLE: &str = include_str!("../../../web/style.css");
 
-/// A mounted widget; `destroy()` unmounts it.
+/// A mounted widget: the host's calls go in through it; `destroy()`
+/// unmounts it.
 #[wasm_bindgen]
 pub struct WidgetHandle {
     app: Option<AppHandle<Widget>>,
+    link: Rc<HostLink>,
+    problem: Option<String>,
 }
 
 impl core::fmt::Debug for WidgetHandle {
@@ -31,7 +39,109 @@ impl WidgetHandle {
         if let Some(app) = self.app.take() {
             app.destroy();
         }
+        self.link.detach();
     }
+
+    /// What is wrong with the attributes, for the page author, if anything.
+    pub fn problem(&self) -> Option<String> {
+        self.problem.clone()
+    }
+
+    /// Submits `text` as if typed and entered; several lines go as one
+    /// pipelined chunk, as a paste does. Resolves once it is applied.
+    pub fn send(&self, text: String) -> Promise {
+        self.call(HostCall::Send(text))
+    }
+
+    /// A fresh session with the same profile (or lesson).
+    pub fn reset(&self) -> Promise {
+        self.call(HostCall::Reset)
+    }
+
+    /// Resets, then types `script` in, as the `script` attribute does.
+    pub fn load(&self, script: String) -> Promise {
+        self.call(HostCall::Load(script))
+    }
+
+    /// Resolves once every call so far is applied (and its events sent).
+    pub fn settled(&self) -> Promise {
+        applied(&self.link)
+    }
+
+    /// The session as plain text, as the app's Copy transcript gives it.
+    pub fn transcript(&self) -> String {
+        self.link.transcript()
+    }
+}
+
+impl WidgetHandle {
+    fn call(&self, call: HostCall) -> Promise {
+        self.link.call(call);
+        applied(&self.link)
+    }
+}
+
+/// A promise for [`HostLink::when_applied`]: rejected if the widget is
+/// unmounted first.
+fn applied(link: &HostLink) -> Promise {
+    Promise::new(&mut |resolve, reject| {
+        link.when_applied(move |applied| {
+            let _ = if applied {
+                resolve.call0(&JsValue::UNDEFINED)
+            } else {
+                let error = js_sys::Error::new(
+                    "smtp-lab: the element left the page before the call was applied",
+                );
+                reject.call1(&JsValue::UNDEFINED, &error)
+            };
+        });
+    })
+}
+
+/// An event's `detail` object, as the host reads it.
+fn event_detail(event: &HostEvent) -> Object {
+    let detail = Object::new();
+    let set = |key: &str, value: JsValue| {
+        let _ = Reflect::set(&detail, &key.into(), &value);
+    };
+    match event {
+        HostEvent::Command { text, kind } => {
+            set("text", text.into());
+            set("kind", (*kind).into());
+        }
+        HostEvent::Reply {
+            code,
+            enhanced,
+            text,
+            lines,
+        } => {
+            set("code", (*code).into());
+            set(
+                "enhanced",
+                enhanced.as_deref().map_or(JsValue::NULL, Into::into),
+            );
+            set("text", text.into());
+            set(
+                "lines",
+                lines.iter().map(JsValue::from).collect::<Array>().into(),
+            );
+        }
+        HostEvent::StateChange { from, to } => {
+            set("from", (*from).into());
+            set("to", (*to).into());
+        }
+        HostEvent::GoalComplete {
+            lesson,
+            goal,
+            index,
+        } => {
+            set("lesson", lesson.into());
+            set("goal", goal.into());
+            set("index", (*index).into());
+        }
+        HostEvent::LessonComplete { lesson } => set("lesson", lesson.into()),
+    }
+    detail
 }
 
 /// The CSS for the shadow root. `rem` is relative to the host page's root
@@ -46,8 +156,11 @@ pub fn widget_css() -> String {
 /// `lesson` (a built-in lesson id) works in the build with the `lessons`
 /// feature; the other build says it cannot show lessons.
 /// `panels` lists extra panels, space-separated: `diagram`, `table`,
-/// `explain` (on unless `noexplain` is given).
+/// `explain` (on unless `noexplain` is given). `on_event(type, detail)` is
+/// called for every event the host page hears (`command`, `reply`,
+/// `state-change`, `goal-complete`, `lesson-complete`).
 #[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
 pub fn mount(
     root: web_sys::Element,
     profile: String,
@@ -56,7 +169,12 @@ pub fn mount(
     panels: String,
     height: Option<String>,
     lesson: Option<String>,
+    on_event: Function,
 ) -> WidgetHandle {
+    let link = Rc::new(HostLink::new(move |event| {
+        // A listener's exception is the host's business, not the widget's.
+        let _ = on_event.call2(&JsValue::NULL, &event.name().into(), &event_detail(event));
+    }));
     let panel = |name: &str| panels.split_whitespace().any(|p| p == name);
     let options = WidgetOptions {
         profile: profile.into(),
@@ -67,9 +185,15 @@ pub fn mount(
         explain: !panel("noexplain"),
         height: height.filter(|h| is_css_length(h)).map(Into::into),
         lesson: lesson.map(Into::into),
+        host: Some(SharedHostLink(link.clone())),
     };
+    let problem = options.problem();
     let app = yew::Renderer::<Widget>::with_root_and_props(root, options).render();
-    WidgetHandle { app: Some(app) }
+    WidgetHandle {
+        app: Some(app),
+        link,
+        problem,
+    }
 }
 
 /// A plain CSS length such as `20rem` or `300px`, so an attribute cannot
