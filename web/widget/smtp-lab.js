@@ -3,7 +3,11 @@
 //   <smtp-lab profile="strict" panels="diagram table" height="18rem"></smtp-lab>
 // Each element renders into its own shadow root and runs its own session.
 // Attributes: profile, script, autoplay, panels, height, theme (light|dark),
-// lesson (a built-in lesson id; loads the larger lesson build, once).
+// lesson (a built-in lesson id; loads the larger lesson build, once),
+// click-to-load (shows the script and loads the engine on the first click).
+// The element tells the page what happens (events command, reply,
+// state-change, goal-complete, lesson-complete) and takes calls: el.ready,
+// el.send(text), el.reset(), el.load(script), el.transcript().
 const bundles = new Map();
 const sheets = new Map();
 
@@ -27,12 +31,54 @@ function styleSheet(path, module) {
   return sheets.get(path);
 }
 
+// The click-to-load preview's own few styles: the full stylesheet comes
+// with the wasm, which the preview must not load.
+let previewSheet;
+function previewStyle() {
+  if (!previewSheet) {
+    previewSheet = new CSSStyleSheet();
+    previewSheet.replaceSync(`
+      :host { display: block; font: 16px/1.5 system-ui, sans-serif; }
+      .preview { border: 1px solid #8888; border-radius: 0.4em; padding: 0.75em; }
+      p { margin: 0 0 0.5em; }
+      pre { margin: 0 0 0.75em; padding: 0.5em; overflow: auto; background: #8881; font: 0.9em/1.4 ui-monospace, monospace; }
+      button { font: inherit; padding: 0.3em 0.9em; cursor: pointer; }
+    `);
+  }
+  return previewSheet;
+}
+
+/** The script attribute as a reader would write it down: indentation gone. */
+function scriptText(script) {
+  const lines = script.split('\n').map((line) => line.trim());
+  while (lines.length && !lines[0]) lines.shift();
+  while (lines.length && !lines[lines.length - 1]) lines.pop();
+  return lines.join('\n');
+}
+
 class SmtpLab extends HTMLElement {
+  constructor() {
+    super();
+    /** Resolves to the element once its session is mounted; rejects with
+     *  an Error saying what went wrong (the wasm, or an attribute). */
+    this.ready = new Promise((resolve, reject) => {
+      this.settleReady = { resolve, reject };
+    });
+    // A page that never looks at `ready` gets no unhandled-rejection noise;
+    // one that awaits it still sees the error.
+    this.ready.catch(() => {});
+  }
+
   // A widget moved in the page (disconnected and connected again in one
   // task, as frameworks do) keeps its session; one taken out for longer is
   // unmounted, and mounted afresh if it comes back.
   connectedCallback() {
     clearTimeout(this.unmountTimer);
+    if (!this.hasAttribute('click-to-load')) this.started = true;
+    if (!this.started) {
+      this.showPreview();
+      return;
+    }
     if (this.mounting || this.handle) return;
     this.mount();
   }
@@ -44,35 +90,83 @@ class SmtpLab extends HTMLElement {
     }, 0);
   }
 
+  /** Lets the engine load (a click-to-load element waits for this). */
+  start() {
+    if (this.started) return;
+    this.started = true;
+    if (this.isConnected && !this.mounting && !this.handle) this.mount();
+  }
+
+  showPreview() {
+    const shadow = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
+    if (shadow.querySelector('.preview')) return;
+    shadow.adoptedStyleSheets = [previewStyle()];
+    const preview = document.createElement('div');
+    preview.className = 'preview';
+    const caption = document.createElement('p');
+    caption.textContent = 'An SMTP console that types these lines in when it starts:';
+    const script = document.createElement('pre');
+    script.setAttribute('aria-label', 'Script');
+    script.textContent = scriptText(this.getAttribute('script') ?? '') || '(an empty SMTP console)';
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = 'Start the console';
+    button.addEventListener('click', () => {
+      button.textContent = 'Starting the console…';
+      this.focusOnReady = true;
+      this.start();
+    });
+    preview.append(caption, script, button);
+    shadow.replaceChildren(preview);
+  }
+
   mount() {
     const shadow = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
     const container = document.createElement('div');
     container.className = 'widget-root';
-    shadow.replaceChildren(container);
+    this.mounting = this.startSession(shadow, container).finally(() => {
+      this.mounting = undefined;
+      if (!this.isConnected) this.unmount();
+    });
+  }
+
+  async startSession(shadow, container) {
     const lesson = this.getAttribute('lesson');
     const path = lesson ? './lessons/smtplab_widget.js' : './smtplab_widget.js';
-    this.mounting = bundle(path)
-      .then((module) => {
-        shadow.adoptedStyleSheets = [styleSheet(path, module)];
-        // Removed while the wasm loaded: nothing to show.
-        if (!this.isConnected) return;
-        this.handle = module.mount(
-          container,
-          this.getAttribute('profile') ?? 'default',
-          this.getAttribute('script') ?? '',
-          this.hasAttribute('autoplay'),
-          this.getAttribute('panels') ?? '',
-          this.getAttribute('height') ?? undefined,
-          lesson ?? undefined,
-        );
-      })
-      .catch((error) => {
-        container.textContent = `smtplab could not start: ${error}`;
-      })
-      .finally(() => {
-        this.mounting = undefined;
-        if (!this.isConnected) this.unmount();
-      });
+    let module;
+    try {
+      module = await bundle(path);
+    } catch (error) {
+      const failure = new Error(`smtplab could not start: ${error?.message ?? error}`);
+      container.setAttribute('role', 'alert');
+      container.textContent = failure.message;
+      shadow.replaceChildren(container);
+      this.settleReady.reject(failure);
+      return;
+    }
+    // Removed while the wasm loaded: nothing to show.
+    if (!this.isConnected) return;
+    shadow.adoptedStyleSheets = [styleSheet(path, module)];
+    shadow.replaceChildren(container);
+    this.handle = module.mount(
+      container,
+      this.getAttribute('profile') ?? 'default',
+      this.getAttribute('script') ?? '',
+      this.hasAttribute('autoplay'),
+      this.getAttribute('panels') ?? '',
+      this.getAttribute('height') ?? undefined,
+      lesson ?? undefined,
+      (type, detail) => this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true })),
+    );
+    const problem = this.handle.problem();
+    if (problem) {
+      this.settleReady.reject(new Error(problem));
+      return;
+    }
+    // The script is typed in (and its events sent) before `ready` resolves.
+    await this.handle.settled();
+    this.settleReady.resolve(this);
+    if (this.focusOnReady) shadow.querySelector('input')?.focus();
   }
 
   unmount() {
@@ -80,6 +174,39 @@ class SmtpLab extends HTMLElement {
     this.handle?.destroy();
     this.handle = undefined;
     this.shadowRoot?.replaceChildren();
+  }
+
+  /** The mounted session, once there is one. Calls made before `ready`
+   *  wait for it (and start a click-to-load element, as a click would). */
+  async session() {
+    this.start();
+    await this.ready;
+    await this.mounting;
+    if (!this.handle) throw new Error('smtp-lab: the element is not in the page, so it has no session');
+    return this.handle;
+  }
+
+  /** Submits text as if typed and entered (several lines: one pipelined
+   *  chunk, as a paste). Resolves once applied and its events are sent. */
+  async send(text) {
+    await (await this.session()).send(String(text));
+  }
+
+  /** A fresh session with the same profile (or lesson). */
+  async reset() {
+    await (await this.session()).reset();
+  }
+
+  /** Resets, then types the script in, as the script attribute does. */
+  async load(script) {
+    await (await this.session()).load(String(script));
+  }
+
+  /** Resolves to the session as plain text (the app's Copy transcript). */
+  async transcript() {
+    const session = await this.session();
+    await session.settled();
+    return session.transcript();
   }
 }
 

@@ -100,10 +100,15 @@ pub fn build_widget() -> Result {
         lessons,
         &out.join("lessons"),
     )?;
-    for file in ["smtp-lab.js", "embed.js", "demo.css"] {
+    for file in ["smtp-lab.js", "embed.js", "widget-events.js", "demo.css"] {
         copy(&root.join("web/widget").join(file), &out.join(file))?;
     }
-    for page in ["demo.html", "embed.html"] {
+    for page in [
+        "demo.html",
+        "embed.html",
+        "widget-events.html",
+        "widget-click.html",
+    ] {
         copy(&root.join("web").join(page), &root.join("dist").join(page))?;
     }
     Ok(())
