@@ -51,13 +51,17 @@ export async function classroomHasNoSeriousViolations(page, t) {
   assert.deepEqual(found, []);
 }
 
-/** The widget demo page and the iframe page. */
+/** The widget pages (demo, events, click-to-load) and the iframe page. */
 export async function widgetPagesHaveNoSeriousViolations(page, t) {
   const found = [];
-  for (const url of ['demo.html', 'embed.html?profile=strict&script=EHLO%20x', 'embed.html?lesson=first-message']) {
+  for (const url of ['demo.html', 'embed.html?profile=strict&script=EHLO%20x', 'embed.html?lesson=first-message', 'widget-events.html']) {
     await ready(page, t.url + url);
     await page.waitForTimeout(300);
     found.push(...(await seriousViolations(page)).map((v) => `${url}: ${v}`));
   }
+  // A click-to-load widget before the click: its script and the start button.
+  await page.goto(t.url + 'widget-click.html');
+  await page.getByRole('button', { name: 'Start the console' }).waitFor();
+  found.push(...(await seriousViolations(page)).map((v) => `widget-click.html: ${v}`));
   assert.deepEqual(found, []);
 }
