@@ -127,7 +127,10 @@ pub fn widget(options: &WidgetOptions) -> Html {
     };
     // How many script steps have been played (demo mode).
     let played = use_state(|| 0usize);
-    use_host_link(&state, options);
+    {
+        let (state, options) = (state.clone(), options.clone());
+        use_effect_with(state.version, move |_| report_to_host(&state, &options));
+    }
     {
         let (state, played) = (state.clone(), played.clone());
         let script = options.script.clone();
@@ -205,41 +208,29 @@ fn fresh_session(options: &WidgetOptions, script: &[String]) -> Vec<Action> {
         .collect()
 }
 
-/// Wires the host link: host calls become actions, and every new state is
-/// reported (the link diffs it against what the host was already told).
-#[hook]
-fn use_host_link(state: &UseReducerHandle<AppState>, options: &WidgetOptions) {
-    let dispatcher = state.dispatcher();
-    let setup = options.clone();
-    use_effect_with(options.host.clone(), move |host| {
-        let host = host.clone();
-        if let Some(SharedHostLink(link)) = &host {
-            link.accept_calls(Callback::from(move |call| {
-                let actions = match call {
-                    HostCall::Send(text) => vec![Action::Submit(text)],
-                    HostCall::Reset => fresh_session(&setup, &[]),
-                    HostCall::Load(script) => {
-                        fresh_session(&setup, &WidgetOptions::parse_script(&script))
-                    }
-                };
-                for action in actions {
-                    dispatcher.dispatch(action);
+/// After each new state: the host hears what is new (the link diffs it
+/// against what it was already told); from the first on, the widget takes
+/// the host's calls. (The handle detaches the link when it unmounts.)
+fn report_to_host(state: &UseReducerHandle<AppState>, options: &WidgetOptions) {
+    let Some(SharedHostLink(link)) = &options.host else {
+        return;
+    };
+    if !link.takes_calls() {
+        let (dispatcher, setup) = (state.dispatcher(), options.clone());
+        link.accept_calls(Callback::from(move |call| {
+            let actions = match call {
+                HostCall::Send(text) => vec![Action::Submit(text)],
+                HostCall::Reset => fresh_session(&setup, &[]),
+                HostCall::Load(script) => {
+                    fresh_session(&setup, &WidgetOptions::parse_script(&script))
                 }
-            }));
-        }
-        move || {
-            if let Some(SharedHostLink(link)) = host {
-                link.detach();
+            };
+            for action in actions {
+                dispatcher.dispatch(action);
             }
-        }
-    });
-    let lab = learners_lab(state);
-    let (host, lesson) = (options.host.clone(), options.lesson.clone());
-    use_effect_with(state.version, move |_| {
-        if let Some(SharedHostLink(link)) = host {
-            link.updated(&lab, lesson.as_deref());
-        }
-    });
+        }));
+    }
+    link.updated(&learners_lab(state), options.lesson.as_deref());
 }
 
 /// The lab the host hears about: the learner's own, also while a lesson's

@@ -284,6 +284,11 @@ impl HostLink {
         *self.calls.borrow_mut() = Some(calls);
     }
 
+    /// Whether the component takes calls (or never will again).
+    pub fn takes_calls(&self) -> bool {
+        self.detached.get() || self.calls.borrow().is_some()
+    }
+
     /// Passes a call to the component; [`Self::when_applied`] tells when
     /// it is done.
     pub fn call(&self, call: HostCall) {
@@ -321,13 +326,14 @@ impl HostLink {
             (self.sink)(event);
         }
         self.applied.set(self.applied.get().max(seen));
-        let ready: Vec<Waiter> = {
+        // Tickets only grow, so the waiters are in ticket order.
+        let ready = {
             let mut waiters = self.waiters.borrow_mut();
-            let (ready, waiting) = waiters.drain(..).partition(|(ticket, _)| *ticket <= seen);
-            *waiters = waiting;
-            ready.into_iter().map(|(_, waiter)| waiter).collect()
+            let done = waiters.partition_point(|(ticket, _)| *ticket <= seen);
+            let waiting = waiters.split_off(done);
+            std::mem::replace(&mut *waiters, waiting)
         };
-        for waiter in ready {
+        for (_, waiter) in ready {
             waiter(true);
         }
     }

@@ -56,6 +56,13 @@ function scriptText(script) {
   return lines.join('\n');
 }
 
+/** Resolves once every call made to the handle so far is applied. */
+function applied(handle) {
+  return new Promise((resolve, reject) => {
+    handle.whenApplied((done) => (done ? resolve() : reject(new Error('smtp-lab: the element left the page before the call was applied'))));
+  });
+}
+
 class SmtpLab extends HTMLElement {
   constructor() {
     super();
@@ -164,7 +171,7 @@ class SmtpLab extends HTMLElement {
       return;
     }
     // The script is typed in (and its events sent) before `ready` resolves.
-    await this.handle.settled();
+    await applied(this.handle);
     this.settleReady.resolve(this);
     if (this.focusOnReady) shadow.querySelector('input')?.focus();
   }
@@ -189,23 +196,29 @@ class SmtpLab extends HTMLElement {
   /** Submits text as if typed and entered (several lines: one pipelined
    *  chunk, as a paste). Resolves once applied and its events are sent. */
   async send(text) {
-    await (await this.session()).send(String(text));
+    const session = await this.session();
+    session.send(String(text));
+    await applied(session);
   }
 
   /** A fresh session with the same profile (or lesson). */
   async reset() {
-    await (await this.session()).reset();
+    const session = await this.session();
+    session.reset();
+    await applied(session);
   }
 
   /** Resets, then types the script in, as the script attribute does. */
   async load(script) {
-    await (await this.session()).load(String(script));
+    const session = await this.session();
+    session.load(String(script));
+    await applied(session);
   }
 
   /** Resolves to the session as plain text (the app's Copy transcript). */
   async transcript() {
     const session = await this.session();
-    await session.settled();
+    await applied(session);
     return session.transcript();
   }
 }

@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Object, Promise, Reflect};
+use js_sys::{Array, Function, Object, Reflect};
 use smtplab_web::widget::{Widget, WidgetOptions};
 use smtplab_web::widget_host::{HostCall, HostEvent, HostLink, SharedHostLink};
 use wasm_bindgen::prelude::*;
@@ -48,54 +48,36 @@ impl WidgetHandle {
     }
 
     /// Submits `text` as if typed and entered; several lines go as one
-    /// pipelined chunk, as a paste does. Resolves once it is applied.
-    pub fn send(&self, text: String) -> Promise {
-        self.call(HostCall::Send(text))
+    /// pipelined chunk, as a paste does.
+    pub fn send(&self, text: String) {
+        self.link.call(HostCall::Send(text));
     }
 
     /// A fresh session with the same profile (or lesson).
-    pub fn reset(&self) -> Promise {
-        self.call(HostCall::Reset)
+    pub fn reset(&self) {
+        self.link.call(HostCall::Reset);
     }
 
     /// Resets, then types `script` in, as the `script` attribute does.
-    pub fn load(&self, script: String) -> Promise {
-        self.call(HostCall::Load(script))
+    pub fn load(&self, script: String) {
+        self.link.call(HostCall::Load(script));
     }
 
-    /// Resolves once every call so far is applied (and its events sent).
-    pub fn settled(&self) -> Promise {
-        applied(&self.link)
+    /// Calls `done(true)` once every call so far is applied and its events
+    /// are sent, or `done(false)` if the widget is unmounted first. (The
+    /// page makes the promise: a promise made here would cost the bundle a
+    /// closure type.)
+    #[wasm_bindgen(js_name = whenApplied)]
+    pub fn when_applied(&self, done: Function) {
+        self.link.when_applied(move |applied| {
+            let _ = done.call1(&JsValue::NULL, &applied.into());
+        });
     }
 
     /// The session as plain text, as the app's Copy transcript gives it.
     pub fn transcript(&self) -> String {
         self.link.transcript()
     }
-}
-
-impl WidgetHandle {
-    fn call(&self, call: HostCall) -> Promise {
-        self.link.call(call);
-        applied(&self.link)
-    }
-}
-
-/// A promise for [`HostLink::when_applied`]: rejected if the widget is
-/// unmounted first.
-fn applied(link: &HostLink) -> Promise {
-    Promise::new(&mut |resolve, reject| {
-        link.when_applied(move |applied| {
-            let _ = if applied {
-                resolve.call0(&JsValue::UNDEFINED)
-            } else {
-                let error = js_sys::Error::new(
-                    "smtp-lab: the element left the page before the call was applied",
-                );
-                reject.call1(&JsValue::UNDEFINED, &error)
-            };
-        });
-    })
 }
 
 /// An event's `detail` object, as the host reads it.
