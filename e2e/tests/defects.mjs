@@ -328,7 +328,7 @@ export async function noscriptAndLoading(page, t) {
   try {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const off = await context.newPage();
-    for (const name of ['', 'lessons.html', 'demo.html', 'embed.html']) {
+    for (const name of ['', 'lessons.html', 'demo.html', 'embed.html', 'widget-events.html']) {
       await off.goto(t.url + name);
       await off.getByText(/needs JavaScript/).first().waitFor();
     }

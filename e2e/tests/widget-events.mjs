@@ -154,6 +154,15 @@ export async function wrongAttributeRejectsReady(page, t) {
   await page.locator('#broken').getByRole('alert').getByText('unknown profile `nope`').waitFor();
 }
 
+/** An engine that cannot load rejects ready with a readable Error, and the widget says so. */
+export async function wasmFailureRejectsReady(page, t) {
+  await page.route('**/*.wasm', (route) => route.abort());
+  await page.goto(t.url + 'widget-events.html');
+  const message = await page.evaluate(() => document.querySelector('#events-lab').ready.then(() => 'resolved', (e) => `${e instanceof Error} ${e.message}`));
+  assert.match(message, /^true smtplab could not start: /);
+  await page.locator('#events-lab').getByRole('alert').getByText('smtplab could not start').waitFor();
+}
+
 /** Waits for the frame's message that matches. */
 function frameMessage(page, match) {
   return page.waitForFunction((match) => window.__messages.find((m) => Object.entries(match).every(([k, v]) => m[k] === v)), match);
