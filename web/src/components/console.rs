@@ -298,14 +298,15 @@ impl PartialEq for ChunkProps {
     }
 }
 
-/// A run of console lines, redrawn only when one of them changes.
+/// A run of console lines, redrawn only when one of them changes; its box
+/// lets the browser skip laying out the runs that are out of view.
 #[component(LineChunk)]
 fn line_chunk(props: &ChunkProps) -> Html {
     let rows = props.lines.iter().map(|line| {
         let selected = props.selected == Some(line.id);
         html! { <LineView key={line.id} line={line.clone()} {selected} on_select={props.on_select.clone()} /> }
     });
-    html! { <>{ for rows }</> }
+    html! { <div class="chunk">{ for rows }</div> }
 }
 
 /// Props of [`LineView`].
