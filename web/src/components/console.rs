@@ -287,8 +287,10 @@ struct ChunkProps {
 
 impl PartialEq for ChunkProps {
     fn eq(&self, other: &Self) -> bool {
+        // The callback is made afresh on every render of the app but always
+        // asks for the same thing, so it does not count: comparing it would
+        // redraw every line on every Enter.
         self.selected == other.selected
-            && self.on_select == other.on_select
             && self.lines.len() == other.lines.len()
             && self
                 .lines
@@ -324,9 +326,8 @@ impl PartialEq for LineProps {
     fn eq(&self, other: &Self) -> bool {
         // Lines never change once written, so identity is enough and keeps
         // long transcripts cheap to re-render.
-        Rc::ptr_eq(&self.line, &other.line)
-            && self.selected == other.selected
-            && self.on_select == other.on_select
+        // (The callback is left out for the reason given in ChunkProps.)
+        Rc::ptr_eq(&self.line, &other.line) && self.selected == other.selected
     }
 }
 
