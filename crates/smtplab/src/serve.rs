@@ -458,20 +458,7 @@ fn network_setup(
     file: Option<&Path>,
 ) -> Result<(Arc<Shared>, Listeners), ServeError> {
     let mut description = network::load(file)?;
-    let size = args
-        .max_message_size
-        .map(|octets| octets_flag("--max-message-size", octets))
-        .transpose()?;
-    let mut names: Vec<String> = description.hosts.iter().map(|h| h.name.clone()).collect();
-    names.push(args.network_address.to_string());
-    let tls = server_tls(args, names)?;
-    let adapted = network::Adapt {
-        idle_timeout: args.idle_timeout,
-        message_size: size,
-        tls: tls.is_some(),
-        require_tls_for_auth: args.require_tls_for_auth,
-    };
-    network::adapt(&mut description, &adapted);
+    let tls = network_tls(args, &mut description)?;
     let doors = network::doors(&description, args.network_address, args.network_base_port)?;
     let largest = description
         .hosts
@@ -510,6 +497,29 @@ fn network_setup(
         })
         .collect();
     Ok((shared, listeners))
+}
+
+/// One certificate for every host (their names, and the address they
+/// listen on), and the flags laid over every host.
+fn network_tls(
+    args: &ServeArgs,
+    description: &mut smtplab_engine::network::Network,
+) -> Result<Option<ServerTls>, ServeError> {
+    let size = args
+        .max_message_size
+        .map(|octets| octets_flag("--max-message-size", octets))
+        .transpose()?;
+    let mut names: Vec<String> = description.hosts.iter().map(|h| h.name.clone()).collect();
+    names.push(args.network_address.to_string());
+    let tls = server_tls(args, names)?;
+    let flags = network::Adapt {
+        idle_timeout: args.idle_timeout,
+        message_size: size,
+        tls: tls.is_some(),
+        require_tls_for_auth: args.require_tls_for_auth,
+    };
+    network::adapt(description, &flags);
+    Ok(tls)
 }
 
 /// Each door's listening socket, and the address it got (its port, when
