@@ -18,6 +18,11 @@ use tokio_rustls::TlsAcceptor;
 /// connection holds no read buffer at all.
 pub const READ_CHUNK: usize = 16 * 1024;
 
+/// Decrypted octets taken from rustls at a time. rustls keeps what it
+/// decrypted in its own buffer, so a small one here costs no system calls,
+/// and an idle TLS session holds only this much of its own.
+const TLS_READ_CHUNK: usize = 4 * 1024;
+
 /// After the server closes, how long it keeps reading (and discarding)
 /// what the client still sends, so that the final reply is not lost to a
 /// TCP reset caused by unread input.
@@ -44,7 +49,7 @@ pub enum Transport {
     Tls {
         /// The TLS stream.
         stream: Box<TlsStream<TcpStream>>,
-        /// Decrypted input, [`READ_CHUNK`] long.
+        /// Decrypted input, [`TLS_READ_CHUNK`] long.
         buffer: Box<[u8]>,
     },
     /// The TCP stream went into a TLS handshake that failed: nothing is
@@ -174,7 +179,7 @@ impl Transport {
         };
         *self = Self::Tls {
             stream: Box::new(stream),
-            buffer: vec![0; READ_CHUNK].into_boxed_slice(),
+            buffer: vec![0; TLS_READ_CHUNK].into_boxed_slice(),
         };
         Ok(negotiated)
     }
