@@ -157,6 +157,10 @@ impl Transport {
         acceptor: &TlsAcceptor,
         limit: Duration,
     ) -> io::Result<Negotiated> {
+        if !matches!(self, Self::Plain(_)) {
+            // The engine never asks twice; a TLS stream is left as it is.
+            return Err(io::Error::new(ErrorKind::InvalidInput, "TLS is already on"));
+        }
         let Self::Plain(stream) = std::mem::replace(self, Self::Lost) else {
             return Err(io::Error::new(ErrorKind::InvalidInput, "TLS is already on"));
         };
