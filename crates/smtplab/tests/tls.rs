@@ -319,3 +319,23 @@ fn network_hosts_offer_starttls_with_one_certificate() {
     assert!(message.contains(" with ESMTPSA id "), "{message}");
     server.wait_for_log("#1 TLS on: ");
 }
+
+#[test]
+fn clear_text_on_a_tls_port_fails_the_handshake_and_is_logged() {
+    use std::io::{Read, Write};
+    let server = Server::start("tls_clear_text", &["--tls-listen", "127.0.0.1:0"]);
+    let mut stream = std::net::TcpStream::connect(server.tls_addresses[0]).unwrap();
+    stream.set_read_timeout(Some(common::PATIENCE)).unwrap();
+    stream.write_all(b"EHLO client.example\r\n").unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    // A TLS alert record at most, never an SMTP reply.
+    assert!(
+        !answer.starts_with(b"220") && answer.len() < 16,
+        "{answer:?}"
+    );
+    server.wait_for_log("#1 close: TLS handshake failed: ");
+    // The server goes on serving.
+    let result = python("ssl-send", &server, server.tls_addresses[0].port());
+    assert_eq!(result["refused"], serde_json::json!({}));
+}
