@@ -34,7 +34,7 @@ export async function sandboxHasNoSeriousViolations(page, t) {
     await input.press('Enter');
   }
   const found = [];
-  for (const tab of ['Explain', 'Transcript', 'Commands', 'Mailboxes', 'Settings']) {
+  for (const tab of ['Explain', 'Transcript', 'Commands', 'Mailboxes', 'Diagram', 'Settings']) {
     await page.getByRole('tab', { name: tab }).click();
     found.push(...(await seriousViolations(page)).map((v) => `${tab}: ${v}`));
   }

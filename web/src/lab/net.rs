@@ -394,6 +394,24 @@ mod tests {
     }
 
     #[test]
+    fn what_the_learner_types_reaches_the_diagram_escaped() {
+        let mut lab = lab();
+        type_all(
+            &mut lab,
+            &[
+                "telnet mx1.example.org 25",
+                "HELO <script>alert(1)</script>",
+            ],
+        );
+        let svg = lab.simulation().unwrap().diagram().to_svg();
+        assert!(
+            svg.contains("HELO &lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{svg}"
+        );
+        assert!(!svg.contains("<script"));
+    }
+
+    #[test]
     fn hosts_that_do_not_answer_fail_as_telnet_says() {
         let mut lab = lab();
         lab.submit("telnet mail.down.example 25", 1_000);
