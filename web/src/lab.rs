@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use smtplab_engine::network::simulation::{Connection, Simulation};
+use smtplab_engine::network::simulation::Connection;
 use smtplab_engine::{
     ClientInfo, Event, Mailstore, Output, Phase, Reply, ServerMemory, Session, Settings,
     Transcript, Verb,
@@ -119,7 +119,8 @@ pub struct Lab {
     detached: bool,
     /// The free lab's mail network beyond this machine (hosts, DNS,
     /// queues); a lesson that runs a network keeps its own.
-    network: Option<Box<Simulation>>,
+    #[cfg_attr(not(feature = "network"), allow(dead_code))]
+    network: Option<Box<net::OwnNetwork>>,
     /// The free lab's open connection to a network host, if any.
     remote: Option<Box<Connection>>,
     /// How much of the network's event log the console has reported.
@@ -340,11 +341,7 @@ impl Lab {
     pub fn wait(&mut self, seconds: u64) {
         self.clock_offset += seconds;
         match &mut self.server {
-            Server::Free(_) => {
-                if let Some(network) = self.network.as_mut() {
-                    network.advance(seconds);
-                }
-            }
+            Server::Free(_) => self.advance_own_network(seconds),
             #[cfg(feature = "lessons")]
             Server::Lesson(lesson) => lesson.wait(seconds),
         }

@@ -17,8 +17,11 @@ use super::{Lab, LineKind, Server};
 /// The seed of the free lab's network (queue ids, session ids).
 const NETWORK_SEED: u64 = 10;
 
+/// What the free lab holds as its network.
+pub(super) type OwnNetwork = Simulation;
+
 /// The free lab's network: the default one.
-pub(super) fn default_simulation() -> Option<Box<Simulation>> {
+pub(super) fn default_simulation() -> Option<Box<OwnNetwork>> {
     Simulation::new(Network::default(), 0, NETWORK_SEED)
         .ok()
         .map(Box::new)
@@ -136,6 +139,13 @@ impl Lab {
             if behind > 0 {
                 network.advance(behind);
             }
+        }
+    }
+
+    /// `sleep` in the free lab: the network's queues run.
+    pub(super) fn advance_own_network(&mut self, seconds: u64) {
+        if let Some(network) = self.network.as_mut() {
+            network.advance(seconds);
         }
     }
 

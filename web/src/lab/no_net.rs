@@ -7,8 +7,13 @@ use smtplab_engine::Output;
 
 use super::{Lab, LineKind};
 
+/// No network in this build: a type with no values, so the lab's
+/// network field costs no code.
+#[derive(Debug)]
+pub(super) enum OwnNetwork {}
+
 /// No network in this build.
-pub(super) fn default_simulation() -> Option<Box<Simulation>> {
+pub(super) fn default_simulation() -> Option<Box<OwnNetwork>> {
     None
 }
 
@@ -32,6 +37,8 @@ impl Lab {
     }
 
     pub(super) fn sync_network(&mut self, _now: u64) {}
+
+    pub(super) fn advance_own_network(&mut self, _seconds: u64) {}
 
     pub(super) fn run_dns_tool(&mut self, _words: &[&str], _now: u64) -> bool {
         false
