@@ -149,23 +149,18 @@ fn route_view(message: &Delivery) -> Html {
     if chain.is_empty() {
         return Html::default();
     }
-    let rows = chain
-        .iter()
-        .enumerate()
-        .map(|(index, hop)| hop_row(index, hop));
+    let hops = chain.iter().map(hop_view);
     html! {
         <>
             <h3>{ "Route: the Received chain, hop by hop" }</h3>
-            <p class="muted">{ "Each server that took the message added a Received: line on top; read from the bottom up, they are the route." }</p>
-            <table class="route">
-                <thead><tr><th>{ "hop" }</th><th>{ "from (HELO, looked-up name [address])" }</th><th>{ "by" }</th><th>{ "with" }</th><th>{ "id" }</th><th>{ "when" }</th></tr></thead>
-                <tbody>{ for rows }</tbody>
-            </table>
+            <p class="muted">{ "Each server that took the message added a Received: line on top; read from the bottom up, they are the route, oldest hop first here." }</p>
+            <ol class="route" aria-label="Hops">{ for hops }</ol>
         </>
     }
 }
 
-fn hop_row(index: usize, hop: &ReceivedHop) -> Html {
+/// One hop: who handed the message to whom, then how, under which id, when.
+fn hop_view(hop: &ReceivedHop) -> Html {
     let or_dash = |value: &Option<String>| value.clone().unwrap_or_else(|| "-".into());
     let from = format!(
         "{} ({} [{}])",
@@ -173,15 +168,17 @@ fn hop_row(index: usize, hop: &ReceivedHop) -> Html {
         or_dash(&hop.client_name),
         or_dash(&hop.client_address)
     );
+    let how = format!(
+        "with {}, id {}, {}",
+        or_dash(&hop.protocol),
+        or_dash(&hop.id),
+        or_dash(&hop.date)
+    );
     html! {
-        <tr>
-            <td>{ index + 1 }</td>
-            <td><code>{ from }</code></td>
-            <td><code>{ or_dash(&hop.by) }</code></td>
-            <td>{ or_dash(&hop.protocol) }</td>
-            <td><code>{ or_dash(&hop.id) }</code></td>
-            <td>{ or_dash(&hop.date) }</td>
-        </tr>
+        <li>
+            <code>{ from }</code>{ " → " }<code class="by">{ or_dash(&hop.by) }</code>
+            <div class="how">{ how }</div>
+        </li>
     }
 }
 

@@ -102,7 +102,27 @@ fn news_line(entry: &LogEntry) -> Option<String> {
         | NetworkEvent::ConnectFailed { .. }
         | NetworkEvent::Hop { .. } => false,
     };
-    worth.then(|| format!("[mail] {}", entry.event))
+    if !worth {
+        return None;
+    }
+    // A wait reads better than the Unix time of the next try.
+    if let NetworkEvent::Queue {
+        host,
+        event:
+            QueueEvent::Deferred {
+                id,
+                recipients,
+                retry_at,
+            },
+    } = &entry.event
+    {
+        let wait = retry_at.saturating_sub(entry.at);
+        let to = recipients.join(", ");
+        return Some(format!(
+            "[mail] {host}: {id}: to {to}: status=deferred, next try in {wait} seconds"
+        ));
+    }
+    Some(format!("[mail] {}", entry.event))
 }
 
 /// Reports of every news event in `log`.
@@ -400,7 +420,10 @@ mod tests {
         );
         lab.submit("sleep 2000", 1_000);
         let text = shown(&lab).join("\n");
-        assert!(text.contains("status=deferred"), "{text}");
+        assert!(
+            text.contains("status=deferred, next try in 3600 seconds"),
+            "{text}"
+        );
     }
 
     #[test]
