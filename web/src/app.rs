@@ -287,11 +287,12 @@ mod tests {
     async fn command_table_try_it_fills_the_input() {
         let root = mount();
         wait_for_text(&root, "h1", "smtplab").await;
-        let tab: HtmlElement = root
-            .query_selector_all("[role=tab]")
-            .unwrap()
-            .item(1)
-            .expect("Commands tab (the sandbox build has no Lessons tab)")
+        // By its label: tabs come and go between builds (Lessons, Diagram).
+        let tabs = root.query_selector_all("[role=tab]").unwrap();
+        let tab: HtmlElement = (0..tabs.length())
+            .filter_map(|i| tabs.item(i))
+            .find(|t| t.text_content().unwrap_or_default() == "Commands")
+            .expect("a Commands tab")
             .dyn_into()
             .unwrap();
         tab.click();
