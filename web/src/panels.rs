@@ -10,7 +10,7 @@ use yew::prelude::*;
 use crate::components::command_table::CommandTable;
 use crate::components::explain::Explain;
 use crate::components::explain_panel::ExplainPanel;
-use crate::components::mailboxes::Mailboxes;
+use crate::components::mailboxes::{HostMailboxes, Mailboxes};
 use crate::components::settings_panel::SettingsPanel;
 use crate::state::{Action, AppState};
 use crate::tab::Tab;
@@ -54,6 +54,12 @@ pub const PANELS: &[Panel] = &[
         tab: Tab::Mailboxes,
         label: "Mailboxes",
         view: mailboxes_view,
+    },
+    #[cfg(feature = "network")]
+    Panel {
+        tab: Tab::Diagram,
+        label: "Diagram",
+        view: diagram_view,
     },
     Panel {
         tab: Tab::Settings,
@@ -110,8 +116,70 @@ fn mailboxes_view(state: &UseReducerHandle<AppState>) -> Html {
         .map(|u| u.name.clone())
         .collect();
     let mailstore = lab.mailstore.clone();
+    let network = std::rc::Rc::new(network_mailboxes(lab.simulation()));
     drop(lab);
-    html! { <Mailboxes users={std::rc::Rc::new(users)} {mailstore} /> }
+    html! { <Mailboxes users={std::rc::Rc::new(users)} {mailstore} {network} /> }
+}
+
+/// Every network host that holds mail, each mailbox with its messages.
+fn network_mailboxes(
+    simulation: Option<&smtplab_engine::network::simulation::Simulation>,
+) -> Vec<HostMailboxes> {
+    let Some(simulation) = simulation else {
+        return Vec::new();
+    };
+    simulation
+        .network()
+        .hosts
+        .iter()
+        .filter_map(|host| {
+            let store = simulation.mailstore(&host.name)?;
+            let boxes = host
+                .world
+                .users
+                .iter()
+                .map(|user| {
+                    (
+                        user.name.clone(),
+                        store.mailbox(&user.name).cloned().collect(),
+                    )
+                })
+                .collect();
+            Some(HostMailboxes {
+                host: host.name.clone(),
+                boxes,
+            })
+        })
+        .collect()
+}
+
+/// The network's sequence diagram, with its SVG download.
+#[cfg(feature = "network")]
+fn diagram_view(state: &UseReducerHandle<AppState>) -> Html {
+    use crate::components::network_diagram::NetworkDiagram;
+
+    let lab = state.lab.borrow();
+    let svg = lab
+        .simulation()
+        .map(|s| s.diagram())
+        .filter(|d| !d.steps.is_empty())
+        .map(|d| d.to_svg())
+        .unwrap_or_default();
+    drop(lab);
+    let svg = AttrValue::from(svg);
+    let state = state.clone();
+    let file = svg.clone();
+    let on_export = Callback::from(move |()| {
+        let saved = crate::components::toolbar::download_as(
+            "smtplab-network.svg",
+            &file,
+            "image/svg+xml;charset=utf-8",
+        );
+        if let Err(problem) = saved {
+            state.dispatch(Action::Notice(Some(problem)));
+        }
+    });
+    html! { <NetworkDiagram {svg} {on_export} /> }
 }
 
 fn settings_view(state: &UseReducerHandle<AppState>) -> Html {
@@ -154,4 +222,36 @@ pub fn lesson_panel_view(state: &UseReducerHandle<AppState>) -> Html {
     let state = state.clone();
     let on_action = Callback::from(move |action| state.dispatch(Action::Lesson(action)));
     html! { <LessonPanel {pack} {open} {statuses} {next} {attempt} {on_action} /> }
+}
+
+#[cfg(all(test, feature = "network"))]
+mod tests {
+    use super::*;
+    use crate::lab::Lab;
+
+    #[test]
+    fn network_mailboxes_list_the_hosts_holding_mail_with_every_user() {
+        let mut lab = Lab::new("default", Settings::default());
+        assert!(network_mailboxes(lab.simulation()).is_empty());
+        for line in [
+            "telnet mx1.example.org 25",
+            "HELO x",
+            "MAIL FROM:<you@isp.example>",
+            "RCPT TO:<bob@example.org>",
+            "DATA",
+            "hi",
+            ".",
+        ] {
+            lab.submit(line, 1_000);
+        }
+        let hosts = network_mailboxes(lab.simulation());
+        assert_eq!(hosts.len(), 1);
+        assert_eq!(hosts[0].host, "mx1.example.org");
+        let counts: Vec<(&str, usize)> = hosts[0]
+            .boxes
+            .iter()
+            .map(|(user, messages)| (user.as_str(), messages.len()))
+            .collect();
+        assert_eq!(counts, [("admin", 0), ("bob", 1), ("carol", 0)]);
+    }
 }

@@ -192,6 +192,19 @@ impl Session {
         self.close_with(ReplyKey::IdleTimeout, CloseReason::IdleTimeout);
     }
 
+    /// The connection was TLS from its first octet (implicit TLS on a
+    /// submission port, RFC 8314 section 3.3): the session runs as after a
+    /// STARTTLS, which EHLO then no longer offers. Call it before any input.
+    pub fn start_in_tls(&mut self) {
+        self.tls_active = true;
+    }
+
+    /// Whether the connection is encrypted (after STARTTLS, or from the
+    /// start).
+    pub fn tls_active(&self) -> bool {
+        self.tls_active
+    }
+
     /// The server is going down: 421 4.3.2 and close.
     pub fn shutdown(&mut self) {
         if !self.is_closed() {

@@ -177,7 +177,16 @@ impl Simulation {
             let was_content = connection.session.expects_content();
             connection.session.feed(piece, self.now);
             self.draw_input(connection, piece, was_content);
-            outputs.extend(self.take_outputs(connection));
+            let taken = self.take_outputs(connection);
+            let tls_starts = taken.iter().any(|o| matches!(o, Output::StartTls));
+            outputs.extend(taken);
+            // What followed STARTTLS in the same input was sent in clear
+            // text before the handshake: RFC 3207 section 4.2 says to
+            // forget it, as the session does for one feed (a split into
+            // lines must not hand it over again).
+            if tls_starts {
+                break;
+            }
         }
         outputs
     }
