@@ -8,3 +8,6 @@ pub mod resolver;
 pub mod spf;
 
 pub use resolver::{Answers, DnsFailure, Resolver};
+pub mod dkim;
+pub mod message;
+pub mod tags;
