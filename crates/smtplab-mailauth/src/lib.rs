@@ -9,5 +9,12 @@ pub mod spf;
 
 pub use resolver::{Answers, DnsFailure, Resolver};
 pub mod dkim;
+pub mod dmarc;
+pub mod keys;
 pub mod message;
+pub mod report;
+pub mod results;
 pub mod tags;
+
+pub use dkim::sign;
+pub use report::{evaluate, evaluate_with, AuthReport, Disposition, Refusal};
