@@ -132,12 +132,37 @@ pub fn evaluate<R: Resolver + ?Sized>(
         Ok(record) => record,
         Err(error) => return outcome.error(DmarcResult::PermError, error.to_string()),
     };
+    judge(
+        &mut outcome,
+        &record,
+        &from,
+        &policy_domain,
+        spf,
+        dkim,
+        message_bytes,
+    );
+    outcome.policy_domain = Some(policy_domain);
+    outcome.record_text = Some(text);
+    outcome.record = Some(record);
+    outcome
+}
+
+/// Alignment, the result, and the disposition once the record is known.
+fn judge(
+    outcome: &mut DmarcOutcome,
+    record: &DmarcRecord,
+    from: &str,
+    policy_domain: &str,
+    spf: &SpfOutcome,
+    dkim: &[DkimVerification],
+    message_bytes: &[u8],
+) {
     outcome.spf_aligned =
-        spf.result == SpfResult::Pass && aligned(&spf.domain, &from, record.spf_alignment);
+        spf.result == SpfResult::Pass && aligned(&spf.domain, from, record.spf_alignment);
     outcome.dkim_aligned = dkim
         .iter()
         .filter(|v| v.result == DkimResult::Pass)
-        .find(|v| aligned(&v.domain, &from, record.dkim_alignment))
+        .find(|v| aligned(&v.domain, from, record.dkim_alignment))
         .map(|v| v.domain.clone());
     let requested = match record.subdomain_policy {
         Some(sp) if policy_domain != from => sp,
@@ -157,10 +182,6 @@ pub fn evaluate<R: Resolver + ?Sized>(
             requested
         };
     }
-    outcome.policy_domain = Some(policy_domain);
-    outcome.record_text = Some(text);
-    outcome.record = Some(record);
-    outcome
 }
 
 /// The single From domain (RFC 7489 section 6.6.1): one From field, whose

@@ -320,8 +320,10 @@ fn split_dual_cidr(arguments: &str) -> Result<(&str, DualCidr), SyntaxError> {
 /// `text` = head + separator + digits, when it ends like that.
 fn split_trailing_length<'a>(text: &'a str, separator: &str) -> Option<(&'a str, &'a str)> {
     let digits_start = text
-        .rfind(|c: char| !c.is_ascii_digit())
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_ascii_digit())
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let head = text[..digits_start].strip_suffix(separator)?;
     if separator == "/" && head.ends_with('/') {
         return None;
