@@ -927,3 +927,65 @@ fn headers_and_sentences_say_what_happened() {
     );
     assert!(broken.received_spf("r.example").contains("problem=\""));
 }
+
+#[test]
+fn trailing_dots_and_the_p_macro() {
+    let reverse: &[&str] = &[
+        "7.100.51.198.in-addr.arpa. PTR relay.example.com.",
+        "relay.example.com. A 198.51.100.7",
+        "relay.example.com.p.example.net. A 127.0.0.2",
+    ];
+    run(&[
+        case(
+            "domain-with-trailing-dot",
+            "v=spf1 a:other.example.net. -all",
+            &[],
+            "192.0.2.30",
+            Pass,
+        ),
+        case(
+            "p-macro-validated-name",
+            "v=spf1 exists:%{p}.p.example.net -all",
+            reverse,
+            OUTSIDER,
+            Pass,
+        ),
+        case(
+            "p-macro-unknown",
+            "v=spf1 exists:%{p}.p.example.net -all",
+            reverse,
+            HOST,
+            Fail,
+        ),
+    ]);
+}
+
+#[test]
+fn ptr_looks_at_ten_names_only() {
+    let mut lines: Vec<String> = (1..=11)
+        .map(|n| format!("7.100.51.198.in-addr.arpa. PTR n{n}.example.com."))
+        .collect();
+    lines.push("n11.example.com. A 198.51.100.7".into());
+    lines.push("example.com. TXT \"v=spf1 ptr -all\"".into());
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let net = network(&refs);
+    let outcome = check_mail_from(&net, OUTSIDER.parse().unwrap(), "h", "a@example.com");
+    assert_eq!(outcome.result, Fail, "the eleventh name is never checked");
+}
+
+#[test]
+fn mx_host_address_timeouts_give_temperror() {
+    let net = network(&[
+        "example.com. TXT \"v=spf1 mx -all\"",
+        "example.com. MX 10 mail.example.com.",
+    ]);
+    let resolver = Flaky {
+        network: net,
+        failing: vec!["mail.example.com"],
+    };
+    let outcome = check_mail_from(&resolver, OUTSIDER.parse().unwrap(), "h", "a@example.com");
+    assert_eq!(outcome.result, TempError);
+    assert!(outcome
+        .explain()
+        .starts_with("SPF temperror: the DNS query for mail.example.com A timed out"));
+}
