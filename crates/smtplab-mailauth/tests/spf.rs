@@ -989,3 +989,15 @@ fn mx_host_address_timeouts_give_temperror() {
         .explain()
         .starts_with("SPF temperror: the DNS query for mail.example.com A timed out"));
 }
+
+#[test]
+fn a_fail_by_a_listed_address_is_worded_as_such() {
+    let net = network(&["example.com. TXT \"v=spf1 -ip4:198.51.100.7 +all\""]);
+    let outcome = check_mail_from(&net, OUTSIDER.parse().unwrap(), "h", "a@example.com");
+    assert_eq!(outcome.result, Fail);
+    assert_eq!(
+        outcome.explain(),
+        "SPF failed: example.com's record v=spf1 -ip4:198.51.100.7 +all names 198.51.100.7 in \
+         -ip4:198.51.100.7, which says mail from it is forged."
+    );
+}

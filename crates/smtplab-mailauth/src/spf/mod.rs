@@ -189,9 +189,13 @@ impl SpfOutcome {
         let matched = self.matched.as_deref().unwrap_or("");
         match self.result {
             SpfResult::Pass => format!("SPF passed: {ip} is allowed to send for {domain} ({matched} in {in_record})."),
-            SpfResult::Fail => format!(
+            SpfResult::Fail if matched.ends_with("all") => format!(
                 "SPF failed: {ip} is not listed in {in_record}, which ends in {matched}: the domain says mail from elsewhere is forged.{}",
-                self.explanation.as_ref().map_or(String::new(), |e| format!(" Its explanation: {e}"))
+                self.explanation_sentence()
+            ),
+            SpfResult::Fail => format!(
+                "SPF failed: {in_record} names {ip} in {matched}, which says mail from it is forged.{}",
+                self.explanation_sentence()
             ),
             SpfResult::SoftFail => format!("SPF softfail: {ip} is not listed in {in_record}; {matched} asks receivers to accept but suspect the mail."),
             SpfResult::Neutral if self.matched.is_some() => format!("SPF neutral: {in_record} matches {ip} with {matched}, which says nothing either way."),
@@ -200,6 +204,12 @@ impl SpfOutcome {
             SpfResult::TempError => format!("SPF temperror: {}; the receiver should try again later.", self.problem.as_deref().unwrap_or("a DNS query failed")),
             SpfResult::PermError => format!("SPF permerror: {}; the domain must fix its record.", self.problem.as_deref().unwrap_or("the record is broken")),
         }
+    }
+
+    fn explanation_sentence(&self) -> String {
+        self.explanation
+            .as_ref()
+            .map_or(String::new(), |e| format!(" Its explanation: {e}"))
     }
 
     /// The `Received-SPF:` header (RFC 7208 section 9.1), with `receiver`
