@@ -54,6 +54,12 @@ pub struct ServerSpec {
     /// Network hosts switched off when the lesson starts.
     #[serde(default)]
     pub outages: Vec<Outage>,
+    /// Whether the network's hosts check mail as real ones do: the
+    /// submission server DKIM-signs, final delivery runs SPF, DKIM and
+    /// DMARC (adds Authentication-Results, files quarantined mail in Junk,
+    /// refuses a DMARC reject at the end of DATA).
+    #[serde(default)]
+    pub mail_auth: bool,
 }
 
 /// A network host that does not answer for a while.
@@ -82,6 +88,7 @@ impl Default for ServerSpec {
             add_lists: Vec::new(),
             network: None,
             outages: Vec::new(),
+            mail_auth: false,
         }
     }
 }
