@@ -22,11 +22,15 @@ pub(super) type OwnNetwork = Simulation;
 
 /// The free lab's network: the default one.
 pub(super) fn default_simulation() -> Option<Box<OwnNetwork>> {
-    let mut simulation = Simulation::new(Network::default(), 0, NETWORK_SEED).ok()?;
+    let simulation = Simulation::new(Network::default(), 0, NETWORK_SEED).ok()?;
     // The classroom's hosts sign and check mail (SPF, DKIM, DMARC); the
     // sandbox page stays without them, for its download budget.
     #[cfg(feature = "lessons")]
-    simulation.set_receiver_checks(std::sync::Arc::new(smtplab_mailauth::MailAuthChecks));
+    let simulation = {
+        let mut simulation = simulation;
+        simulation.set_receiver_checks(std::sync::Arc::new(smtplab_mailauth::MailAuthChecks));
+        simulation
+    };
     Some(Box::new(simulation))
 }
 
