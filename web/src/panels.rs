@@ -303,4 +303,31 @@ mod tests {
             .collect();
         assert_eq!(counts, [("admin", 0), ("bob", 1), ("carol", 0)]);
     }
+
+    #[cfg(feature = "lessons")]
+    #[test]
+    fn checked_mail_comes_with_a_sentence_per_result() {
+        let mut lab = Lab::new("default", Settings::default());
+        for line in [
+            "telnet mx1.example.org 25",
+            "EHLO pc42.dsl.isp.example",
+            "MAIL FROM:<you@isp.example>",
+            "RCPT TO:<bob@example.org>",
+            "DATA",
+            "From: You <you@isp.example>",
+            "",
+            "hi",
+            ".",
+        ] {
+            lab.submit(line, 1_000);
+        }
+        let hosts = network_mailboxes(lab.simulation());
+        let bob = &hosts[0].boxes[1].1[0];
+        assert!(bob
+            .header("Authentication-Results")
+            .is_some_and(|r| r.contains("spf=pass")));
+        let (queue_id, sentences) = &hosts[0].explanations[0];
+        assert_eq!(queue_id, &bob.queue_id);
+        assert!(sentences.len() >= 3, "{sentences:?}");
+    }
 }
