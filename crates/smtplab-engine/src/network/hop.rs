@@ -11,7 +11,7 @@ use core::net::IpAddr;
 use super::checks::{self, ReceiverChecks, Receiving};
 use super::dns::{lookup, reverse_name};
 use super::queue::{Attempt, HopResult, HopTry, Queue, QueueEvent};
-use super::{Availability, Login, Network, RecordData, RecordType};
+use super::{Availability, Host, Login, Network, RecordData, RecordType};
 use crate::client::{
     converse, converse_with, Action, Client, ClientEvent, Exchange, MessageReport, Outcome,
     Outgoing, ServerReply,
@@ -70,30 +70,11 @@ pub fn send_checked(
     (seed, now): (u64, u64),
     checks: Option<&dyn ReceiverChecks>,
 ) -> HopRun {
-    let refused = |reason: &str| HopRun {
-        result: HopResult::NoSession {
-            reason: reason.into(),
-        },
-        delivery: None,
-        exchange: Exchange::default(),
-        quarantined: false,
+    let target = match answering_host(network, address, port) {
+        Ok(target) => target,
+        Err(reason) => return HopRun::unanswered(reason),
     };
-    let Some(target) = network.host_at(address) else {
-        return refused("Connection refused");
-    };
-    match target.availability {
-        Availability::Unreachable => return refused("Connection timed out"),
-        Availability::Refusing => return refused("Connection refused"),
-        Availability::Up if !target.listens_on(port) => return refused("Connection refused"),
-        Availability::Up => {}
-    }
-    let client_info = ClientInfo {
-        hostname: reverse_lookup(network, sender.address),
-        ip: sender.address.to_string(),
-    };
-    let memory = memories.get(&target.name).cloned().unwrap_or_default();
-    let mut session =
-        Session::with_memory(target.settings_on(port), client_info, seed, now, memory);
+    let mut session = open_session(network, sender, (target, port), memories, (seed, now));
     let mut client = Client::new(sender.name, now);
     client.push(Action::Hello, now);
     if let Some(login) = sender.login {
@@ -108,19 +89,18 @@ pub fn send_checked(
         client.push(Action::Send(Box::new(message)), now);
     }
     client.push(Action::Quit, now);
+    let receiving = Receiving {
+        receiver: &target.name,
+        port,
+        authenticated: sender.login.is_some(),
+        connecting_ip: sender.address,
+        helo: sender.name,
+    };
     let mut quarantined = false;
     let mut inspect = |outputs: &mut Vec<Output>| {
-        let Some(checks) = checks else {
-            return;
-        };
-        let receiving = Receiving {
-            receiver: &target.name,
-            port,
-            authenticated: sender.login.is_some(),
-            connecting_ip: sender.address,
-            helo: sender.name,
-        };
-        quarantined |= !checks::apply(checks, network, receiving, outputs).is_empty();
+        if let Some(checks) = checks {
+            quarantined |= !checks::apply(checks, network, receiving, outputs).is_empty();
+        }
     };
     let rest = converse_with(&mut client, &mut session, now, &mut inspect);
     exchange.client_sent.extend(rest.client_sent);
@@ -132,6 +112,49 @@ pub fn send_checked(
         delivery: delivered(&exchange),
         exchange,
         quarantined,
+    }
+}
+
+impl HopRun {
+    /// No session: nothing took the connection.
+    fn unanswered(reason: &str) -> Self {
+        Self {
+            result: HopResult::NoSession {
+                reason: reason.into(),
+            },
+            delivery: None,
+            exchange: Exchange::default(),
+            quarantined: false,
+        }
+    }
+}
+
+/// The target's server session for `sender`, with what the target
+/// remembers (greylisting).
+fn open_session(
+    network: &Network,
+    sender: Sender<'_>,
+    (target, port): (&Host, u16),
+    memories: &Memories,
+    (seed, now): (u64, u64),
+) -> Session {
+    let client_info = ClientInfo {
+        hostname: reverse_lookup(network, sender.address),
+        ip: sender.address.to_string(),
+    };
+    let memory = memories.get(&target.name).cloned().unwrap_or_default();
+    Session::with_memory(target.settings_on(port), client_info, seed, now, memory)
+}
+
+/// The host that takes a connection to `address`:`port`, or what the
+/// connecting side sees instead.
+fn answering_host(network: &Network, address: IpAddr, port: u16) -> Result<&Host, &'static str> {
+    let target = network.host_at(address).ok_or("Connection refused")?;
+    match target.availability {
+        Availability::Unreachable => Err("Connection timed out"),
+        Availability::Refusing => Err("Connection refused"),
+        Availability::Up if !target.listens_on(port) => Err("Connection refused"),
+        Availability::Up => Ok(target),
     }
 }
 
