@@ -188,38 +188,3 @@ export async function bounceLessonByTyping(page, t) {
   assert.match(await mail.locator('pre.raw').textContent(), /Action: failed/);
   await page.screenshot({ path: path.join(t.artifacts, 'network-lesson-bounce.png'), fullPage: true });
 }
-
-/** dmarc-lookalike, typed: a signed message passes, a look-alike From is refused, and the Mailboxes tab explains each result. */
-export async function dmarcLookalikeLessonByTyping(page, t) {
-  const { lesson, panel } = await openLesson(page, t, 'dmarc-lookalike');
-  await send(page, 'dig TXT _dmarc.example.org');
-  await shown(page, /v=DMARC1; p=reject/);
-  for (const line of SUBMIT.slice(0, 4)) await send(page, line);
-  for (const line of ['MAIL FROM:<you@isp.example>', 'RCPT TO:<bob@example.org>', 'DATA', 'From: You <you@isp.example>', 'Subject: Honest mail', '', 'Signed by my provider.', '.', 'QUIT']) {
-    await send(page, line);
-  }
-  await shown(page, 'Connection closed by foreign host.');
-  await send(page, 'telnet mx1.example.org 25');
-  for (const line of ['EHLO pc42.dsl.isp.example', 'MAIL FROM:<you@isp.example>', 'RCPT TO:<bob@example.org>', 'DATA', 'From: Boss <boss@example.org>', 'Subject: Pay this invoice', '', 'Urgent.', '.']) {
-    await send(page, line);
-  }
-  await shown(page, /^550 5\.7\.1 Email rejected per DMARC policy for example\.org/);
-  await send(page, 'QUIT');
-  await panel.getByText('Lesson complete! Every goal is met.').waitFor();
-  assert.equal(await page.locator('.goal.met').count(), lesson.goals.length);
-
-  await page.getByRole('tab', { name: 'Mailboxes' }).click();
-  const mail = page.getByRole('tabpanel');
-  await mail.getByRole('heading', { name: 'mx1.example.org' }).waitFor();
-  await mail.getByRole('button', { name: /Honest mail — from you@isp\.example/ }).click();
-  const results = mail.locator('.auth-results');
-  await results.waitFor();
-  const text = await results.textContent();
-  assert.match(text, /spf=pass/);
-  assert.match(text, /dkim=pass/);
-  const sentences = results.getByRole('list', { name: 'What each result means' }).getByRole('listitem');
-  assert.ok((await sentences.count()) >= 3, 'one sentence per result');
-  await results.scrollIntoViewIfNeeded();
-  await page.screenshot({ path: path.join(t.artifacts, 'network-lesson-dmarc.png'), fullPage: true });
-  assert.deepEqual(t.pageErrors, []);
-}
