@@ -4,6 +4,7 @@
 //! the panel's component file and `tab.rs` (see docs/architecture.md,
 //! "Where to add a panel").
 
+use smtplab_engine::world::JUNK_FOLDER;
 use smtplab_engine::Settings;
 use yew::prelude::*;
 
@@ -121,7 +122,8 @@ fn mailboxes_view(state: &UseReducerHandle<AppState>) -> Html {
     html! { <Mailboxes users={std::rc::Rc::new(users)} {mailstore} {network} /> }
 }
 
-/// Every network host that holds mail, each mailbox with its messages.
+/// Every network host that holds mail, each mailbox with its messages
+/// (and its Junk folder, when the receiver's checks filed mail there).
 fn network_mailboxes(
     simulation: Option<&smtplab_engine::network::simulation::Simulation>,
 ) -> Vec<HostMailboxes> {
@@ -134,23 +136,70 @@ fn network_mailboxes(
         .iter()
         .filter_map(|host| {
             let store = simulation.mailstore(&host.name)?;
-            let boxes = host
-                .world
-                .users
-                .iter()
-                .map(|user| {
-                    (
-                        user.name.clone(),
-                        store.mailbox(&user.name).cloned().collect(),
-                    )
-                })
-                .collect();
+            let mut boxes = Vec::new();
+            for user in &host.world.users {
+                boxes.push((
+                    user.name.clone(),
+                    store.mailbox(&user.name).cloned().collect(),
+                ));
+                let junk: Vec<_> = store.folder(&user.name, JUNK_FOLDER).cloned().collect();
+                if !junk.is_empty() {
+                    boxes.push((format!("{}/{JUNK_FOLDER}", user.name), junk));
+                }
+            }
+            let explanations = explanations(simulation, &host.name, &boxes);
             Some(HostMailboxes {
                 host: host.name.clone(),
                 boxes,
+                explanations,
             })
         })
         .collect()
+}
+
+/// One sentence per check for each message that carries
+/// Authentication-Results, by queue id: the checks run again as the
+/// receiver ran them (the client's address and HELO from its Received
+/// field), which gives the same answers, everything being deterministic.
+#[cfg(feature = "lessons")]
+fn explanations(
+    simulation: &smtplab_engine::network::simulation::Simulation,
+    host: &str,
+    boxes: &[(String, Vec<smtplab_engine::Delivery>)],
+) -> Vec<(String, Vec<String>)> {
+    use smtplab_engine::network::trace::received_chain;
+    let explain = |delivery: &smtplab_engine::Delivery| {
+        delivery.header("Authentication-Results")?;
+        let chain = received_chain(&delivery.raw);
+        let hop = chain.iter().rev().find(|hop| {
+            hop.by
+                .as_deref()
+                .is_some_and(|by| by.eq_ignore_ascii_case(host))
+        })?;
+        let address = hop.client_address.as_deref()?.parse().ok()?;
+        let helo = hop.helo.as_deref().unwrap_or_default();
+        let report = smtplab_mailauth::evaluate(
+            simulation.network(),
+            address,
+            helo,
+            &delivery.envelope.mail_from,
+            &delivery.raw,
+        );
+        Some((delivery.queue_id.clone(), report.explanations()))
+    };
+    boxes
+        .iter()
+        .flat_map(|(_, messages)| messages.iter().filter_map(explain))
+        .collect()
+}
+
+#[cfg(not(feature = "lessons"))]
+fn explanations(
+    _simulation: &smtplab_engine::network::simulation::Simulation,
+    _host: &str,
+    _boxes: &[(String, Vec<smtplab_engine::Delivery>)],
+) -> Vec<(String, Vec<String>)> {
+    Vec::new()
 }
 
 /// The network's sequence diagram, with its SVG download.
@@ -253,5 +302,32 @@ mod tests {
             .map(|(user, messages)| (user.as_str(), messages.len()))
             .collect();
         assert_eq!(counts, [("admin", 0), ("bob", 1), ("carol", 0)]);
+    }
+
+    #[cfg(feature = "lessons")]
+    #[test]
+    fn checked_mail_comes_with_a_sentence_per_result() {
+        let mut lab = Lab::new("default", Settings::default());
+        for line in [
+            "telnet mx1.example.org 25",
+            "EHLO pc42.dsl.isp.example",
+            "MAIL FROM:<you@isp.example>",
+            "RCPT TO:<bob@example.org>",
+            "DATA",
+            "From: You <you@isp.example>",
+            "",
+            "hi",
+            ".",
+        ] {
+            lab.submit(line, 1_000);
+        }
+        let hosts = network_mailboxes(lab.simulation());
+        let bob = &hosts[0].boxes[1].1[0];
+        assert!(bob
+            .header("Authentication-Results")
+            .is_some_and(|r| r.contains("spf=pass")));
+        let (queue_id, sentences) = &hosts[0].explanations[0];
+        assert_eq!(queue_id, &bob.queue_id);
+        assert!(sentences.len() >= 3, "{sentences:?}");
     }
 }

@@ -245,10 +245,13 @@ impl Check {
                 matches!(&entry.event, NetworkEvent::Connected { host: h, port: p, .. }
                     if h.eq_ignore_ascii_case(host) && port.is_none_or(|port| port == *p))
             }),
-            Check::MailFiled(check) => simulation
-                .mailbox(&check.host, &check.mailbox)
-                .iter()
-                .any(|delivery| filed_matches(check, delivery)),
+            Check::MailFiled(check) => {
+                let filed = match &check.folder {
+                    Some(folder) => simulation.folder(&check.host, &check.mailbox, folder),
+                    None => simulation.mailbox(&check.host, &check.mailbox),
+                };
+                filed.iter().any(|delivery| filed_matches(check, delivery))
+            }
             Check::DsnReceived {
                 host,
                 mailbox,
@@ -286,6 +289,10 @@ fn filed_matches(check: &MailFiledCheck, delivery: &Delivery) -> bool {
         && contains_ignoring_case(
             delivery.header("Subject").as_deref(),
             check.subject_contains.as_ref(),
+        )
+        && contains_ignoring_case(
+            delivery.header("Authentication-Results").as_deref(),
+            check.auth_results_contains.as_ref(),
         )
 }
 

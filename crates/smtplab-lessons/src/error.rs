@@ -181,6 +181,10 @@ pub enum Reason {
     /// A network goal (or outage) in a lesson whose server runs no network.
     #[error("this goal needs a network: set \"network\": \"default\" in `server`")]
     NeedsNetwork,
+    /// A goal on what the receiver's checks add (Authentication-Results,
+    /// the Junk folder) in a lesson whose network does not check mail.
+    #[error("this goal reads what the receiver's checks add: set \"mail_auth\": true in `server`")]
+    NeedsMailAuth,
     /// A host the lesson's network does not have.
     #[error("`{0}` is not a host of this lesson's network")]
     UnknownNetworkHost(String),

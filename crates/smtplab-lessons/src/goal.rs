@@ -129,6 +129,14 @@ pub struct MailFiledCheck {
     /// Text the Subject: header must contain.
     #[serde(default)]
     pub subject_contains: Option<String>,
+    /// Text the receiver's Authentication-Results header must contain
+    /// (`dkim=pass`, `dmarc=fail`), any case: a lesson whose server has
+    /// `mail_auth`.
+    #[serde(default)]
+    pub auth_results_contains: Option<String>,
+    /// The folder it must be in instead of the inbox (`Junk`: quarantined).
+    #[serde(default)]
+    pub folder: Option<String>,
 }
 
 impl Condition {

@@ -54,6 +54,12 @@ pub struct ServerSpec {
     /// Network hosts switched off when the lesson starts.
     #[serde(default)]
     pub outages: Vec<Outage>,
+    /// Whether the network's hosts check mail as real ones do: the
+    /// submission server DKIM-signs, final delivery runs SPF, DKIM and
+    /// DMARC (adds Authentication-Results, files quarantined mail in Junk,
+    /// refuses a DMARC reject at the end of DATA).
+    #[serde(default)]
+    pub mail_auth: bool,
 }
 
 /// A network host that does not answer for a while.
@@ -82,6 +88,7 @@ impl Default for ServerSpec {
             add_lists: Vec::new(),
             network: None,
             outages: Vec::new(),
+            mail_auth: false,
         }
     }
 }
@@ -614,6 +621,7 @@ fn resolve_network(spec: &Patch) -> Result<Network, (String, Reason)> {
 /// The network goals' hosts and mailboxes, and the outages' hosts.
 fn check_network_goals(lesson: &Lesson, network: Option<&Network>) -> FieldProblems {
     let mut problems: FieldProblems = Vec::new();
+    let mut auth_problems: FieldProblems = Vec::new();
     let mut check_host = |field: String, host: &str, mailbox: Option<&str>| {
         let Some(network) = network else {
             if lesson.server.network.is_none() {
@@ -647,6 +655,9 @@ fn check_network_goals(lesson: &Lesson, network: Option<&Network>) -> FieldProbl
                     stack.push((format!("{field}.steps[{s}]"), step));
                 }
             }
+            if let Some(name) = mail_auth_field(condition).filter(|_| !lesson.server.mail_auth) {
+                auth_problems.push((format!("{field}.{name}"), Reason::NeedsMailAuth));
+            }
             if let Some(host) = condition.network_host() {
                 check_host(field, host, condition_mailbox(condition));
             }
@@ -655,7 +666,22 @@ fn check_network_goals(lesson: &Lesson, network: Option<&Network>) -> FieldProbl
     for (index, outage) in lesson.server.outages.iter().enumerate() {
         check_host(format!("server.outages[{index}]"), &outage.host, None);
     }
+    if lesson.server.mail_auth && lesson.server.network.is_none() {
+        problems.push(("server.mail_auth".into(), Reason::NeedsNetwork));
+    }
+    problems.extend(auth_problems);
     problems
+}
+
+/// The field of a goal that only a network with `mail_auth` can meet.
+fn mail_auth_field(condition: &Condition) -> Option<&'static str> {
+    match condition {
+        Condition::MailFiled(check) if check.auth_results_contains.is_some() => {
+            Some("auth_results_contains")
+        }
+        Condition::MailFiled(check) if check.folder.is_some() => Some("folder"),
+        _ => None,
+    }
 }
 
 fn condition_mailbox(condition: &Condition) -> Option<&str> {

@@ -15,6 +15,7 @@ use core::net::IpAddr;
 use smtplab_engine::network::simulation::{ConnectError, Connection, Simulation};
 use smtplab_engine::network::Availability;
 use smtplab_engine::{ClientInfo, CloseReason, Event, Output, ServerMemory, Session, Transcript};
+use smtplab_mailauth::MailAuthChecks;
 
 use crate::attempt::{split_lines, Attempt, Endpoint, Script, Step};
 use crate::checker::{Checker, GoalStatus};
@@ -64,6 +65,9 @@ impl LessonSession {
             .and_then(|n| Simulation::new(n.clone(), CLOCK_START, NETWORK_SEED).ok());
         let mut outages = Vec::new();
         if let Some(network) = network.as_mut() {
+            if lesson.server().mail_auth {
+                network.set_receiver_checks(std::sync::Arc::new(MailAuthChecks));
+            }
             for outage in &lesson.server().outages {
                 network.set_availability(&outage.host, Availability::Unreachable);
                 if let Some(seconds) = outage.seconds {

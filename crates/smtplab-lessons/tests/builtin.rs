@@ -126,6 +126,7 @@ fn the_curriculum_covers_the_seed_table_and_ehlo() {
             "backup-mx",
             "bounce-and-dsn",
             "null-mx",
+            "dmarc-lookalike",
         ]
     );
 }
@@ -421,6 +422,23 @@ fn a_plausible_wrong_attempt_at_each_lesson_fails_with_the_expected_goal() {
                 "QUIT",
             ]],
             &[1],
+        ),
+        // Sent straight to the MX as itself: nobody signed it, nothing refused.
+        (
+            "dmarc-lookalike",
+            vec![&[
+                "connect mx1.example.org 25",
+                "EHLO pc42.dsl.isp.example",
+                "MAIL FROM:<you@isp.example>",
+                "RCPT TO:<bob@example.org>",
+                "DATA",
+                "From: You <you@isp.example>",
+                "",
+                "Hi",
+                ".",
+                "QUIT",
+            ]],
+            &[0, 1],
         ),
     ];
     let mut covered: Vec<&str> = Vec::new();

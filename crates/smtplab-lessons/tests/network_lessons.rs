@@ -213,6 +213,29 @@ fn network_goals_and_outages_need_a_network_and_its_hosts() {
     )));
     let without = reasons(&pack(json!({}), goals, "smtp.isp.example 587", &["QUIT"]));
     assert!(without.contains(&("goals[0]".into(), Reason::NeedsNetwork)));
+    let unchecked = reasons(&pack(
+        json!({ "network": "default" }),
+        json!([{ "description": "a", "kind": "mail_filed", "host": "mx1.example.org", "mailbox": "bob", "auth_results_contains": "dkim=pass" }]),
+        "mx1.example.org 25",
+        &["QUIT"],
+    ));
+    assert!(
+        unchecked.contains(&(
+            "goals[0].auth_results_contains".into(),
+            Reason::NeedsMailAuth
+        )),
+        "{unchecked:?}"
+    );
+    let no_network = reasons(&pack(
+        json!({ "mail_auth": true }),
+        json!([{ "description": "b", "kind": "quit_cleanly" }]),
+        "localhost 25",
+        &["QUIT"],
+    ));
+    assert!(
+        no_network.contains(&("server.mail_auth".into(), Reason::NeedsNetwork)),
+        "{no_network:?}"
+    );
     let unknown = reasons(&pack(
         json!({ "network": "internet" }),
         json!([{ "description": "z", "kind": "connected", "host": "mx1.example.org" }]),

@@ -11,12 +11,14 @@
 //!     ├─ dmarc::evaluate (From domain, _dmarc record, alignment) ──► DmarcOutcome
 //!     └─ disposition: Accept / Quarantine / Reject(550 5.7.x) / Defer(451)
 //!  dkim::sign(message, domain, selector, key) ──► DKIM-Signature field (keys: the simulated domains')
+//!  receiver::MailAuthChecks: the engine's ReceiverChecks hook (sign on 587, check at final delivery)
 //! ```
 
 pub mod dkim;
 pub mod dmarc;
 pub mod keys;
 pub mod message;
+pub mod receiver;
 pub mod report;
 pub mod resolver;
 pub mod results;
@@ -24,5 +26,6 @@ pub mod spf;
 pub mod tags;
 
 pub use dkim::sign;
+pub use receiver::MailAuthChecks;
 pub use report::{evaluate, evaluate_with, AuthReport, Disposition, Refusal};
 pub use resolver::{Answers, DnsFailure, Resolver};

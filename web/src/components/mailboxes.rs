@@ -14,8 +14,12 @@ use yew::prelude::*;
 pub struct HostMailboxes {
     /// The host's name.
     pub host: String,
-    /// Each mailbox (user name) with its messages, oldest first.
+    /// Each mailbox (user name, or `user/Junk` for a folder) with its
+    /// messages, oldest first.
     pub boxes: Vec<(String, Vec<Delivery>)>,
+    /// For messages the receiver checked (SPF, DKIM, DMARC), by queue id:
+    /// one plain sentence per result.
+    pub explanations: Vec<(String, Vec<String>)>,
 }
 
 /// Props of [`Mailboxes`].
@@ -84,7 +88,7 @@ pub fn mailboxes(props: &MailboxesProps) -> Html {
             .iter()
             .find(|(h, n, _)| h == host && n == name)
             .and_then(|(_, _, messages)| messages.get(*index))
-            .map(|message| message_view(message))
+            .map(|message| message_view(message, explanations_of(&props.network, host, message)))
     });
 
     html! {
@@ -95,6 +99,38 @@ pub fn mailboxes(props: &MailboxesProps) -> Html {
             }
             { detail.unwrap_or_else(|| html! { <p class="muted">{ "Deliver a message, then pick it here to see its envelope and headers side by side." }</p> }) }
         </div>
+    }
+}
+
+/// The sentences explaining `message`'s checks at `host`, if it has some.
+fn explanations_of<'a>(
+    network: &'a [HostMailboxes],
+    host: &str,
+    message: &Delivery,
+) -> &'a [String] {
+    network
+        .iter()
+        .filter(|h| h.host == host)
+        .flat_map(|h| h.explanations.iter())
+        .find(|(queue_id, _)| *queue_id == message.queue_id)
+        .map_or(&[], |(_, sentences)| sentences.as_slice())
+}
+
+/// What the receiver found checking SPF, DKIM and DMARC, with a sentence
+/// for each result; nothing when it did not check.
+fn authentication_view(message: &Delivery, explanations: &[String]) -> Html {
+    let Some(results) = message.header("Authentication-Results") else {
+        return Html::default();
+    };
+    let sentences = explanations
+        .iter()
+        .map(|line| html! { <li>{ line.clone() }</li> });
+    html! {
+        <section class="auth-results">
+            <h3>{ "Authentication-Results: what the receiver checked" }</h3>
+            <pre class="added">{ results }</pre>
+            <ul class="explanations" aria-label="What each result means">{ for sentences }</ul>
+        </section>
     }
 }
 
@@ -182,7 +218,7 @@ fn hop_view(hop: &ReceivedHop) -> Html {
     }
 }
 
-fn message_view(message: &Delivery) -> Html {
+fn message_view(message: &Delivery, explanations: &[String]) -> Html {
     let header = |name: &str| message.header(name).unwrap_or_else(|| "(none)".into());
     let trace = message.trace_headers.join("\r\n");
     let added = message.added_headers.join("\r\n");
@@ -208,6 +244,7 @@ fn message_view(message: &Delivery) -> Html {
             </div>
             <p class="muted">{ "The envelope decides where the message goes; the headers are only what the reader sees. They can differ: that is how Bcc works, and how forged mail looks." }</p>
             { route_view(message) }
+            { authentication_view(message, explanations) }
             <h3>{ "Added by the server" }</h3>
             <pre class="added">{ format!("{trace}\n{added}").replace('\r', "") }</pre>
             <h3>{ "Raw message" }</h3>

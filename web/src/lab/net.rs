@@ -22,9 +22,16 @@ pub(super) type OwnNetwork = Simulation;
 
 /// The free lab's network: the default one.
 pub(super) fn default_simulation() -> Option<Box<OwnNetwork>> {
-    Simulation::new(Network::default(), 0, NETWORK_SEED)
-        .ok()
-        .map(Box::new)
+    let simulation = Simulation::new(Network::default(), 0, NETWORK_SEED).ok()?;
+    // The classroom's hosts sign and check mail (SPF, DKIM, DMARC); the
+    // sandbox page stays without them, for its download budget.
+    #[cfg(feature = "lessons")]
+    let simulation = {
+        let mut simulation = simulation;
+        simulation.set_receiver_checks(std::sync::Arc::new(smtplab_mailauth::MailAuthChecks));
+        simulation
+    };
+    Some(Box::new(simulation))
 }
 
 /// The port a `telnet`/`nc` port word names.

@@ -153,6 +153,11 @@ impl Session {
         self.authenticated.as_deref()
     }
 
+    /// The name the client gave in HELO or EHLO, if it gave one.
+    pub fn hello_name(&self) -> Option<&str> {
+        self.hello.as_ref().map(|h| h.name.as_str())
+    }
+
     /// Whether the connection is closed.
     pub fn is_closed(&self) -> bool {
         matches!(self.state, State::Closed)

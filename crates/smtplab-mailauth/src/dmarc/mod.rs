@@ -185,8 +185,8 @@ fn judge(
 }
 
 /// The single From domain (RFC 7489 section 6.6.1): one From field, whose
-/// mailboxes all share one domain.
-fn from_domain(message: &Message) -> Result<String, String> {
+/// mailboxes all share one domain; or why there is none.
+pub fn from_domain(message: &Message) -> Result<String, String> {
     let fields: Vec<_> = message.fields_named("from").collect();
     let [field] = fields.as_slice() else {
         return Err(format!(
