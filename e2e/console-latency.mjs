@@ -1,4 +1,4 @@
-// Console latency with a long transcript: fills the console with 5,000
+// Console latency with a long transcript: fills the console with 5,000 (or --lines)
 // lines (2,500 pipelined NOOPs and their replies), then measures the time
 // from pressing Enter on one more command to its reply being painted
 // (the next animation frame after the reply appears in the DOM).

@@ -48,6 +48,9 @@ export async function classroomHasNoSeriousViolations(page, t) {
   const found = await seriousViolations(page);
   await page.getByRole('tab', { name: 'Lessons' }).click();
   found.push(...(await seriousViolations(page)));
+  // The classroom carries the mail network and its sequence diagram.
+  await page.getByRole('tab', { name: 'Diagram' }).click();
+  found.push(...(await seriousViolations(page)).map((v) => `Diagram: ${v}`));
   assert.deepEqual(found, []);
 }
 

@@ -281,3 +281,30 @@ export async function transcriptExplainerLoadsOnFirstUseAndPagesALongPaste(page,
   assert.equal(await panel.locator('ol.explained > li').count(), 600);
   assert.deepEqual(t.pageErrors, []);
 }
+
+/**
+ * The first screen, at 1280x800 and 375x740, light and dark: the prompt is
+ * in view with the cursor in it, and one line says what to type.
+ */
+export async function firstScreenInvitesTyping(page, t) {
+  for (const [width, height] of [[1280, 800], [375, 740]]) {
+    for (const colorScheme of ['light', 'dark']) {
+      await page.setViewportSize({ width, height });
+      await page.emulateMedia({ colorScheme });
+      const input = await open(page, t);
+      const box = await input.boundingBox();
+      assert.ok(box && box.y >= 0 && box.y + box.height <= height, `the prompt is in view at ${width}x${height}: ${JSON.stringify(box)}`);
+      assert.ok(await input.evaluate((el) => el === document.activeElement), 'the command line has the focus');
+      const welcome = page.getByRole('log', { name: 'Transcript' }).getByText('Type telnet localhost smtp and press Enter');
+      const line = await welcome.boundingBox();
+      assert.ok(line && line.y + line.height <= height, 'the line saying what to type is in view');
+      await page.screenshot({ path: path.join(t.artifacts, `first-screen-${width}x${height}-${colorScheme}.png`) });
+    }
+  }
+  // Typing straight away works: no click needed first.
+  await page.keyboard.type('telnet localhost smtp');
+  await page.keyboard.press('Enter');
+  await page.getByRole('log', { name: 'Transcript' }).getByText('220 ').first().waitFor();
+  assert.equal(await page.getByText('Type telnet localhost smtp and press Enter').count(), 0, 'the hint goes once the session starts');
+  assert.deepEqual(t.pageErrors, []);
+}

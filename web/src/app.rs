@@ -49,13 +49,20 @@ pub fn app() -> Html {
             { notice(&state) }
             <main class="layout">
                 <div class="left">
-                    { lesson_or_guide(&state) }
-                    <StateDiagram {phase} {last_transition} />
+                    // The console comes first, so the first screen shows the
+                    // prompt; an open lesson stays above it (it says what to do).
+                    if lesson_open(&state) {
+                        { lesson_or_guide(&state) }
+                    }
+                    { console(&state, false, None, true) }
                     { toolbar(&state) }
                     if let Some(text) = transcript {
                         <WireView {text} />
                     }
-                    { console(&state, false, None) }
+                    <StateDiagram {phase} {last_transition} />
+                    if !lesson_open(&state) {
+                        { lesson_or_guide(&state) }
+                    }
                 </div>
                 <aside class="right" aria-label="Panels">
                     { tab_list(&state) }
@@ -91,6 +98,7 @@ pub fn console(
     state: &UseReducerHandle<AppState>,
     read_only: bool,
     height: Option<AttrValue>,
+    autofocus: bool,
 ) -> Html {
     let lab = state.lab.borrow();
     let lines = Rc::new(lab.lines.clone());
@@ -116,7 +124,7 @@ pub fn console(
     };
     html! {
         <Console {lines} version={state.version} selected={state.selected} {prompt}
-            draft={AttrValue::from(state.draft.clone())} {history} {callbacks} {read_only} {height} />
+            draft={AttrValue::from(state.draft.clone())} {history} {callbacks} {read_only} {height} {autofocus} />
     }
 }
 
@@ -181,6 +189,17 @@ fn tab_list(state: &UseReducerHandle<AppState>) -> Html {
                 <a class="tab-link" href="lessons.html">{ "Lessons ↗" }</a>
             }
         </div>
+    }
+}
+
+/// Whether a lesson is open beside the console (never in the sandbox build).
+fn lesson_open(state: &AppState) -> bool {
+    #[cfg(feature = "lessons")]
+    return state.lessons.open.is_some();
+    #[cfg(not(feature = "lessons"))]
+    {
+        let _ = state;
+        false
     }
 }
 
@@ -288,10 +307,9 @@ mod tests {
         let root = mount();
         wait_for_text(&root, "h1", "smtplab").await;
         let tab: HtmlElement = root
-            .query_selector_all("[role=tab]")
+            .query_selector("#tab-commands")
             .unwrap()
-            .item(1)
-            .expect("Commands tab (the sandbox build has no Lessons tab)")
+            .expect("a Commands tab")
             .dyn_into()
             .unwrap();
         tab.click();

@@ -4,12 +4,19 @@
 
 use std::rc::Rc;
 
+use smtplab_engine::network::simulation::Connection;
 use smtplab_engine::{
     ClientInfo, Event, Mailstore, Output, Phase, Reply, ServerMemory, Session, Settings,
     Transcript, Verb,
 };
 #[cfg(feature = "lessons")]
 use smtplab_lessons::{Lesson, LessonSession};
+
+#[cfg(feature = "network")]
+mod net;
+#[cfg(not(feature = "network"))]
+#[path = "lab/no_net.rs"]
+mod net;
 
 /// What kind of console line this is, for styling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +65,16 @@ pub type Script = Vec<String>;
 
 /// How a `telnet`/`nc` invocation resolved.
 enum Dial {
-    Connect { telnet: bool, host: String },
+    /// This machine: the lab's own server.
+    Connect {
+        telnet: bool,
+        host: String,
+    },
+    /// Another host: the simulated network decides.
+    Network {
+        host: String,
+        port: u16,
+    },
     Refused(String),
     Usage(String),
 }
@@ -114,6 +130,15 @@ pub struct Lab {
     /// The learner left a lesson's connection with Ctrl+] or Ctrl+C: the
     /// console is back at the shell, and the next connect replaces it.
     detached: bool,
+    /// The free lab's mail network beyond this machine (hosts, DNS,
+    /// queues); a lesson that runs a network keeps its own.
+    #[cfg_attr(not(feature = "network"), allow(dead_code))]
+    network: Option<Box<net::OwnNetwork>>,
+    /// The free lab's open connection to a network host, if any.
+    remote: Option<Box<Connection>>,
+    /// How much of the network's event log the console has reported.
+    #[cfg_attr(not(feature = "network"), allow(dead_code))]
+    log_reported: usize,
 }
 
 /// Shown for `help` at the shell prompt.
@@ -123,6 +148,14 @@ const SHELL_HELP: &[&str] = &[
     "  telnet localhost smtp      (or: telnet localhost 25, nc localhost 25)",
     "Then type SMTP commands such as EHLO, MAIL FROM:, RCPT TO:, DATA, QUIT.",
     "Other shell commands: help, clear, sleep SECONDS (let time pass, e.g. to retry after greylisting).",
+    "",
+    "Beyond this machine lies a small mail network (isp.example, example.org, nomail.example, ...):",
+    "  dig MX example.org         which hosts take mail for a domain (also: dig TXT, dig A, dig -x ADDRESS)",
+    "  host example.org           the same in one sentence each (nslookup works too)",
+    "  telnet mx1.example.org 25  talk to another domain's mail server (it takes mail only for its own domain)",
+    "  telnet smtp.isp.example 587  your provider's submission server: log in (AUTH), then send anywhere",
+    "  sleep 600                  let the network's queues run: retries, relays, bounces are reported as [mail]",
+    "The Mailboxes tab shows every host's mailboxes; the Diagram tab draws each conversation.",
 ];
 
 impl Lab {
@@ -149,6 +182,9 @@ impl Lab {
             via_telnet: false,
             chunk_remaining: None,
             detached: false,
+            network: net::default_simulation(),
+            remote: None,
+            log_reported: 0,
         }
     }
 
@@ -178,6 +214,9 @@ impl Lab {
             return None;
         }
         match &self.server {
+            Server::Free(_) if self.remote.is_some() => {
+                self.remote.as_deref().map(Connection::session)
+            }
             Server::Free(session) => session.as_deref(),
             #[cfg(feature = "lessons")]
             Server::Lesson(lesson) => lesson.session(),
@@ -227,6 +266,7 @@ impl Lab {
             }
         }
         let now = now.saturating_add(self.clock_offset);
+        self.sync_network(now);
         if self.connected() {
             self.send_to_server(text, now);
         } else {
@@ -282,6 +322,7 @@ impl Lab {
                 }
             }
             ["clear"] => self.lines.clear(),
+            _ if self.run_dns_tool(&words, now) => {}
             ["sleep", seconds] => match seconds.parse::<u64>() {
                 Ok(seconds) if seconds <= 86_400 => self.wait(seconds),
                 _ => self.push(
@@ -292,6 +333,7 @@ impl Lab {
             [program @ ("telnet" | "nc" | "netcat" | "ncat"), args @ ..] => {
                 match dial(program, args) {
                     Dial::Connect { telnet, host } => self.connect(telnet, &host, now),
+                    Dial::Network { host, port } => self.connect_network(program, &host, port),
                     Dial::Refused(message) | Dial::Usage(message) => {
                         for text in message.lines() {
                             self.push(LineKind::ShellOutput, text.to_owned());
@@ -312,20 +354,40 @@ impl Lab {
                 format!("{word}: command not found. Try telnet localhost smtp, or type help"),
             ),
         }
+        if !self.connected() {
+            self.report_news();
+        }
     }
 
     /// Lets time pass on the simulated clock (the shell's `sleep`, or a
     /// wait in a played solution), even while connected.
     pub fn wait(&mut self, seconds: u64) {
         self.clock_offset += seconds;
-        #[cfg(feature = "lessons")]
-        if let Server::Lesson(lesson) = &mut self.server {
-            lesson.wait(seconds);
+        match &mut self.server {
+            Server::Free(_) => self.advance_own_network(seconds),
+            #[cfg(feature = "lessons")]
+            Server::Lesson(lesson) => lesson.wait(seconds),
         }
         self.push(
             LineKind::ShellOutput,
             format!("({seconds} seconds pass on the simulated clock.)"),
         );
+        let before = self.lines.len();
+        self.report_news();
+        if self.lines.len() == before {
+            self.report_next_run();
+        }
+    }
+
+    /// The console's side of any new connection.
+    fn begin_connection(&mut self, telnet: bool) {
+        self.connections += 1;
+        self.via_telnet = telnet;
+        self.chunk_remaining = None;
+        self.detached = false;
+        self.transcript = Transcript::default();
+        self.enter(Phase::Connected);
+        self.last_transition = None;
     }
 
     fn connect(&mut self, telnet: bool, host: &str, now: u64) {
@@ -334,13 +396,8 @@ impl Lab {
             self.push(LineKind::ShellOutput, format!("Connected to {host}."));
             self.push(LineKind::ShellOutput, "Escape character is '^]'.");
         }
-        self.connections += 1;
-        self.via_telnet = telnet;
-        self.chunk_remaining = None;
-        self.detached = false;
-        self.transcript = Transcript::default();
-        self.enter(Phase::Connected);
-        self.last_transition = None;
+        self.begin_connection(telnet);
+        self.remote = None;
         let outputs = match &mut self.server {
             Server::Free(session) => {
                 if let Some(open) = session.take() {
@@ -413,6 +470,7 @@ impl Lab {
     fn feed(&mut self, bytes: &[u8], text: &str, now: u64, answers: Option<String>) {
         self.transcript.client(bytes);
         let outputs = match &mut self.server {
+            Server::Free(_) if self.remote.is_some() => self.feed_remote(bytes),
             Server::Free(Some(session)) => {
                 session.feed(bytes, now);
                 session.drain_outputs().collect()
@@ -499,6 +557,7 @@ impl Lab {
     /// The client side goes away without QUIT.
     fn hang_up(&mut self) {
         self.chunk_remaining = None;
+        self.remote = None;
         match &mut self.server {
             Server::Free(session) => {
                 if let Some(open) = session.take() {
@@ -515,6 +574,9 @@ impl Lab {
     /// Puts the server's outputs on the console and into the lab's state.
     fn show(&mut self, outputs: Vec<Output>, mut answers: Option<String>) {
         let mut closed = false;
+        // A network host files its own mail; this machine's mailstore is
+        // localhost's.
+        let local = !self.on_network();
         for output in outputs {
             match &output {
                 Output::Reply(reply) => {
@@ -530,7 +592,7 @@ impl Lab {
                         answers.take(),
                     );
                 }
-                Output::Event(Event::Delivered(delivery)) => {
+                Output::Event(Event::Delivered(delivery)) if local => {
                     Rc::make_mut(&mut self.mailstore).deliver(delivery.as_ref().clone());
                 }
                 Output::Event(Event::StateChanged { from, to }) => {
@@ -552,12 +614,14 @@ impl Lab {
                     if let Some(closed) = session.take() {
                         self.memory = closed.memory().clone();
                     }
+                    self.remote = None;
                 }
                 // The lesson session notices the close itself.
                 #[cfg(feature = "lessons")]
                 Server::Lesson(_) => {}
             }
             self.push(LineKind::ShellOutput, "Connection closed by foreign host.");
+            self.report_news();
         }
     }
 
@@ -569,6 +633,7 @@ impl Lab {
         // Changing the server leaves any lesson: its goals assume its server.
         let was_connected = self.connected();
         self.server = Server::Free(None);
+        self.remote = None;
         self.memory = ServerMemory::default();
         let note = format!(
             "Server settings changed (profile: {profile_name}).{}",
@@ -646,9 +711,15 @@ fn dial(program: &str, args: &[&str]) -> Dial {
         "localhost" | "127.0.0.1" | "::1" | "mail.example.com" | "example.com"
     );
     if !known_host {
-        return Dial::Refused(format!(
-            "{program}: could not resolve {host}/{port}: Name or service not known\n(in this sandbox only localhost and mail.example.com exist)"
-        ));
+        return match net::port_number(port) {
+            Some(port) => Dial::Network {
+                host: host.to_owned(),
+                port,
+            },
+            None => Dial::Usage(format!(
+                "{program}: could not resolve {host}/{port}: Servname not supported"
+            )),
+        };
     }
     if !matches!(port, "25" | "smtp" | "2525" | "587" | "submission") {
         return Dial::Refused(if telnet {
@@ -787,8 +858,10 @@ mod tests {
             let mut lab = Lab::for_lesson(lesson);
             // Waits happen for real: the browser clock moves on.
             let mut clock = 1_000;
-            for steps in &lesson.solution().connections {
-                lab.submit("telnet localhost smtp", clock);
+            let solution = lesson.solution();
+            for (index, steps) in solution.connections.iter().enumerate() {
+                let dial = crate::lessons::solution::connect_command(solution.target(index));
+                lab.submit(&dial, clock);
                 for step in steps {
                     match step {
                         smtplab_lessons::Step::Send(lines) => lab.submit(&lines.join("\n"), clock),
@@ -796,6 +869,8 @@ mod tests {
                     }
                 }
             }
+            // Enter at the prompt brings the lesson clock up to the last wait.
+            lab.submit("", clock);
             let checker = lab.lesson().unwrap().checker();
             assert!(
                 checker.is_complete(),

@@ -4,13 +4,14 @@
 //! the panel's component file and `tab.rs` (see docs/architecture.md,
 //! "Where to add a panel").
 
+use smtplab_engine::world::JUNK_FOLDER;
 use smtplab_engine::Settings;
 use yew::prelude::*;
 
 use crate::components::command_table::CommandTable;
 use crate::components::explain::Explain;
 use crate::components::explain_panel::ExplainPanel;
-use crate::components::mailboxes::Mailboxes;
+use crate::components::mailboxes::{HostMailboxes, Mailboxes};
 use crate::components::settings_panel::SettingsPanel;
 use crate::state::{Action, AppState};
 use crate::tab::Tab;
@@ -54,6 +55,12 @@ pub const PANELS: &[Panel] = &[
         tab: Tab::Mailboxes,
         label: "Mailboxes",
         view: mailboxes_view,
+    },
+    #[cfg(feature = "network")]
+    Panel {
+        tab: Tab::Diagram,
+        label: "Diagram",
+        view: diagram_view,
     },
     Panel {
         tab: Tab::Settings,
@@ -110,8 +117,118 @@ fn mailboxes_view(state: &UseReducerHandle<AppState>) -> Html {
         .map(|u| u.name.clone())
         .collect();
     let mailstore = lab.mailstore.clone();
+    let network = std::rc::Rc::new(network_mailboxes(lab.simulation()));
     drop(lab);
-    html! { <Mailboxes users={std::rc::Rc::new(users)} {mailstore} /> }
+    html! { <Mailboxes users={std::rc::Rc::new(users)} {mailstore} {network} /> }
+}
+
+/// Every network host that holds mail, each mailbox with its messages
+/// (and its Junk folder, when the receiver's checks filed mail there).
+fn network_mailboxes(
+    simulation: Option<&smtplab_engine::network::simulation::Simulation>,
+) -> Vec<HostMailboxes> {
+    let Some(simulation) = simulation else {
+        return Vec::new();
+    };
+    simulation
+        .network()
+        .hosts
+        .iter()
+        .filter_map(|host| {
+            let store = simulation.mailstore(&host.name)?;
+            let mut boxes = Vec::new();
+            for user in &host.world.users {
+                boxes.push((
+                    user.name.clone(),
+                    store.mailbox(&user.name).cloned().collect(),
+                ));
+                let junk: Vec<_> = store.folder(&user.name, JUNK_FOLDER).cloned().collect();
+                if !junk.is_empty() {
+                    boxes.push((format!("{}/{JUNK_FOLDER}", user.name), junk));
+                }
+            }
+            let explanations = explanations(simulation, &host.name, &boxes);
+            Some(HostMailboxes {
+                host: host.name.clone(),
+                boxes,
+                explanations,
+            })
+        })
+        .collect()
+}
+
+/// One sentence per check for each message that carries
+/// Authentication-Results, by queue id: the checks run again as the
+/// receiver ran them (the client's address and HELO from its Received
+/// field), which gives the same answers, everything being deterministic.
+#[cfg(feature = "lessons")]
+fn explanations(
+    simulation: &smtplab_engine::network::simulation::Simulation,
+    host: &str,
+    boxes: &[(String, Vec<smtplab_engine::Delivery>)],
+) -> Vec<(String, Vec<String>)> {
+    use smtplab_engine::network::trace::received_chain;
+    let explain = |delivery: &smtplab_engine::Delivery| {
+        delivery.header("Authentication-Results")?;
+        let chain = received_chain(&delivery.raw);
+        let hop = chain.iter().rev().find(|hop| {
+            hop.by
+                .as_deref()
+                .is_some_and(|by| by.eq_ignore_ascii_case(host))
+        })?;
+        let address = hop.client_address.as_deref()?.parse().ok()?;
+        let helo = hop.helo.as_deref().unwrap_or_default();
+        let report = smtplab_mailauth::evaluate(
+            simulation.network(),
+            address,
+            helo,
+            &delivery.envelope.mail_from,
+            &delivery.raw,
+        );
+        Some((delivery.queue_id.clone(), report.explanations()))
+    };
+    boxes
+        .iter()
+        .flat_map(|(_, messages)| messages.iter().filter_map(explain))
+        .collect()
+}
+
+#[cfg(not(feature = "lessons"))]
+fn explanations(
+    _simulation: &smtplab_engine::network::simulation::Simulation,
+    _host: &str,
+    _boxes: &[(String, Vec<smtplab_engine::Delivery>)],
+) -> Vec<(String, Vec<String>)> {
+    Vec::new()
+}
+
+/// The network's sequence diagram, with its SVG download.
+#[cfg(feature = "network")]
+fn diagram_view(state: &UseReducerHandle<AppState>) -> Html {
+    use crate::components::network_diagram::NetworkDiagram;
+
+    let lab = state.lab.borrow();
+    let svg = lab
+        .simulation()
+        .map(|s| s.diagram())
+        .filter(|d| !d.steps.is_empty())
+        .map(|d| d.to_svg())
+        .unwrap_or_default();
+    drop(lab);
+    let svg = AttrValue::from(svg);
+    let state = state.clone();
+    let file = svg.clone();
+    let on_export = Callback::from(move |()| {
+        let saved = crate::components::toolbar::download_as(
+            "smtplab-network.svg",
+            &file,
+            "image/svg+xml;charset=utf-8",
+        );
+        if let Err(problem) = saved {
+            state.dispatch(Action::Notice(Some(problem)));
+        }
+    });
+    html! { <NetworkDiagram {svg} {on_export} /> }
 }
 
 fn settings_view(state: &UseReducerHandle<AppState>) -> Html {
@@ -154,4 +271,63 @@ pub fn lesson_panel_view(state: &UseReducerHandle<AppState>) -> Html {
     let state = state.clone();
     let on_action = Callback::from(move |action| state.dispatch(Action::Lesson(action)));
     html! { <LessonPanel {pack} {open} {statuses} {next} {attempt} {on_action} /> }
+}
+
+#[cfg(all(test, feature = "network"))]
+mod tests {
+    use super::*;
+    use crate::lab::Lab;
+
+    #[test]
+    fn network_mailboxes_list_the_hosts_holding_mail_with_every_user() {
+        let mut lab = Lab::new("default", Settings::default());
+        assert!(network_mailboxes(lab.simulation()).is_empty());
+        for line in [
+            "telnet mx1.example.org 25",
+            "HELO x",
+            "MAIL FROM:<you@isp.example>",
+            "RCPT TO:<bob@example.org>",
+            "DATA",
+            "hi",
+            ".",
+        ] {
+            lab.submit(line, 1_000);
+        }
+        let hosts = network_mailboxes(lab.simulation());
+        assert_eq!(hosts.len(), 1);
+        assert_eq!(hosts[0].host, "mx1.example.org");
+        let counts: Vec<(&str, usize)> = hosts[0]
+            .boxes
+            .iter()
+            .map(|(user, messages)| (user.as_str(), messages.len()))
+            .collect();
+        assert_eq!(counts, [("admin", 0), ("bob", 1), ("carol", 0)]);
+    }
+
+    #[cfg(feature = "lessons")]
+    #[test]
+    fn checked_mail_comes_with_a_sentence_per_result() {
+        let mut lab = Lab::new("default", Settings::default());
+        for line in [
+            "telnet mx1.example.org 25",
+            "EHLO pc42.dsl.isp.example",
+            "MAIL FROM:<you@isp.example>",
+            "RCPT TO:<bob@example.org>",
+            "DATA",
+            "From: You <you@isp.example>",
+            "",
+            "hi",
+            ".",
+        ] {
+            lab.submit(line, 1_000);
+        }
+        let hosts = network_mailboxes(lab.simulation());
+        let bob = &hosts[0].boxes[1].1[0];
+        assert!(bob
+            .header("Authentication-Results")
+            .is_some_and(|r| r.contains("spf=pass")));
+        let (queue_id, sentences) = &hosts[0].explanations[0];
+        assert_eq!(queue_id, &bob.queue_id);
+        assert!(sentences.len() >= 3, "{sentences:?}");
+    }
 }

@@ -159,7 +159,7 @@ pub fn widget(options: &WidgetOptions) -> Html {
             if options.diagram {
                 <StateDiagram {phase} {last_transition} />
             }
-            { crate::app::console(&state, options.autoplay, options.height.clone()) }
+            { crate::app::console(&state, options.autoplay, options.height.clone(), false) }
             if options.autoplay {
                 { demo_bar(&state, &played, options) }
             }

@@ -67,6 +67,7 @@ pub enum ReplyKey {
     AuthFailed,
     InjectedFault,
     AuthRequired,
+    TlsRequiredForAuth,
 }
 
 /// What the catalogue knows about one reply.
@@ -472,6 +473,12 @@ pub static REPLIES: &[ReplyInfo] = &[
         "On the submission port (587) the server must know who you are before MAIL FROM; that is how it keeps strangers from sending through it.",
         "Log in with AUTH PLAIN (or AUTH LOGIN), then send MAIL FROM again.",
         "RFC 6409 section 4.3 and RFC 4954 section 6"),
+    entry(ReplyKey::TlsRequiredForAuth, 530, code(5, 7, 0), "Must issue a STARTTLS command first",
+        "Encrypt before logging in",
+        "This server takes a password only over an encrypted connection, and this one is still in clear text.",
+        "A password sent before STARTTLS can be read by anyone on the path, so the server does not even offer AUTH until TLS is on.",
+        "Send STARTTLS, complete the TLS handshake, send EHLO again, then AUTH.",
+        "RFC 3207 section 4 and RFC 4954 section 4"),
 ];
 
 impl ReplyKey {

@@ -52,6 +52,7 @@ pub mod enhanced_code;
 pub mod extension;
 pub mod golden;
 pub mod limits;
+pub mod markup;
 pub mod message;
 pub mod network;
 #[cfg(feature = "serde")]

@@ -271,6 +271,7 @@ fn profile<V: PatchValue>(p: &mut Profile, o: &mut Reader<V>) {
     o.text("banner", &mut p.banner);
     o.flag("ehlo", &mut p.ehlo);
     o.flag("require_helo", &mut p.require_helo);
+    o.flag("require_tls_for_auth", &mut p.require_tls_for_auth);
     o.flag("strict_paths", &mut p.strict_paths);
     if let Some(i) = o.choice("bare_line_ending", &["keep", "refuse"]) {
         p.bare_line_ending = [BareLineEnding::Keep, BareLineEnding::Refuse][i];
@@ -902,7 +903,7 @@ mod tests {
             (
                 r#"{"profile": {"requireHelo": true}}"#,
                 "profile.requireHelo: unknown setting `requireHelo` (known: name, hostname, banner, ehlo, \
-                 require_helo, strict_paths, bare_line_ending, reject_long_lines, vrfy, expn, help, \
+                 require_helo, require_tls_for_auth, strict_paths, bare_line_ending, reject_long_lines, vrfy, expn, help, \
                  extensions, enhanced_codes_from, message_size_limit, max_recipients, error_limit, \
                  idle_timeout_secs, faults)",
             ),

@@ -124,6 +124,10 @@ pub struct Profile {
     pub ehlo: bool,
     /// Whether MAIL (and AUTH, STARTTLS...) need HELO/EHLO first.
     pub require_helo: bool,
+    /// Whether AUTH needs TLS first: before it EHLO does not list AUTH and
+    /// AUTH gets `530 5.7.0 Must issue a STARTTLS command first`, as
+    /// Postfix answers with `smtpd_tls_auth_only`.
+    pub require_tls_for_auth: bool,
     /// Whether paths must be exactly `FROM:<...>`.
     pub strict_paths: bool,
     /// What a bare CR or LF does.
@@ -160,6 +164,7 @@ impl Default for Profile {
             banner: "ESMTP smtplab".into(),
             ehlo: true,
             require_helo: false,
+            require_tls_for_auth: false,
             strict_paths: false,
             bare_line_ending: BareLineEnding::Keep,
             reject_long_lines: false,
@@ -297,12 +302,18 @@ impl Profile {
     }
 
     /// The extension lines of the EHLO reply, in the registry's order.
-    /// STARTTLS is not listed once TLS is on (RFC 3207 section 4.2).
+    /// STARTTLS is not listed once TLS is on (RFC 3207 section 4.2); AUTH
+    /// not before it when [`Profile::require_tls_for_auth`].
     pub fn ehlo_lines(&self, tls_active: bool) -> Vec<String> {
         // A plain loop: the iterator chain cost the sandbox bundle 0.4 KB.
         let mut lines = Vec::new();
         for extension in Extension::ALL {
-            if self.offers_extension(extension) && (!tls_active || extension.listed_over_tls()) {
+            let listed = if tls_active {
+                extension.listed_over_tls()
+            } else {
+                !(self.require_tls_for_auth && extension == Extension::Auth)
+            };
+            if self.offers_extension(extension) && listed {
                 lines.push(extension.ehlo_line(self.message_size_limit));
             }
         }

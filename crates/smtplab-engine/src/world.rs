@@ -365,7 +365,17 @@ pub struct Delivery {
     /// The same message as the exact octets stored (what `.eml` files hold).
     #[cfg_attr(feature = "serde", serde(skip))]
     pub raw: Vec<u8>,
+    /// The folder it was filed in when not the inbox: [`JUNK_FOLDER`] for
+    /// mail the receiver's checks quarantined.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub folder: Option<String>,
 }
+
+/// The folder quarantined mail goes to (DMARC p=quarantine).
+pub const JUNK_FOLDER: &str = "Junk";
 
 impl Delivery {
     /// The header section of the stored message (up to the first empty
@@ -429,11 +439,23 @@ impl Mailstore {
         self.deliveries.push(delivery);
     }
 
-    /// Messages in one local mailbox, oldest first.
+    /// Messages in one local mailbox's inbox, oldest first.
     pub fn mailbox<'a>(&'a self, user: &'a str) -> impl Iterator<Item = &'a Delivery> + 'a {
-        self.deliveries
-            .iter()
-            .filter(move |d| d.mailboxes.iter().any(|m| m.eq_ignore_ascii_case(user)))
+        self.deliveries.iter().filter(move |d| {
+            d.folder.is_none() && d.mailboxes.iter().any(|m| m.eq_ignore_ascii_case(user))
+        })
+    }
+
+    /// Messages in one of a local mailbox's other folders (`Junk`), oldest first.
+    pub fn folder<'a>(
+        &'a self,
+        user: &'a str,
+        folder: &'a str,
+    ) -> impl Iterator<Item = &'a Delivery> + 'a {
+        self.deliveries.iter().filter(move |d| {
+            d.folder.as_deref() == Some(folder)
+                && d.mailboxes.iter().any(|m| m.eq_ignore_ascii_case(user))
+        })
     }
 
     /// Messages held for outside domains (never sent anywhere).

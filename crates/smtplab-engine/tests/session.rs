@@ -541,6 +541,47 @@ fn starttls_resets_to_just_greeted_and_drops_pipelined_bytes() {
 }
 
 #[test]
+fn tls_required_for_auth_hides_and_refuses_auth_until_starttls() {
+    let mut tls_first = settings("default");
+    tls_first.profile.require_tls_for_auth = true;
+    let run = run_chunks(
+        tls_first,
+        &[
+            b"EHLO x\r\nAUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=\r\nSTARTTLS\r\n",
+            b"EHLO x\r\nAUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=\r\n",
+        ],
+    );
+    let lines = run.after_greeting();
+    assert!(lines[0].contains("250-STARTTLS"), "{}", lines[0]);
+    assert!(
+        !lines[0].contains("AUTH"),
+        "not offered in clear text: {}",
+        lines[0]
+    );
+    assert_eq!(lines[1], "530 5.7.0 Must issue a STARTTLS command first");
+    assert_eq!(lines[2], "220 2.0.0 Ready to start TLS");
+    assert!(lines[3].contains("250-AUTH PLAIN LOGIN"), "{}", lines[3]);
+    assert_eq!(lines[4], "235 2.7.0 Authentication successful");
+}
+
+#[test]
+fn a_session_started_in_tls_offers_no_starttls_and_says_esmtps() {
+    let mut session = Session::new(settings("default"), ClientInfo::default(), 1, 0);
+    session.start_in_tls();
+    assert!(session.tls_active());
+    session.feed(
+        b"EHLO x\r\nSTARTTLS\r\nMAIL FROM:<a@example.com>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\nHi\r\n.\r\n",
+        0,
+    );
+    let mut run = Run::default();
+    collect(&mut session, &mut run);
+    let lines = run.after_greeting();
+    assert!(!lines[0].contains("STARTTLS"), "{}", lines[0]);
+    assert_eq!(lines[1], "554 5.5.1 Error: TLS already active");
+    assert!(run.deliveries()[0].message.contains(" with ESMTPS id "));
+}
+
+#[test]
 fn bdat_chunks_are_counted_not_dot_framed() {
     let input = b"EHLO x\r\nMAIL FROM:<a@example.com>\r\nRCPT TO:<bob@example.com>\r\nBDAT 12\r\nSubject: x\r\nBDAT 11 LAST\r\n\r\n.\r\nbody\r\nNOOP\r\n";
     let run = run_every_split(settings("default"), input);

@@ -96,6 +96,23 @@ fn return_paths(delivery: &Delivery) -> usize {
 }
 
 #[test]
+fn lines_pipelined_behind_starttls_are_dropped_not_fed_one_by_one() {
+    let mut sim = simulation();
+    let mut connection = sim.connect("smtp.isp.example", SMTP_PORT).unwrap();
+    let _greeting = sim.take_outputs(&mut connection);
+    let outputs = sim.feed(
+        &mut connection,
+        b"EHLO x\r\nSTARTTLS\r\nMAIL FROM:<injected@example.org>\r\n",
+    );
+    assert!(outputs.iter().any(|o| matches!(o, Output::StartTls)));
+    let answered = replies(outputs);
+    assert_eq!(answered.last().unwrap(), "220 2.0.0 Ready to start TLS");
+    // After the handshake the session starts over: RCPT has no MAIL.
+    let after = replies(sim.feed(&mut connection, b"RCPT TO:<bob@example.org>\r\n"));
+    assert!(after[0].starts_with("503 "), "{after:?}");
+}
+
+#[test]
 fn learner_connections_fail_as_telnet_says() {
     let mut sim = simulation();
     let error = |sim: &mut Simulation, target: &str, port: u16| {

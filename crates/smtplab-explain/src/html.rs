@@ -2,23 +2,10 @@
 //! Transcript tab (which loads this crate on first use and inserts the
 //! markup). Every text from the transcript is escaped here.
 
+use smtplab_engine::markup::escape_into as escape;
+
 use crate::render::{kind_word, severity_word, tag};
 use crate::{ExplainedLine, Summary};
-
-/// Writes `text` with `&`, `<`, `>`, `"` and `'` escaped, so it can stand in
-/// element content and in quoted attribute values.
-pub fn escape(out: &mut String, text: &str) {
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(ch),
-        }
-    }
-}
 
 /// `<tag class="class">text</tag>`, the text escaped.
 fn element(out: &mut String, tag: &str, class: &str, text: &str) {

@@ -54,12 +54,54 @@ pub enum Step {
 pub struct Script {
     /// The steps of each connection, in order.
     pub connections: Vec<Vec<Step>>,
+    /// Where each connection went, by index: a network host, or `None`
+    /// (or missing) for localhost.
+    pub targets: Vec<Option<Endpoint>>,
+}
+
+/// A network host and port a connection went to (`connect HOST PORT`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// The name (or address) as typed.
+    pub host: String,
+    /// The port.
+    pub port: u16,
+}
+
+impl Endpoint {
+    /// Reads `HOST PORT`.
+    pub fn parse(text: &str) -> Option<Self> {
+        let mut words = text.split_whitespace();
+        let (host, port) = (words.next()?, words.next()?.parse().ok()?);
+        words.next().is_none().then(|| Self {
+            host: host.to_owned(),
+            port,
+        })
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.host, self.port)
+    }
 }
 
 impl Script {
-    /// Starts a new connection.
+    /// Starts a new connection to localhost.
     pub fn connect(&mut self) {
         self.connections.push(Vec::new());
+        self.targets.push(None);
+    }
+
+    /// Starts a new connection to a network host.
+    pub fn connect_to(&mut self, endpoint: Endpoint) {
+        self.connections.push(Vec::new());
+        self.targets.push(Some(endpoint));
+    }
+
+    /// Where connection `index` went (`None`: localhost).
+    pub fn target(&self, index: usize) -> Option<&Endpoint> {
+        self.targets.get(index).and_then(Option::as_ref)
     }
 
     /// Records one submission: `text` may hold several lines (a paste),
@@ -223,6 +265,9 @@ pub enum AttemptProblem {
     /// A required header (`pack`, `lesson`) is missing or empty.
     #[error("the `{0}:` header is missing")]
     MissingHeader(&'static str),
+    /// `connect` followed by something other than a host and a port.
+    #[error("`{0}`: write `connect` (localhost) or `connect HOST PORT`")]
+    NotAnEndpoint(String),
     /// A line that is none of the above.
     #[error("`{0}` is not understood: typed lines start with `> `, and other lines are `connect`, `wait N`, headers or # comments")]
     NotUnderstood(String),
@@ -257,8 +302,11 @@ impl Attempt {
             out.push_str(SOLUTION_SHOWN_HEADER);
             out.push('\n');
         }
-        for steps in &self.script.connections {
-            out.push_str("\nconnect\n");
+        for (index, steps) in self.script.connections.iter().enumerate() {
+            match self.script.target(index) {
+                Some(endpoint) => out.push_str(&format!("\nconnect {endpoint}\n")),
+                None => out.push_str("\nconnect\n"),
+            }
             for step in steps {
                 match step {
                     Step::Send(lines) => {
@@ -334,6 +382,10 @@ impl Reader {
         }
         if trimmed == "connect" {
             self.attempt.script.connect();
+        } else if let Some(endpoint) = trimmed.strip_prefix("connect ") {
+            let endpoint = Endpoint::parse(endpoint)
+                .ok_or_else(|| AttemptProblem::NotAnEndpoint(trimmed.to_owned()))?;
+            self.attempt.script.connect_to(endpoint);
         } else if let Some(seconds) = trimmed.strip_prefix("wait ") {
             let seconds: u64 = seconds
                 .trim()

@@ -9,12 +9,14 @@
 //! ```
 
 use smtplab_engine::address::parse_mailbox;
+use smtplab_engine::network::simulation::{NetworkEvent, Simulation};
+use smtplab_engine::network::trace::received_chain;
 use smtplab_engine::session::CloseReason;
 use smtplab_engine::world::Destination;
 use smtplab_engine::{Delivery, Event, Output, Reply, ReplyKey, Verb, World};
 
 use crate::error::AddressError;
-use crate::goal::{Condition, DeliveredCheck, Goal};
+use crate::goal::{Condition, DeliveredCheck, Goal, MailFiledCheck};
 
 /// Where a goal stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +122,18 @@ enum Check {
     QuitCleanly,
     MaxCommands(u32),
     Pipelined(u32),
+    Connected {
+        host: String,
+        port: Option<u16>,
+    },
+    MailFiled(Box<MailFiledCheck>),
+    DsnReceived {
+        host: String,
+        mailbox: String,
+        action: Option<String>,
+        /// Lower case.
+        text_contains: Option<String>,
+    },
 }
 
 impl Check {
@@ -161,6 +175,22 @@ impl Check {
             Condition::QuitCleanly {} => Check::QuitCleanly,
             Condition::MaxCommands { max } => Check::MaxCommands(*max),
             Condition::Pipelined { min_commands } => Check::Pipelined(*min_commands),
+            Condition::Connected { host, port } => Check::Connected {
+                host: host.clone(),
+                port: *port,
+            },
+            Condition::MailFiled(check) => Check::MailFiled(Box::new(check.clone())),
+            Condition::DsnReceived {
+                host,
+                mailbox,
+                action,
+                text_contains,
+            } => Check::DsnReceived {
+                host: host.clone(),
+                mailbox: mailbox.clone(),
+                action: action.clone(),
+                text_contains: text_contains.as_ref().map(|t| t.to_lowercase()),
+            },
         }
     }
 
@@ -201,9 +231,69 @@ impl Check {
             (Check::Pipelined(min), Observation::SubmissionEnd) => {
                 context.commands_in_submission >= *min
             }
+            (check, Observation::Network(simulation)) => check.matches_network(simulation),
             _ => false,
         }
     }
+}
+
+impl Check {
+    /// Whether the network now holds what a network goal asks for.
+    fn matches_network(&self, simulation: &Simulation) -> bool {
+        match self {
+            Check::Connected { host, port } => simulation.log().iter().any(|entry| {
+                matches!(&entry.event, NetworkEvent::Connected { host: h, port: p, .. }
+                    if h.eq_ignore_ascii_case(host) && port.is_none_or(|port| port == *p))
+            }),
+            Check::MailFiled(check) => {
+                let filed = match &check.folder {
+                    Some(folder) => simulation.folder(&check.host, &check.mailbox, folder),
+                    None => simulation.mailbox(&check.host, &check.mailbox),
+                };
+                filed.iter().any(|delivery| filed_matches(check, delivery))
+            }
+            Check::DsnReceived {
+                host,
+                mailbox,
+                action,
+                text_contains,
+            } => simulation.mailbox(host, mailbox).iter().any(|delivery| {
+                let text = delivery.message.to_lowercase();
+                let action_ok = action
+                    .as_ref()
+                    .is_none_or(|a| text.contains(&format!("action: {}", a.to_lowercase())));
+                delivery.envelope.mail_from.is_empty()
+                    && text.contains("report-type=delivery-status")
+                    && action_ok
+                    && text_contains
+                        .as_ref()
+                        .is_none_or(|t| text.contains(t.as_str()))
+            }),
+            _ => false,
+        }
+    }
+}
+
+/// A filed message against `mail_filed`: its subject, and every `via`
+/// host as a `by` of its Received chain.
+fn filed_matches(check: &MailFiledCheck, delivery: &Delivery) -> bool {
+    let chain = received_chain(&delivery.raw);
+    let passed = |host: &String| {
+        chain.iter().any(|hop| {
+            hop.by
+                .as_ref()
+                .is_some_and(|by| by.eq_ignore_ascii_case(host))
+        })
+    };
+    check.via.iter().all(passed)
+        && contains_ignoring_case(
+            delivery.header("Subject").as_deref(),
+            check.subject_contains.as_ref(),
+        )
+        && contains_ignoring_case(
+            delivery.header("Authentication-Results").as_deref(),
+            check.auth_results_contains.as_ref(),
+        )
 }
 
 fn contains_ignoring_case(haystack: Option<&str>, needle: Option<&String>) -> bool {
@@ -277,6 +367,8 @@ enum Observation<'a> {
     TlsStarted,
     Closed(CloseReason),
     SubmissionEnd,
+    /// The network after a step (network goals read its mailboxes and log).
+    Network(&'a Simulation),
 }
 
 /// The command replies are answering.
@@ -483,6 +575,20 @@ impl Checker {
             Output::Event(Event::StateChanged { .. }) | Output::StartTls | Output::Close => return,
         };
         self.dispatch(&seen);
+    }
+
+    /// Takes in the network as it stands after a step (a connection, a
+    /// submission, a wait); returns the indexes of goals met by it.
+    pub fn observe_network(&mut self, simulation: &Simulation) -> Vec<usize> {
+        let before = self.statuses();
+        self.dispatch(&Observation::Network(simulation));
+        self.statuses()
+            .into_iter()
+            .zip(before)
+            .enumerate()
+            .filter(|(_, (now, before))| now.is_met() && !before.is_met())
+            .map(|(index, _)| index)
+            .collect()
     }
 
     /// Marks the end of a submission (for `pipelined`).

@@ -174,6 +174,28 @@ pub enum Reason {
     /// Settings the engine refuses to run with.
     #[error(transparent)]
     Settings(SettingsError),
+    /// `server.network` that is neither `"default"` nor a description
+    /// that loads (the engine's reason, with its own field path).
+    #[error("{0}")]
+    Network(String),
+    /// A network goal (or outage) in a lesson whose server runs no network.
+    #[error("this goal needs a network: set \"network\": \"default\" in `server`")]
+    NeedsNetwork,
+    /// A goal on what the receiver's checks add (Authentication-Results,
+    /// the Junk folder) in a lesson whose network does not check mail.
+    #[error("this goal reads what the receiver's checks add: set \"mail_auth\": true in `server`")]
+    NeedsMailAuth,
+    /// A host the lesson's network does not have.
+    #[error("`{0}` is not a host of this lesson's network")]
+    UnknownNetworkHost(String),
+    /// A mailbox the host's world does not have.
+    #[error("`{host}` has no user `{mailbox}`")]
+    UnknownHostMailbox {
+        /// The host.
+        host: String,
+        /// The user name as written.
+        mailbox: String,
+    },
 }
 
 /// Why an address in a goal does not stand for anyone.

@@ -86,6 +86,57 @@ pub enum Condition {
         /// How many commands one submission must hold, at least 2.
         min_commands: u32,
     },
+    /// (A lesson with a network.) The learner opened a connection to this
+    /// network host, on `port` if given.
+    Connected {
+        /// The host's name.
+        host: String,
+        /// The port.
+        #[serde(default)]
+        port: Option<u16>,
+    },
+    /// (A lesson with a network.) A message was filed in `mailbox` at
+    /// `host` (final delivery), having passed every host in `via` by its
+    /// Received chain.
+    MailFiled(MailFiledCheck),
+    /// (A lesson with a network.) A delivery status notification (RFC
+    /// 3464) reached `mailbox` at `host`, with this `action` if given.
+    DsnReceived {
+        /// The host whose mailbox receives the report.
+        host: String,
+        /// The user name of the mailbox.
+        mailbox: String,
+        /// `failed`, `delayed`, `delivered`, `relayed` or `expanded`.
+        #[serde(default)]
+        action: Option<String>,
+        /// Text the report must contain, any case (a recipient, a status code).
+        #[serde(default)]
+        text_contains: Option<String>,
+    },
+}
+
+/// Where a message must have ended up, and the way it came.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailFiledCheck {
+    /// The host whose mailbox holds it.
+    pub host: String,
+    /// The user name of the mailbox.
+    pub mailbox: String,
+    /// Hosts that must appear as `by` in its Received chain (before the last).
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub via: Vec<String>,
+    /// Text the Subject: header must contain.
+    #[serde(default)]
+    pub subject_contains: Option<String>,
+    /// Text the receiver's Authentication-Results header must contain
+    /// (`dkim=pass`, `dmarc=fail`), any case: a lesson whose server has
+    /// `mail_auth`.
+    #[serde(default)]
+    pub auth_results_contains: Option<String>,
+    /// The folder it must be in instead of the inbox (`Junk`: quarantined).
+    #[serde(default)]
+    pub folder: Option<String>,
 }
 
 impl Condition {
@@ -101,6 +152,9 @@ impl Condition {
         "quit_cleanly",
         "max_commands",
         "pipelined",
+        "connected",
+        "mail_filed",
+        "dsn_received",
     ];
 
     /// The name used in JSON (`"kind"`).
@@ -116,6 +170,9 @@ impl Condition {
             Self::QuitCleanly {} => "quit_cleanly",
             Self::MaxCommands { .. } => "max_commands",
             Self::Pipelined { .. } => "pipelined",
+            Self::Connected { .. } => "connected",
+            Self::MailFiled(_) => "mail_filed",
+            Self::DsnReceived { .. } => "dsn_received",
         }
     }
 
@@ -123,6 +180,16 @@ impl Condition {
     /// achievement (met once something happens).
     pub fn is_limit(&self) -> bool {
         matches!(self, Self::MaxCommands { .. })
+    }
+
+    /// The network host this condition is about, for the kinds that need
+    /// a lesson with a network.
+    pub fn network_host(&self) -> Option<&str> {
+        match self {
+            Self::Connected { host, .. } | Self::DsnReceived { host, .. } => Some(host),
+            Self::MailFiled(check) => Some(&check.host),
+            _ => None,
+        }
     }
 }
 
@@ -208,6 +275,21 @@ mod tests {
             Condition::QuitCleanly {},
             Condition::MaxCommands { max: 1 },
             Condition::Pipelined { min_commands: 2 },
+            Condition::Connected {
+                host: "mx1.example.org".into(),
+                port: None,
+            },
+            Condition::MailFiled(MailFiledCheck {
+                host: "mx1.example.org".into(),
+                mailbox: "bob".into(),
+                ..MailFiledCheck::default()
+            }),
+            Condition::DsnReceived {
+                host: "smtp.isp.example".into(),
+                mailbox: "you".into(),
+                action: None,
+                text_contains: None,
+            },
         ];
         let kinds: Vec<&str> = samples.iter().map(Condition::kind).collect();
         assert_eq!(kinds, Condition::KINDS);
@@ -223,6 +305,15 @@ mod tests {
                 Condition::MaxCommands { .. } => format!(r#"{{"kind": "{kind}", "max": 1}}"#),
                 Condition::Pipelined { .. } => {
                     format!(r#"{{"kind": "{kind}", "min_commands": 2}}"#)
+                }
+                Condition::Connected { .. } => {
+                    format!(r#"{{"kind": "{kind}", "host": "mx1.example.org"}}"#)
+                }
+                Condition::MailFiled(_) => {
+                    format!(r#"{{"kind": "{kind}", "host": "mx1.example.org", "mailbox": "bob"}}"#)
+                }
+                Condition::DsnReceived { .. } => {
+                    format!(r#"{{"kind": "{kind}", "host": "smtp.isp.example", "mailbox": "you"}}"#)
                 }
                 _ => format!(r#"{{"kind": "{kind}"}}"#),
             };

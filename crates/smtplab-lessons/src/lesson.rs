@@ -4,12 +4,13 @@
 //! ([`crate::pack`]), which runs lessons.
 
 use serde::{Deserialize, Deserializer};
+use smtplab_engine::network::Network;
 use smtplab_engine::patch::{self, Patch, PatchError};
 use smtplab_engine::profile::{RejectRule, PRESETS};
 use smtplab_engine::world::{Alias, MailingList, User};
 use smtplab_engine::{EnhancedCode, Settings, Verb, World};
 
-use crate::attempt::{Script, Step};
+use crate::attempt::{Endpoint, Script, Step};
 use crate::checker::{resolve_target, Checker, Target};
 use crate::error::Reason;
 use crate::goal::{Condition, DeliveredCheck, Goal};
@@ -45,6 +46,31 @@ pub struct ServerSpec {
     /// Mailing lists added to the world.
     #[serde(default)]
     pub add_lists: Vec<MailingList>,
+    /// The mail network the learner can reach beyond localhost:
+    /// `"default"` (the built-in one), or a whole description in the
+    /// settings file's `network` format. Absent: localhost only.
+    #[serde(default)]
+    pub network: Option<Patch>,
+    /// Network hosts switched off when the lesson starts.
+    #[serde(default)]
+    pub outages: Vec<Outage>,
+    /// Whether the network's hosts check mail as real ones do: the
+    /// submission server DKIM-signs, final delivery runs SPF, DKIM and
+    /// DMARC (adds Authentication-Results, files quarantined mail in Junk,
+    /// refuses a DMARC reject at the end of DATA).
+    #[serde(default)]
+    pub mail_auth: bool,
+}
+
+/// A network host that does not answer for a while.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outage {
+    /// The host's name.
+    pub host: String,
+    /// Seconds of lesson time until it answers again; absent: never.
+    #[serde(default)]
+    pub seconds: Option<u64>,
 }
 
 fn default_preset() -> String {
@@ -60,6 +86,9 @@ impl Default for ServerSpec {
             add_users: Vec::new(),
             add_aliases: Vec::new(),
             add_lists: Vec::new(),
+            network: None,
+            outages: Vec::new(),
+            mail_auth: false,
         }
     }
 }
@@ -84,6 +113,9 @@ pub struct Lesson {
     /// Resolved from `server` and `disabled_commands` during validation.
     #[serde(skip)]
     settings: Settings,
+    /// Resolved from `server.network` during validation.
+    #[serde(skip)]
+    network: Option<Network>,
 }
 
 /// Accepts a string, or a list of lines joined with newlines (long text is
@@ -104,10 +136,88 @@ fn text_or_lines<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D
     }
 }
 
+/// A solution is a list of connections: each a list of steps (to
+/// localhost), or `{"connect": "HOST PORT", "steps": [...]}` (to a
+/// network host).
 fn script_from_connections<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Script, D::Error> {
-    Ok(Script {
-        connections: Vec::<Vec<Step>>::deserialize(deserializer)?,
-    })
+    let mut script = Script::default();
+    for connection in Vec::<SolutionConnection>::deserialize(deserializer)? {
+        match connection.connect {
+            Some(endpoint) => script.connect_to(endpoint),
+            None => script.connect(),
+        }
+        if let Some(steps) = script.connections.last_mut() {
+            *steps = connection.steps;
+        }
+    }
+    Ok(script)
+}
+
+/// One connection of a solution, as JSON writes it.
+struct SolutionConnection {
+    connect: Option<Endpoint>,
+    steps: Vec<Step>,
+}
+
+impl<'de> Deserialize<'de> for SolutionConnection {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ConnectionVisitor;
+        impl<'de> serde::de::Visitor<'de> for ConnectionVisitor {
+            type Value = SolutionConnection;
+
+            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str(r#"a list of steps, or {"connect": "HOST PORT", "steps": [...]}"#)
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut steps = Vec::new();
+                while let Some(step) = seq.next_element()? {
+                    steps.push(step);
+                }
+                Ok(SolutionConnection {
+                    connect: None,
+                    steps,
+                })
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let (mut connect, mut steps) = (None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "connect" => {
+                            let text = map.next_value::<String>()?;
+                            let endpoint = Endpoint::parse(&text).ok_or_else(|| {
+                                serde::de::Error::custom(format!(
+                                    "`{text}`: write \"HOST PORT\", like \"mx1.example.org 25\""
+                                ))
+                            })?;
+                            connect = Some(endpoint);
+                        }
+                        "steps" => steps = Some(map.next_value::<Vec<Step>>()?),
+                        other => {
+                            return Err(serde::de::Error::unknown_field(
+                                other,
+                                &["connect", "steps"],
+                            ))
+                        }
+                    }
+                }
+                Ok(SolutionConnection {
+                    connect: Some(
+                        connect.ok_or_else(|| serde::de::Error::missing_field("connect"))?,
+                    ),
+                    steps: steps.ok_or_else(|| serde::de::Error::missing_field("steps"))?,
+                })
+            }
+        }
+        deserializer.deserialize_any(ConnectionVisitor)
+    }
 }
 
 impl Lesson {
@@ -158,6 +268,12 @@ impl Lesson {
         &self.solution
     }
 
+    /// The network the lesson runs, if any (hosts as they start: see
+    /// [`ServerSpec::outages`]).
+    pub fn network(&self) -> Option<&Network> {
+        self.network.as_ref()
+    }
+
     /// A fresh checker for this lesson's goals.
     pub fn checker(&self) -> Checker {
         Checker::new(&self.goals, &self.settings.world)
@@ -201,6 +317,16 @@ pub(crate) fn validate_lesson(lesson: &mut Lesson) -> FieldProblems {
     };
     let world = settings.as_ref().map(|s| &s.world);
     problems.extend(check_goals(&lesson.goals, world));
+    let network = match lesson.server.network.as_ref().map(resolve_network) {
+        Some(Ok(network)) => Some(network),
+        Some(Err(problem)) => {
+            problems.push(problem);
+            None
+        }
+        None => None,
+    };
+    problems.extend(check_network_goals(lesson, network.as_ref()));
+    lesson.network = network;
     check_solution(&lesson.solution, &mut |field, reason| {
         problems.push((field.to_owned(), reason))
     });
@@ -472,6 +598,98 @@ fn resolve_settings(spec: &ServerSpec, disabled: &[Verb]) -> Result<Settings, (S
         .validate()
         .map_err(|error| ("server".to_owned(), Reason::Settings(error)))?;
     Ok(settings)
+}
+
+/// `server.network`: `"default"`, or a description to load.
+fn resolve_network(spec: &Patch) -> Result<Network, (String, Reason)> {
+    const FIELD: &str = "server.network";
+    if let Some(name) = spec.as_str() {
+        return match name {
+            "default" => Ok(Network::default()),
+            other => Err((
+                FIELD.to_owned(),
+                Reason::Network(format!(
+                    "unknown network `{other}` (write \"default\", or a whole description)"
+                )),
+            )),
+        };
+    }
+    patch::read_network(spec, FIELD)
+        .map_err(|error| (error.field().to_owned(), Reason::Network(error.to_string())))
+}
+
+/// The network goals' hosts and mailboxes, and the outages' hosts.
+fn check_network_goals(lesson: &Lesson, network: Option<&Network>) -> FieldProblems {
+    let mut problems: FieldProblems = Vec::new();
+    let mut auth_problems: FieldProblems = Vec::new();
+    let mut check_host = |field: String, host: &str, mailbox: Option<&str>| {
+        let Some(network) = network else {
+            if lesson.server.network.is_none() {
+                problems.push((field, Reason::NeedsNetwork));
+            }
+            return;
+        };
+        match network.host(host) {
+            None => problems.push((
+                format!("{field}.host"),
+                Reason::UnknownNetworkHost(host.to_owned()),
+            )),
+            Some(found) => {
+                if let Some(mailbox) = mailbox.filter(|m| found.world.user(m).is_none()) {
+                    problems.push((
+                        format!("{field}.mailbox"),
+                        Reason::UnknownHostMailbox {
+                            host: host.to_owned(),
+                            mailbox: mailbox.to_owned(),
+                        },
+                    ));
+                }
+            }
+        }
+    };
+    for (index, goal) in lesson.goals.iter().enumerate() {
+        let mut stack = vec![(format!("goals[{index}]"), &goal.condition)];
+        while let Some((field, condition)) = stack.pop() {
+            if let Condition::Sequence { steps } = condition {
+                for (s, step) in steps.iter().enumerate() {
+                    stack.push((format!("{field}.steps[{s}]"), step));
+                }
+            }
+            if let Some(name) = mail_auth_field(condition).filter(|_| !lesson.server.mail_auth) {
+                auth_problems.push((format!("{field}.{name}"), Reason::NeedsMailAuth));
+            }
+            if let Some(host) = condition.network_host() {
+                check_host(field, host, condition_mailbox(condition));
+            }
+        }
+    }
+    for (index, outage) in lesson.server.outages.iter().enumerate() {
+        check_host(format!("server.outages[{index}]"), &outage.host, None);
+    }
+    if lesson.server.mail_auth && lesson.server.network.is_none() {
+        problems.push(("server.mail_auth".into(), Reason::NeedsNetwork));
+    }
+    problems.extend(auth_problems);
+    problems
+}
+
+/// The field of a goal that only a network with `mail_auth` can meet.
+fn mail_auth_field(condition: &Condition) -> Option<&'static str> {
+    match condition {
+        Condition::MailFiled(check) if check.auth_results_contains.is_some() => {
+            Some("auth_results_contains")
+        }
+        Condition::MailFiled(check) if check.folder.is_some() => Some("folder"),
+        _ => None,
+    }
+}
+
+fn condition_mailbox(condition: &Condition) -> Option<&str> {
+    match condition {
+        Condition::MailFiled(check) => Some(&check.mailbox),
+        Condition::DsnReceived { mailbox, .. } => Some(mailbox),
+        _ => None,
+    }
 }
 
 /// A patch error as a (field, reason) problem.

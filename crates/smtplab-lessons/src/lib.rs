@@ -43,11 +43,11 @@ pub mod lesson;
 pub mod pack;
 pub mod run;
 
-pub use attempt::{Attempt, AttemptError, AttemptProblem, Script, Step};
+pub use attempt::{Attempt, AttemptError, AttemptProblem, Endpoint, Script, Step};
 pub use builtin::builtin;
 pub use checker::{Checker, GoalStatus};
 pub use error::{AddressError, PackError, Problem, Reason};
-pub use goal::{Condition, DeliveredCheck, Goal};
-pub use lesson::{Lesson, ServerSpec};
+pub use goal::{Condition, DeliveredCheck, Goal, MailFiledCheck};
+pub use lesson::{Lesson, Outage, ServerSpec};
 pub use pack::{Pack, BUILTIN_PACK_ID, FORMAT_VERSION, MAX_PACK_BYTES};
 pub use run::{replay, GoalResult, LessonSession, ReplayError, Report, CLOCK_START};

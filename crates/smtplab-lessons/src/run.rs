@@ -10,9 +10,14 @@
 
 use core::fmt;
 
-use smtplab_engine::{ClientInfo, CloseReason, Event, Output, ServerMemory, Session, Transcript};
+use core::net::IpAddr;
 
-use crate::attempt::{split_lines, Attempt, Script, Step};
+use smtplab_engine::network::simulation::{ConnectError, Connection, Simulation};
+use smtplab_engine::network::Availability;
+use smtplab_engine::{ClientInfo, CloseReason, Event, Output, ServerMemory, Session, Transcript};
+use smtplab_mailauth::MailAuthChecks;
+
+use crate::attempt::{split_lines, Attempt, Endpoint, Script, Step};
 use crate::checker::{Checker, GoalStatus};
 use crate::lesson::Lesson;
 
@@ -24,6 +29,9 @@ pub const CLOCK_START: u64 = 1_767_225_600;
 pub fn connection_seed(number: u64) -> u64 {
     number
 }
+
+/// The seed of a lesson's network (its queue and session ids).
+pub const NETWORK_SEED: u64 = 1;
 
 /// A lesson being worked through: the server, the virtual clock, the
 /// checker and the attempt being recorded.
@@ -41,12 +49,37 @@ pub struct LessonSession {
     transcripts: Vec<Transcript>,
     /// How each connection ended (`None`: still open, or replaced).
     endings: Vec<Option<CloseReason>>,
+    /// The lesson's network, when it runs one (its clock is the lesson's).
+    network: Option<Simulation>,
+    /// The open connection to a network host, if any.
+    remote: Option<Connection>,
+    /// Hosts down until this many seconds of lesson time, soonest first.
+    outages: Vec<(u64, String)>,
 }
 
 impl LessonSession {
     /// A session at the shell prompt, nothing connected yet.
     pub fn new(lesson: &Lesson) -> Self {
+        let mut network = lesson
+            .network()
+            .and_then(|n| Simulation::new(n.clone(), CLOCK_START, NETWORK_SEED).ok());
+        let mut outages = Vec::new();
+        if let Some(network) = network.as_mut() {
+            if lesson.server().mail_auth {
+                network.set_receiver_checks(std::sync::Arc::new(MailAuthChecks));
+            }
+            for outage in &lesson.server().outages {
+                network.set_availability(&outage.host, Availability::Unreachable);
+                if let Some(seconds) = outage.seconds {
+                    outages.push((seconds, outage.host.clone()));
+                }
+            }
+        }
+        outages.sort();
         Self {
+            network,
+            remote: None,
+            outages,
             lesson_id: lesson.id().to_owned(),
             settings: lesson.settings().clone(),
             session: None,
@@ -65,6 +98,7 @@ impl LessonSession {
     pub fn connect(&mut self) -> Vec<Output> {
         self.connections += 1;
         self.script.connect();
+        self.remote = None;
         if let Some(open) = &self.session {
             self.memory = open.memory().clone();
         }
@@ -90,6 +124,9 @@ impl LessonSession {
     /// reaches the server: on the virtual clock the learner sees the close
     /// when they next press Enter.
     pub fn send(&mut self, text: &str) -> Vec<Output> {
+        if self.remote.is_some() {
+            return self.send_remote(text);
+        }
         let now = self.now();
         let Some(session) = self.session.as_mut() else {
             return Vec::new();
@@ -113,12 +150,86 @@ impl LessonSession {
         self.drain()
     }
 
-    /// Lets `seconds` pass on the lesson clock.
+    /// Lets `seconds` pass on the lesson clock (the network's queues run,
+    /// and hosts come back from their outages, on the way).
     pub fn wait(&mut self, seconds: u64) {
-        self.elapsed = self.elapsed.saturating_add(seconds);
-        if self.session.is_some() {
+        let until = self.elapsed.saturating_add(seconds);
+        if let Some(network) = self.network.as_mut() {
+            while let Some((back, host)) = self.outages.first().filter(|(at, _)| *at <= until) {
+                network.advance(back.saturating_sub(self.elapsed));
+                self.elapsed = self.elapsed.max(*back);
+                network.set_availability(host, Availability::Up);
+                self.outages.remove(0);
+            }
+            network.advance(until.saturating_sub(self.elapsed));
+            self.checker.observe_network(network);
+        }
+        self.elapsed = until;
+        if !self.script.connections.is_empty() {
             self.script.wait(seconds);
         }
+    }
+
+    /// Opens a connection to a network host (dropping an open one), as
+    /// `telnet HOST PORT` does; returns the address and the greeting
+    /// outputs. `UnknownHost` in a lesson without a network.
+    pub fn connect_to(
+        &mut self,
+        target: &str,
+        port: u16,
+    ) -> Result<(IpAddr, Vec<Output>), ConnectError> {
+        let Some(network) = self.network.as_mut() else {
+            return Err(ConnectError::UnknownHost {
+                name: target.to_owned(),
+                port,
+            });
+        };
+        let mut connection = network.connect(target, port)?;
+        let outputs = network.take_outputs(&mut connection);
+        let address = connection.address();
+        if let Some(open) = self.session.take() {
+            self.memory = open.memory().clone();
+        }
+        self.connections += 1;
+        self.script.connect_to(Endpoint {
+            host: target.to_owned(),
+            port,
+        });
+        self.transcripts.push(Transcript::default());
+        self.endings.push(None);
+        self.remote = Some(connection);
+        Ok((address, self.settle(outputs)))
+    }
+
+    fn send_remote(&mut self, text: &str) -> Vec<Output> {
+        let (Some(network), Some(connection)) = (self.network.as_mut(), self.remote.as_mut())
+        else {
+            return Vec::new();
+        };
+        self.script.send(text);
+        let mut outputs = network.handle_timeout(connection);
+        if !connection.session().is_closed() {
+            let mut chunk = String::new();
+            for line in split_lines(text) {
+                chunk.push_str(&line);
+                chunk.push_str("\r\n");
+            }
+            if let Some(transcript) = self.transcripts.last_mut() {
+                transcript.client(chunk.as_bytes());
+            }
+            outputs.extend(network.feed(connection, chunk.as_bytes()));
+        }
+        self.settle(outputs)
+    }
+
+    /// The network, if the lesson runs one.
+    pub fn simulation(&self) -> Option<&Simulation> {
+        self.network.as_ref()
+    }
+
+    /// Whether the open connection goes to a network host.
+    pub fn on_network(&self) -> bool {
+        self.remote.is_some()
     }
 
     /// Moves the clock to `elapsed` seconds after the start, if that is
@@ -133,8 +244,15 @@ impl LessonSession {
     /// Plays a whole script, returning every output in order.
     pub fn play(&mut self, script: &Script) -> Vec<Output> {
         let mut outputs = Vec::new();
-        for steps in &script.connections {
-            outputs.extend(self.connect());
+        for (index, steps) in script.connections.iter().enumerate() {
+            match script.target(index) {
+                Some(endpoint) => {
+                    if let Ok((_, greeting)) = self.connect_to(&endpoint.host, endpoint.port) {
+                        outputs.extend(greeting);
+                    }
+                }
+                None => outputs.extend(self.connect()),
+            }
             for step in steps {
                 match step {
                     Step::Send(lines) => outputs.extend(self.send(&lines.join("\n"))),
@@ -150,6 +268,12 @@ impl LessonSession {
             return Vec::new();
         };
         let outputs: Vec<Output> = session.drain_outputs().collect();
+        self.settle(outputs)
+    }
+
+    /// Records a connection's outputs (transcript, ending, close) and
+    /// shows them, and the network after them, to the checker.
+    fn settle(&mut self, outputs: Vec<Output>) -> Vec<Output> {
         for output in &outputs {
             match output {
                 Output::Reply(reply) => {
@@ -163,7 +287,9 @@ impl LessonSession {
                     }
                 }
                 Output::Close => {
-                    if let Some(closed) = self.session.take() {
+                    // A network host keeps its own memory (the simulation's).
+                    let was_remote = self.remote.take().is_some();
+                    if let Some(closed) = self.session.take().filter(|_| !was_remote) {
                         self.memory = closed.memory().clone();
                     }
                 }
@@ -171,6 +297,9 @@ impl LessonSession {
             }
         }
         self.checker.observe_submission(&outputs);
+        if let Some(network) = &self.network {
+            self.checker.observe_network(network);
+        }
         outputs
     }
 
@@ -182,12 +311,15 @@ impl LessonSession {
     /// The open connection's engine session (for the prompt: whether it
     /// reads message content or an AUTH response).
     pub fn session(&self) -> Option<&Session> {
-        self.session.as_ref()
+        match &self.remote {
+            Some(connection) => Some(connection.session()),
+            None => self.session.as_ref(),
+        }
     }
 
     /// Whether a connection is open.
     pub fn is_connected(&self) -> bool {
-        self.session.is_some()
+        self.session.is_some() || self.remote.is_some()
     }
 
     /// Records that the reference solution was shown (call it before

@@ -120,17 +120,38 @@ fn the_curriculum_covers_the_seed_table_and_ehlo() {
             "size-limit",
             "pipelining",
             "greylisting",
+            "find-the-mx",
+            "submission-vs-relay",
+            "received-chain",
+            "backup-mx",
+            "bounce-and-dsn",
+            "null-mx",
+            "dmarc-lookalike",
         ]
     );
 }
 
 /// Builds an attempt: each inner list is a connection, each string one
-/// submission (`\n` separates pasted lines); `wait N` lets time pass.
+/// submission (`\n` separates pasted lines); `wait N` lets time pass. A
+/// connection starting `connect HOST PORT` goes to that network host.
 fn attempt(lesson: &str, connections: &[&[&str]]) -> Attempt {
     let mut attempt = Attempt::new(BUILTIN_PACK_ID, lesson);
     for steps in connections {
-        attempt.script.connect();
-        for step in *steps {
+        let endpoint = steps
+            .first()
+            .and_then(|first| first.strip_prefix("connect "))
+            .and_then(smtplab_lessons::Endpoint::parse);
+        let steps = match endpoint {
+            Some(endpoint) => {
+                attempt.script.connect_to(endpoint);
+                &steps[1..]
+            }
+            None => {
+                attempt.script.connect();
+                steps
+            }
+        };
+        for step in steps {
             match step.strip_prefix("wait ") {
                 Some(seconds) => attempt.script.wait(seconds.parse().unwrap()),
                 None => attempt.script.send(step),
@@ -139,6 +160,20 @@ fn attempt(lesson: &str, connections: &[&[&str]]) -> Attempt {
     }
     attempt
 }
+
+/// A message to bob@example.org submitted on the provider's port 587.
+const SUBMIT_TO_BOB: [&str; 10] = [
+    "connect smtp.isp.example 587",
+    "EHLO pc42.dsl.isp.example",
+    "AUTH PLAIN AHlvdQBzZWNyZXQ=",
+    "MAIL FROM:<you@isp.example>",
+    "RCPT TO:<bob@example.org>",
+    "DATA",
+    "Subject: Hi",
+    "",
+    "Hello Bob.",
+    ".",
+];
 
 #[test]
 fn a_plausible_wrong_attempt_at_each_lesson_fails_with_the_expected_goal() {
@@ -324,6 +359,86 @@ fn a_plausible_wrong_attempt_at_each_lesson_fails_with_the_expected_goal() {
                 "QUIT",
             ]],
             &[1],
+        ),
+        // Went to the provider's port 25, which does not relay.
+        (
+            "find-the-mx",
+            vec![&[
+                "connect smtp.isp.example 25",
+                "EHLO pc42.dsl.isp.example",
+                "MAIL FROM:<you@isp.example>",
+                "RCPT TO:<bob@example.org>",
+                "QUIT",
+            ]],
+            &[0, 1],
+        ),
+        // Never tried port 25 first.
+        ("submission-vs-relay", vec![&SUBMIT_TO_BOB], &[0]),
+        // Delivered straight to the MX: one hop, not two.
+        (
+            "received-chain",
+            vec![&[
+                "connect mx1.example.org 25",
+                "EHLO pc42.dsl.isp.example",
+                "MAIL FROM:<you@isp.example>",
+                "RCPT TO:<carol@example.org>",
+                "DATA",
+                "Hi",
+                ".",
+                "QUIT",
+            ]],
+            &[0],
+        ),
+        // Handed it to the backup and never let time pass.
+        (
+            "backup-mx",
+            vec![&[
+                "connect mx2.example.org 25",
+                "EHLO pc42.dsl.isp.example",
+                "MAIL FROM:<you@isp.example>",
+                "RCPT TO:<bob@example.org>",
+                "DATA",
+                "Hi",
+                ".",
+                "QUIT",
+                "wait 60",
+            ]],
+            &[1],
+        ),
+        // Mailed a user who exists: nothing bounces.
+        ("bounce-and-dsn", vec![&SUBMIT_TO_BOB], &[0]),
+        // Only the null MX domain.
+        (
+            "null-mx",
+            vec![&[
+                "connect smtp.isp.example 587",
+                "EHLO pc42.dsl.isp.example",
+                "AUTH PLAIN AHlvdQBzZWNyZXQ=",
+                "MAIL FROM:<you@isp.example>",
+                "RCPT TO:<info@nomail.example>",
+                "DATA",
+                "Hi",
+                ".",
+                "QUIT",
+            ]],
+            &[1],
+        ),
+        // Sent straight to the MX as itself: nobody signed it, nothing refused.
+        (
+            "dmarc-lookalike",
+            vec![&[
+                "connect mx1.example.org 25",
+                "EHLO pc42.dsl.isp.example",
+                "MAIL FROM:<you@isp.example>",
+                "RCPT TO:<bob@example.org>",
+                "DATA",
+                "From: You <you@isp.example>",
+                "",
+                "Hi",
+                ".",
+                "QUIT",
+            ]],
+            &[0, 1],
         ),
     ];
     let mut covered: Vec<&str> = Vec::new();

@@ -244,6 +244,7 @@ fn delivery(mailboxes: &[&str], relayed_to: &[&str], mail_from: &str, message: &
         added_headers: Vec::new(),
         message: message.into(),
         raw: message.as_bytes().to_vec(),
+        folder: None,
     })))
 }
 

@@ -65,6 +65,8 @@ export interface Profile {
   ehlo: boolean;
   /** Whether MAIL (and AUTH, STARTTLS...) need HELO/EHLO first. */
   require_helo: boolean;
+  /** Whether AUTH needs TLS first (530 5.7.0 before STARTTLS; not listed in EHLO). */
+  require_tls_for_auth: boolean;
   /** Whether paths must be exactly `FROM:<...>`. */
   strict_paths: boolean;
   /** What a bare CR or LF does. */
@@ -164,7 +166,8 @@ export type ReplyKey =
   | "AuthMechanismUnsupported" | "ParamUnsupported" | "ParamInvalid"
   | "UserUnknown" | "NotAList" | "RelayDenied" | "NonAsciiAddress"
   | "SizeExceeded" | "NoValidRecipients" | "TextLineTooLong" | "BareLfData"
-  | "TlsAlreadyActive" | "AuthFailed" | "InjectedFault" | "AuthRequired";
+  | "TlsAlreadyActive" | "AuthFailed" | "InjectedFault" | "AuthRequired"
+  | "TlsRequiredForAuth";
 
 /** One server reply, as `send` returns it. */
 export interface Reply {

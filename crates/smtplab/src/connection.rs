@@ -13,8 +13,11 @@
 //! (a whole command line, a whole message's content), a flood limit for a
 //! line that never ends, and a memory budget for messages across sessions
 //! ([`crate::limits`]).
+//!
+//! When the engine accepts STARTTLS, its `220` is written in clear text and
+//! the socket then goes through a TLS handshake ([`crate::transport`]); the
+//! session goes on over TLS. With `--tls-listen` the handshake comes first.
 
-use std::cell::RefCell;
 use std::io::{self, ErrorKind};
 use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
@@ -32,19 +35,8 @@ use crate::escape::untrusted;
 use crate::limits::{InFlight, LineWatch};
 use crate::log::{self, Ending};
 use crate::save::SaveDir;
-
-/// Bytes read from the socket at a time. Reads land in one buffer per
-/// worker thread (see [`read_now`]), so an idle connection holds no read
-/// buffer at all.
-pub const READ_CHUNK: usize = 16 * 1024;
-
-/// After the server closes, how long it keeps reading (and discarding)
-/// what the client still sends, so that the final reply is not lost to a
-/// TCP reset caused by unread input.
-const LINGER_TIME: Duration = Duration::from_secs(1);
-
-/// See [`LINGER_TIME`]: at most this much is read while lingering.
-const LINGER_BYTES: usize = 1024 * 1024;
+use crate::tls::ServerTls;
+use crate::transport::{linger, with_read_buffer, Arrived, Transport};
 
 /// The reply buffer is kept between reads unless a burst made it this big.
 const MAX_KEPT_OUTPUT: usize = 64 * 1024;
@@ -69,6 +61,8 @@ pub struct Shared {
     /// What the server remembers between connections (greylisting, staged
     /// rejections), as a real server's databases would.
     pub memory: std::sync::Mutex<smtplab_engine::ServerMemory>,
+    /// The certificate and TLS settings; `None` with `--no-tls`.
+    pub tls: Option<ServerTls>,
 }
 
 /// The queue-id seed of session `number` (counted from 1): the first
@@ -183,24 +177,33 @@ impl Engine for LoneSession {
     }
 }
 
-/// Runs session `number` on `stream` until it ends, then logs how.
+/// Who is on the other end of a new connection, and how it talks.
+#[derive(Debug, Clone, Copy)]
+pub struct Accepted {
+    /// The client's address.
+    pub peer: SocketAddr,
+    /// The session's number, counted from 1.
+    pub number: u64,
+    /// TLS from the first octet (`--tls-listen`, RFC 8314).
+    pub tls_first: bool,
+}
+
+/// Runs the session of `accepted` on `stream` until it ends, then logs how.
 pub async fn serve(
     stream: TcpStream,
-    peer: SocketAddr,
-    number: u64,
+    accepted: Accepted,
     shared: Arc<Shared>,
     stop: watch::Receiver<bool>,
 ) {
-    let engine = LoneSession::open(peer, number, &shared);
-    serve_engine(stream, peer, number, shared, engine, stop).await;
+    let engine = LoneSession::open(accepted.peer, accepted.number, &shared);
+    serve_engine(stream, accepted, shared, engine, stop).await;
 }
 
-/// Runs `engine` for session `number` on `stream` until it ends, then logs
-/// how.
+/// Runs `engine` for the session of `accepted` on `stream` until it ends,
+/// then logs how.
 pub async fn serve_engine<E: Engine>(
     stream: TcpStream,
-    peer: SocketAddr,
-    number: u64,
+    accepted: Accepted,
     shared: Arc<Shared>,
     engine: E,
     stop: watch::Receiver<bool>,
@@ -208,19 +211,29 @@ pub async fn serve_engine<E: Engine>(
     // Replies are gathered per read and written in one go, so Nagle's
     // algorithm would only add delay.
     let _ = stream.set_nodelay(true);
+    let Accepted { peer, number, .. } = accepted;
+    let tls = if accepted.tls_first {
+        " (TLS first)"
+    } else {
+        ""
+    };
     match engine.target() {
-        Some(target) => info!("#{number} connect from {peer} to {}", untrusted(&target)),
-        None => info!("#{number} connect from {peer}"),
+        Some(target) => info!(
+            "#{number} connect from {peer} to {}{tls}",
+            untrusted(&target)
+        ),
+        None => info!("#{number} connect from {peer}{tls}"),
     }
     let started = Instant::now();
-    let mut connection = Connection::open(stream, number, shared, engine);
+    let mut connection = Connection::open(Transport::Plain(stream), number, shared, engine);
+    connection.tls_pending = accepted.tls_first;
     let ending = connection.run(stop).await;
     connection.finish(ending, started).await;
 }
 
 /// One session and everything the server keeps for it.
 struct Connection<E> {
-    stream: TcpStream,
+    transport: Transport,
     number: u64,
     shared: Arc<Shared>,
     engine: E,
@@ -240,12 +253,15 @@ struct Connection<E> {
     earlier_deadline: Option<Instant>,
     /// How the session ends when the server, not the engine, closed it.
     cut_off: Option<Ending>,
+    /// A TLS handshake is due once the replies so far are written (the
+    /// engine's 220 to STARTTLS, or nothing yet with `--tls-listen`).
+    tls_pending: bool,
 }
 
 impl<E: Engine> Connection<E> {
-    fn open(stream: TcpStream, number: u64, shared: Arc<Shared>, engine: E) -> Self {
+    fn open(transport: Transport, number: u64, shared: Arc<Shared>, engine: E) -> Self {
         Self {
-            stream,
+            transport,
             number,
             shared,
             engine,
@@ -258,6 +274,7 @@ impl<E: Engine> Connection<E> {
             draining: false,
             earlier_deadline: None,
             cut_off: None,
+            tls_pending: false,
         }
     }
 
@@ -274,6 +291,13 @@ impl<E: Engine> Connection<E> {
         let stopping = stop.wait_for(|stopping| *stopping);
         tokio::pin!(stopping);
         let mut stop_seen = false;
+        if self.tls_pending {
+            // --tls-listen: the handshake before the greeting.
+            self.engine.session_mut().start_in_tls();
+            if let Err(ending) = self.start_tls().await {
+                return ending;
+            }
+        }
         loop {
             if let Some(ending) = self.answer().await {
                 return ending;
@@ -287,11 +311,12 @@ impl<E: Engine> Connection<E> {
                 }
             }
             tokio::select! {
-                ready = self.stream.readable() => {
-                    if let Err(e) = ready {
-                        return Ending::ReadFailed(e);
-                    }
-                    if let Some(ending) = self.read() {
+                arrived = self.transport.wait() => {
+                    let ending = match arrived {
+                        Ok(arrived) => self.read(arrived),
+                        Err(e) => Some(Ending::ReadFailed(e)),
+                    };
+                    if let Some(ending) = ending {
                         return ending;
                     }
                 }
@@ -313,11 +338,42 @@ impl<E: Engine> Connection<E> {
                 return Some(ending);
             }
         }
-        close.map(|ending| self.cut_off.take().unwrap_or(ending))
+        if let Some(ending) = close {
+            return Some(self.cut_off.take().unwrap_or(ending));
+        }
+        if self.tls_pending {
+            return self.start_tls().await.err();
+        }
+        None
+    }
+
+    /// The TLS handshake, once the `220` to STARTTLS is out (or at once
+    /// with `--tls-listen`); it must be done within `--command-timeout`.
+    /// A failed one ends the session: nothing more can be said in clear
+    /// text to a client that believes it is talking TLS.
+    async fn start_tls(&mut self) -> Result<(), Ending> {
+        self.tls_pending = false;
+        let Some(tls) = &self.shared.tls else {
+            return Err(Ending::TlsUnavailable);
+        };
+        let limit = self.shared.command_timeout;
+        match self.transport.start_tls(&tls.acceptor, limit).await {
+            Ok(negotiated) => {
+                info!(
+                    "#{} TLS on: {} {}",
+                    self.number, negotiated.version, negotiated.cipher
+                );
+                // A line the client had begun in clear text was dropped.
+                self.line = LineWatch::default();
+                self.last_input = Instant::now();
+                Ok(())
+            }
+            Err(e) => Err(Ending::TlsHandshakeFailed(e)),
+        }
     }
 
     async fn write_out(&mut self) -> Result<(), Ending> {
-        match timeout(self.idle(), self.stream.write_all(&self.out)).await {
+        match timeout(self.idle(), self.transport.write_all(&self.out)).await {
             Ok(Ok(())) => {}
             Ok(Err(e)) => return Err(Ending::WriteFailed(e)),
             Err(_) => return Err(Ending::WriteTimedOut),
@@ -329,17 +385,26 @@ impl<E: Engine> Connection<E> {
         Ok(())
     }
 
-    /// Reads what the socket has and feeds it to the engine.
-    fn read(&mut self) -> Option<Ending> {
-        let result = READ_BUFFER.with_borrow_mut(|buf| match self.stream.try_read(buf) {
-            Ok(0) => Ok(Some(0)),
-            Ok(n) => {
-                self.feed(&buf[..n]);
+    /// Reads what the socket has (or takes what TLS decrypted) and feeds it
+    /// to the engine.
+    fn read(&mut self, arrived: Arrived) -> Option<Ending> {
+        let result = match arrived {
+            Arrived::Readable => with_read_buffer(|buf| {
+                let got = self.transport.read_plain(buf);
+                if let Ok(Some(n @ 1..)) = got {
+                    self.feed(&buf[..n]);
+                }
+                got
+            }),
+            Arrived::Decrypted(n) => {
+                let buffer = self.transport.take_buffer();
+                if let Some(input) = buffer.get(..n).filter(|input| !input.is_empty()) {
+                    self.feed(input);
+                }
+                self.transport.return_buffer(buffer);
                 Ok(Some(n))
             }
-            Err(e) if e.kind() == ErrorKind::WouldBlock => Ok(None),
-            Err(e) => Err(e),
-        });
+        };
         match result {
             Ok(Some(0)) => Some(Ending::ClientClosed {
                 mid_message: self.engine.session().expects_content(),
@@ -484,10 +549,12 @@ impl<E: Engine> Connection<E> {
                         ending = Some(Ending::Engine(reason));
                     }
                 }
-                // STARTTLS is switched off in the profile (serve.rs), so
-                // this cannot come; if it did, carrying on in clear text
-                // after the client believes it has TLS would be worse than
-                // hanging up.
+                // The 220 is queued before it: the handshake starts once
+                // the replies so far are written (see `answer`). Without
+                // TLS the profile offers no STARTTLS, so this cannot come;
+                // if it did, carrying on in clear text after the client
+                // believes it has TLS would be worse than hanging up.
+                Output::StartTls if self.shared.tls.is_some() => self.tls_pending = true,
                 Output::StartTls => return Some(Ending::TlsUnavailable),
                 Output::Close => {
                     return Some(
@@ -565,7 +632,7 @@ impl<E: Engine> Connection<E> {
     async fn finish(mut self, ending: Ending, started: Instant) {
         self.release_charge();
         self.engine.finish(&self.shared);
-        linger(&mut self.stream).await;
+        self.transport.close().await;
         let seconds = started.elapsed().as_secs_f64();
         let messages = match self.delivered {
             1 => "1 message".to_owned(),
@@ -595,42 +662,6 @@ fn idle_deadline(session: &Session, last_input: Instant, idle: Duration) -> Inst
     let engine =
         Instant::now() + Duration::from_millis(u64::try_from(until).unwrap_or(u64::MAX / 2));
     engine.max(exact)
-}
-
-thread_local! {
-    /// The read buffer of this worker thread. It is only borrowed between
-    /// awaits, so one per thread serves every connection, and it is zeroed
-    /// once instead of on every read.
-    static READ_BUFFER: RefCell<Box<[u8]>> = RefCell::new(vec![0; READ_CHUNK].into_boxed_slice());
-}
-
-/// Reads what the socket has now (at most [`READ_CHUNK`]) and drops it.
-/// `Ok(Some(0))` is the end of input, `Ok(None)` nothing to read after all.
-fn read_and_drop(stream: &TcpStream) -> io::Result<Option<usize>> {
-    READ_BUFFER.with_borrow_mut(|buf| match stream.try_read(buf) {
-        Ok(n) => Ok(Some(n)),
-        Err(e) if e.kind() == ErrorKind::WouldBlock => Ok(None),
-        Err(e) => Err(e),
-    })
-}
-
-/// Closes our side, then reads and discards what the client still sends
-/// for a moment, so that the last reply reaches it (see [`LINGER_TIME`]).
-async fn linger(stream: &mut TcpStream) {
-    let _ = stream.shutdown().await;
-    let until = Instant::now() + LINGER_TIME;
-    let mut drained = 0_usize;
-    while drained < LINGER_BYTES {
-        match tokio::time::timeout_at(until, stream.readable()).await {
-            Ok(Ok(())) => {}
-            Ok(Err(_)) | Err(_) => return,
-        }
-        match read_and_drop(stream) {
-            Ok(Some(0)) | Err(_) => return,
-            Ok(Some(n)) => drained += n,
-            Ok(None) => {}
-        }
-    }
 }
 
 /// Writes `reply` to a connection the server will not run a session for,

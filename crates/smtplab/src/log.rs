@@ -154,6 +154,9 @@ pub enum Ending {
     ContentTooSlow(u64),
     /// The engine asked for TLS, which this server cannot do.
     TlsUnavailable,
+    /// The TLS handshake (after STARTTLS, or first with `--tls-listen`)
+    /// failed or took too long.
+    TlsHandshakeFailed(io::Error),
 }
 
 impl fmt::Display for Ending {
@@ -187,6 +190,7 @@ impl fmt::Display for Ending {
                 "message content not finished within {secs} s (--data-timeout): answered 421"
             ),
             Self::TlsUnavailable => f.write_str("TLS was asked for but is not available"),
+            Self::TlsHandshakeFailed(e) => write!(f, "TLS handshake failed: {e}"),
         }
     }
 }

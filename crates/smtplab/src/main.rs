@@ -12,6 +12,8 @@ mod probe;
 mod save;
 mod serve;
 mod settings_file;
+mod tls;
+mod transport;
 
 use std::process::ExitCode;
 

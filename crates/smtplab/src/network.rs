@@ -121,16 +121,37 @@ pub fn load(file: Option<&Path>) -> Result<Network, NetworkSetupError> {
     network.ok_or_else(|| NetworkSetupError::Settings("no network in the file".into()))
 }
 
-/// What the server changes in every host: no STARTTLS (there is no TLS
-/// here), and `--idle-timeout` / `--max-message-size` when given.
-pub fn adapt(network: &mut Network, idle_timeout: Option<u64>, message_size: Option<usize>) {
+/// What the flags change in every host.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Adapt {
+    /// `--idle-timeout`.
+    pub idle_timeout: Option<u64>,
+    /// `--max-message-size`.
+    pub message_size: Option<usize>,
+    /// Whether the server has TLS; without it no host offers STARTTLS.
+    pub tls: bool,
+    /// `--require-tls-for-auth`.
+    pub require_tls_for_auth: bool,
+}
+
+/// Lays the flags over every host: no STARTTLS without TLS (offering it
+/// would be a lie a real client acts on), TLS before AUTH when asked, and
+/// `--idle-timeout` / `--max-message-size` when given.
+pub fn adapt(network: &mut Network, flags: &Adapt) {
     for host in &mut network.hosts {
-        host.profile.extensions.starttls = false;
-        if let Some(seconds) = idle_timeout {
-            host.profile.idle_timeout_secs = seconds;
+        let profile = &mut host.profile;
+        if !flags.tls {
+            profile.extensions.starttls = false;
+            profile.require_tls_for_auth = false;
         }
-        if let Some(octets) = message_size {
-            host.profile.message_size_limit = octets;
+        if flags.require_tls_for_auth {
+            profile.require_tls_for_auth = true;
+        }
+        if let Some(seconds) = flags.idle_timeout {
+            profile.idle_timeout_secs = seconds;
+        }
+        if let Some(octets) = flags.message_size {
+            profile.message_size_limit = octets;
         }
     }
 }
@@ -401,7 +422,12 @@ pub async fn serve(
         connection,
         pending: VecDeque::new(),
     };
-    connection::serve_engine(stream, peer, number, shared, engine, stop).await;
+    let accepted = connection::Accepted {
+        peer,
+        number,
+        tls_first: false,
+    };
+    connection::serve_engine(stream, accepted, shared, engine, stop).await;
 }
 
 /// A real client's session with one simulated host: its outputs pass
@@ -519,13 +545,28 @@ mod tests {
     }
 
     #[test]
-    fn every_host_loses_starttls_and_takes_the_flags() {
+    fn without_tls_every_host_loses_starttls_and_takes_the_flags() {
         let mut network = Network::default();
-        adapt(&mut network, Some(30), Some(1000));
+        let flags = Adapt {
+            idle_timeout: Some(30),
+            message_size: Some(1000),
+            ..Adapt::default()
+        };
+        adapt(&mut network, &flags);
         for host in &network.hosts {
             assert!(!host.profile.extensions.starttls, "{}", host.name);
             assert_eq!(host.profile.idle_timeout_secs, 30);
             assert_eq!(host.profile.message_size_limit, 1000);
         }
+        let mut network = Network::default();
+        let with_tls = Adapt {
+            tls: true,
+            require_tls_for_auth: true,
+            ..Adapt::default()
+        };
+        adapt(&mut network, &with_tls);
+        let isp = network.host("smtp.isp.example").unwrap();
+        assert!(isp.profile.extensions.starttls);
+        assert!(isp.profile.require_tls_for_auth);
     }
 }

@@ -17,12 +17,13 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, Semaphore};
 use tracing::info;
 
-use crate::connection::{self, Shared};
+use crate::connection::{self, Accepted, Shared};
 use crate::escape::untrusted;
 use crate::limits::InFlight;
 use crate::network::{self, Door, NetworkSetupError, SharedNetwork};
 use crate::save::SaveDir;
 use crate::settings_file::{SettingsFile, SettingsFileError};
+use crate::tls::{Origin, ServerTls, TlsSetupError};
 
 /// How long a shutdown waits for open sessions to take their 421 and close.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -135,6 +136,30 @@ pub struct ServeArgs {
     /// and exit.
     #[arg(long)]
     pub print_settings: bool,
+
+    /// Also listen here for implicit TLS (RFC 8314: the TLS handshake
+    /// first, then SMTP, as on port 465); repeat for several. Not with
+    /// --network.
+    #[arg(long, value_name = "ADDR", conflicts_with = "network")]
+    pub tls_listen: Vec<String>,
+
+    /// The server's certificate chain, PEM (the server's own first); with
+    /// --tls-key [default: a self-signed certificate made at start].
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key of --tls-cert, PEM (PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Refuse AUTH before STARTTLS (530 5.7.0) and leave it out of EHLO
+    /// until TLS is on, as a real submission server does.
+    #[arg(long)]
+    pub require_tls_for_auth: bool,
+
+    /// No TLS at all: STARTTLS is not offered and no certificate is made.
+    #[arg(long, conflicts_with_all = ["tls_listen", "tls_cert", "tls_key", "require_tls_for_auth"])]
+    pub no_tls: bool,
 }
 
 fn preset_names() -> PossibleValuesParser {
@@ -194,6 +219,9 @@ pub enum ServeError {
     /// `--network`: the file, the flags or a `--save` subfolder.
     #[error(transparent)]
     Network(#[from] NetworkSetupError),
+    /// The certificate or key files, or the TLS settings.
+    #[error(transparent)]
+    Tls(#[from] TlsSetupError),
     /// Ctrl-C or SIGTERM cannot be watched.
     #[error("cannot watch {signal}: {source}")]
     Signal {
@@ -254,9 +282,22 @@ fn effective_settings(args: &ServeArgs) -> Result<(Settings, String), ServeError
     if let Some(octets) = args.max_message_size {
         settings.profile.message_size_limit = octets_flag("--max-message-size", octets)?;
     }
-    // There is no TLS here; offering STARTTLS would be a lie a real client
-    // acts on (and then fails its handshake).
-    settings.profile.extensions.starttls = false;
+    if args.require_tls_for_auth {
+        settings.profile.require_tls_for_auth = true;
+    }
+    if args.no_tls {
+        // Offering STARTTLS without TLS would be a lie a real client acts
+        // on (and then fails its handshake).
+        settings.profile.extensions.starttls = false;
+        if settings.profile.require_tls_for_auth {
+            return Err(ServeError::Flag {
+                flag: "--no-tls",
+                reason: "the settings require TLS before AUTH (require_tls_for_auth), \
+                         so no client could ever log in"
+                    .into(),
+            });
+        }
+    }
     settings
         .validate()
         .map_err(|e| ServeError::Settings(e.to_string()))?;
@@ -291,8 +332,8 @@ fn in_flight_limit(args: &ServeArgs, largest: usize) -> Result<usize, ServeError
 /// Where an accept loop's connections go.
 #[derive(Clone)]
 enum Route {
-    /// The one-server sandbox.
-    Lone,
+    /// The one-server sandbox; `tls_first` on a `--tls-listen` socket.
+    Lone { tls_first: bool },
     /// A host and port of the simulated network.
     Simulated {
         network: Arc<SharedNetwork>,
@@ -334,27 +375,63 @@ fn lone_setup(
     settings: Settings,
     source: &str,
 ) -> Result<(Arc<Shared>, Listeners), ServeError> {
+    let plain = resolve_all(&args.listen)?;
+    let implicit = resolve_all(&args.tls_listen)?;
+    let mut names = vec![settings.profile.hostname.clone()];
+    names.extend(plain.iter().chain(&implicit).map(|a| a.ip().to_string()));
+    // Checked before anything listens: a broken file stops the start.
+    let tls = server_tls(args, names)?;
     let mut listeners = Vec::new();
-    for text in &args.listen {
-        for address in resolve(text)? {
+    for (addresses, tls_first) in [(plain, false), (implicit, true)] {
+        for address in addresses {
             let listener =
                 bind(address).map_err(|source| ServeError::Listen { address, source })?;
-            listeners.push((listener, Route::Lone));
+            listeners.push((listener, Route::Lone { tls_first }));
         }
     }
     let largest = settings.profile.message_size_limit;
     let shared = Arc::new(Shared {
         in_flight: InFlight::new(in_flight_limit(args, largest)?),
         save: args.save.as_deref().map(SaveDir::create).transpose()?,
+        tls,
         ..shared_parts(args, settings)
     });
     log_start(args, &shared, source);
-    for (listener, _) in &listeners {
+    for (listener, route) in &listeners {
+        let tls_first = matches!(route, Route::Lone { tls_first: true });
         if let Ok(address) = listener.local_addr() {
-            info!("listening on {address}");
+            match tls_first {
+                true => info!("listening on {address} (implicit TLS)"),
+                false => info!("listening on {address}"),
+            }
         }
     }
     Ok((shared, listeners))
+}
+
+/// Every address of `texts` (`--listen` or `--tls-listen` values).
+fn resolve_all(texts: &[String]) -> Result<Vec<SocketAddr>, ServeError> {
+    let mut addresses = Vec::new();
+    for text in texts {
+        addresses.extend(resolve(text)?);
+    }
+    Ok(addresses)
+}
+
+/// The server's certificate: from `--tls-cert`/`--tls-key`, or made now for
+/// `names` (the host names clients will connect to) and the loopback
+/// addresses; `None` with `--no-tls`.
+fn server_tls(args: &ServeArgs, mut names: Vec<String>) -> Result<Option<ServerTls>, ServeError> {
+    if args.no_tls {
+        return Ok(None);
+    }
+    names.extend(["localhost", "127.0.0.1", "::1"].map(String::from));
+    // An unspecified address (0.0.0.0, ::) is nobody's name.
+    names.retain(|name| !matches!(name.parse::<IpAddr>(), Ok(ip) if ip.is_unspecified()));
+    let mut seen = std::collections::HashSet::new();
+    names.retain(|name| seen.insert(name.to_ascii_lowercase()));
+    let tls = ServerTls::new(args.tls_cert.as_deref(), args.tls_key.as_deref(), names)?;
+    Ok(Some(tls))
 }
 
 /// What both kinds of server share, before the memory budget and the save
@@ -368,6 +445,7 @@ fn shared_parts(args: &ServeArgs, settings: Settings) -> Shared {
         command_timeout: Duration::from_secs(args.command_timeout),
         data_timeout: Duration::from_secs(args.data_timeout),
         memory: Default::default(),
+        tls: None,
         settings,
     }
 }
@@ -380,11 +458,7 @@ fn network_setup(
     file: Option<&Path>,
 ) -> Result<(Arc<Shared>, Listeners), ServeError> {
     let mut description = network::load(file)?;
-    let size = args
-        .max_message_size
-        .map(|octets| octets_flag("--max-message-size", octets))
-        .transpose()?;
-    network::adapt(&mut description, args.idle_timeout, size);
+    let tls = network_tls(args, &mut description)?;
     let doors = network::doors(&description, args.network_address, args.network_base_port)?;
     let largest = description
         .hosts
@@ -394,6 +468,7 @@ fn network_setup(
         .unwrap_or(settings.profile.message_size_limit);
     let shared = Arc::new(Shared {
         in_flight: InFlight::new(in_flight_limit(args, largest)?),
+        tls,
         ..shared_parts(args, settings)
     });
     let simulation = SharedNetwork::new(
@@ -422,6 +497,29 @@ fn network_setup(
         })
         .collect();
     Ok((shared, listeners))
+}
+
+/// One certificate for every host (their names, and the address they
+/// listen on), and the flags laid over every host.
+fn network_tls(
+    args: &ServeArgs,
+    description: &mut smtplab_engine::network::Network,
+) -> Result<Option<ServerTls>, ServeError> {
+    let size = args
+        .max_message_size
+        .map(|octets| octets_flag("--max-message-size", octets))
+        .transpose()?;
+    let mut names: Vec<String> = description.hosts.iter().map(|h| h.name.clone()).collect();
+    names.push(args.network_address.to_string());
+    let tls = server_tls(args, names)?;
+    let flags = network::Adapt {
+        idle_timeout: args.idle_timeout,
+        message_size: size,
+        tls: tls.is_some(),
+        require_tls_for_auth: args.require_tls_for_auth,
+    };
+    network::adapt(description, &flags);
+    Ok(tls)
 }
 
 /// Each door's listening socket, and the address it got (its port, when
@@ -458,7 +556,7 @@ fn log_start(args: &ServeArgs, shared: &Shared, source: &str) {
 }
 
 fn log_limits(args: &ServeArgs, shared: &Shared, idle: u64, message_size: usize) {
-    info!("STARTTLS is switched off: this sandbox has no TLS, and a server must not offer what it cannot do");
+    log_tls(args, shared);
     info!(
         "limits: {} sessions at once, idle timeout {idle} s, a command line within {} s, \
          message content within {} s, messages up to {message_size} octets, {} octets of \
@@ -469,6 +567,29 @@ fn log_limits(args: &ServeArgs, shared: &Shared, idle: u64, message_size: usize)
         shared.in_flight.limit(),
         args.threads
     );
+}
+
+/// Whether and how TLS is offered, and the certificate's fingerprint (for
+/// a client to pin, or a student to compare with what `openssl s_client`
+/// shows).
+fn log_tls(args: &ServeArgs, shared: &Shared) {
+    let Some(tls) = &shared.tls else {
+        info!("TLS is off (--no-tls): STARTTLS is not offered");
+        return;
+    };
+    let auth = match args.require_tls_for_auth {
+        true => "; AUTH only after STARTTLS (--require-tls-for-auth)",
+        false => "",
+    };
+    info!("TLS: STARTTLS where the profile offers it{auth}");
+    match &tls.origin {
+        Origin::SelfSigned(names) => info!(
+            "TLS certificate: self-signed, made at start for {}",
+            untrusted(&names.join(", "))
+        ),
+        Origin::File(path) => info!("TLS certificate: {}", path.display()),
+    }
+    info!("TLS certificate SHA-256 fingerprint: {}", tls.fingerprint);
 }
 
 fn log_seed(shared: &Shared) {
@@ -573,7 +694,14 @@ async fn accept_loop(listener: TcpListener, mut ctx: Accepting, route: Route) {
                 let route = route.clone();
                 tokio::spawn(async move {
                     match route {
-                        Route::Lone => connection::serve(stream, peer, number, shared, stop).await,
+                        Route::Lone { tls_first } => {
+                            let accepted = Accepted {
+                                peer,
+                                number,
+                                tls_first,
+                            };
+                            connection::serve(stream, accepted, shared, stop).await;
+                        }
                         Route::Simulated { network, door } => {
                             network::serve(network, door, stream, peer, number, shared, stop).await;
                         }

@@ -12,7 +12,8 @@
 //!   (`refuse_delivery`), bit 7 a network host's relay policy (example.org
 //!   relayed as a backup MX, AUTH before MAIL as on a submission port).
 //! * Byte 1 seeds the queue ids and tunes those settings (the greylist
-//!   delay, the staged rejection's verb, code and count, the drop point).
+//!   delay, the staged rejection's verb, code and count, the drop point;
+//!   with bit 7 of byte 0, its own bit 7 also asks for TLS before AUTH).
 //! * The rest is what the client sends, with `0xFF op` control pairs:
 //!   `op` below `0x80` advances the clock by `op * 5` seconds and tells the
 //!   session (`handle_timeout`); `0xFE` shuts the server down; `0xFD` is
@@ -50,6 +51,10 @@ pub const REFUSE_DELIVERIES: u8 = 0x40;
 
 /// Byte 0's bit for a network host's relay policy.
 pub const RELAY_POLICY: u8 = 0x80;
+
+/// Byte 1's bit, with [`RELAY_POLICY`], for a submission port that wants
+/// TLS before AUTH.
+pub const TLS_BEFORE_AUTH: u8 = 0x80;
 
 /// Seconds each step of a clock op advances.
 pub const CLOCK_STEP_SECS: u64 = 5;
@@ -107,6 +112,7 @@ pub fn settings(header: u8, knob: u8) -> Settings {
             relay_domains: vec!["example.org".into()],
             submission: true,
         };
+        settings.profile.require_tls_for_auth = knob & TLS_BEFORE_AUTH != 0;
     }
     settings
 }

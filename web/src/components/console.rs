@@ -9,6 +9,11 @@ use yew::prelude::*;
 
 use crate::lab::{ConsoleLine, Lab, LineKind};
 
+/// Lines rendered by one [`LineChunk`]. A chunk whose lines did not change
+/// is skipped when the console redraws, so pressing Enter costs the same
+/// with 20,000 lines as with 200: only the last chunk is compared line by line.
+const CHUNK_LINES: usize = 100;
+
 /// What the input line shows, taken from the lab.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prompt {
@@ -77,6 +82,9 @@ pub struct ConsoleProps {
     /// CSS height of the transcript (the widget's `height` attribute).
     #[prop_or_default]
     pub height: Option<AttrValue>,
+    /// Whether the command line takes the focus when the console appears.
+    #[prop_or_default]
+    pub autofocus: bool,
 }
 
 impl PartialEq for ConsoleProps {
@@ -89,6 +97,7 @@ impl PartialEq for ConsoleProps {
             && self.callbacks == other.callbacks
             && self.read_only == other.read_only
             && self.height == other.height
+            && self.autofocus == other.autofocus
     }
 }
 
@@ -108,15 +117,28 @@ pub fn console(props: &ConsoleProps) -> Html {
             }
         });
     }
-    let rows = props.lines.iter().map(|line| {
-        let selected = props.selected == Some(line.id);
-        html! { <LineView key={line.id} line={line.clone()} {selected} on_select={props.callbacks.on_select.clone()} /> }
+    {
+        // The app (not an embedded widget, which must not take the host
+        // page's focus) opens with the cursor in the command line.
+        let input_ref = input_ref.clone();
+        use_effect_with(props.autofocus, move |autofocus| {
+            if let Some(input) = input_ref.cast::<HtmlInputElement>().filter(|_| *autofocus) {
+                let _ = input.focus();
+            }
+        });
+    }
+    let chunks = props.lines.chunks(CHUNK_LINES).map(|chunk| {
+        let selected = props.selected.filter(|id| chunk.iter().any(|l| l.id == *id));
+        html! { <LineChunk key={chunk[0].id} lines={chunk.to_vec()} {selected} on_select={props.callbacks.on_select.clone()} /> }
     });
     html! {
         <div class="console" role="group" aria-label="Console">
             <div class="log" role="log" aria-label="Transcript" aria-live="polite" tabindex="0" ref={log_ref} onclick={focus_on_click(&input_ref)}
                 style={props.height.as_ref().map(|h| format!("height: {h}"))}>
-                { for rows }
+                if props.lines.is_empty() && !props.read_only {
+                    <p class="welcome">{ "Type telnet localhost smtp and press Enter to connect to the simulated mail server." }</p>
+                }
+                { for chunks }
             </div>
             if !props.read_only {
                 { input_row(props, &input_ref, &history_position) }
@@ -252,6 +274,43 @@ fn focus_on_click(input_ref: &NodeRef) -> Callback<MouseEvent> {
     })
 }
 
+/// Props of [`LineChunk`].
+#[derive(Properties)]
+struct ChunkProps {
+    /// Up to [`CHUNK_LINES`] consecutive lines.
+    lines: Vec<Rc<ConsoleLine>>,
+    /// The selected line, if it is in this chunk.
+    selected: Option<usize>,
+    /// A reply was picked.
+    on_select: Callback<usize>,
+}
+
+impl PartialEq for ChunkProps {
+    fn eq(&self, other: &Self) -> bool {
+        // The callback is made afresh on every render of the app but always
+        // asks for the same thing, so it does not count: comparing it would
+        // redraw every line on every Enter.
+        self.selected == other.selected
+            && self.lines.len() == other.lines.len()
+            && self
+                .lines
+                .iter()
+                .zip(&other.lines)
+                .all(|(a, b)| Rc::ptr_eq(a, b))
+    }
+}
+
+/// A run of console lines, redrawn only when one of them changes; its box
+/// lets the browser skip laying out the runs that are out of view.
+#[component(LineChunk)]
+fn line_chunk(props: &ChunkProps) -> Html {
+    let rows = props.lines.iter().map(|line| {
+        let selected = props.selected == Some(line.id);
+        html! { <LineView key={line.id} line={line.clone()} {selected} on_select={props.on_select.clone()} /> }
+    });
+    html! { <div class="chunk">{ for rows }</div> }
+}
+
 /// Props of [`LineView`].
 #[derive(Properties)]
 pub struct LineProps {
@@ -267,9 +326,8 @@ impl PartialEq for LineProps {
     fn eq(&self, other: &Self) -> bool {
         // Lines never change once written, so identity is enough and keeps
         // long transcripts cheap to re-render.
-        Rc::ptr_eq(&self.line, &other.line)
-            && self.selected == other.selected
-            && self.on_select == other.on_select
+        // (The callback is left out for the reason given in ChunkProps.)
+        Rc::ptr_eq(&self.line, &other.line) && self.selected == other.selected
     }
 }
 

@@ -1,10 +1,26 @@
 //! Delivered mail per mailbox: the envelope beside the headers, the headers
-//! the server added, and the raw message, always as text.
+//! the server added, the Received chain hop by hop, and the raw message,
+//! always as text. This machine's server comes first, then every network
+//! host that holds mail.
 
 use std::rc::Rc;
 
+use smtplab_engine::network::trace::{received_chain, ReceivedHop};
 use smtplab_engine::{Delivery, Mailstore};
 use yew::prelude::*;
+
+/// One network host's mailboxes, as the panel shows them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HostMailboxes {
+    /// The host's name.
+    pub host: String,
+    /// Each mailbox (user name, or `user/Junk` for a folder) with its
+    /// messages, oldest first.
+    pub boxes: Vec<(String, Vec<Delivery>)>,
+    /// For messages the receiver checked (SPF, DKIM, DMARC), by queue id:
+    /// one plain sentence per result.
+    pub explanations: Vec<(String, Vec<String>)>,
+}
 
 /// Props of [`Mailboxes`].
 #[derive(Properties)]
@@ -13,74 +29,196 @@ pub struct MailboxesProps {
     pub users: Rc<Vec<String>>,
     /// Delivered mail (replaced, never changed in place, when mail arrives).
     pub mailstore: Rc<Mailstore>,
+    /// Network hosts that hold mail (none without a network).
+    #[prop_or_default]
+    pub network: Rc<Vec<HostMailboxes>>,
 }
 
 impl PartialEq for MailboxesProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.mailstore, &other.mailstore) && self.users == other.users
+        Rc::ptr_eq(&self.mailstore, &other.mailstore)
+            && self.users == other.users
+            && self.network == other.network
     }
 }
 
 const OUTBOX: &str = "(outbox)";
+/// The section title of this machine's own server.
+const LOCALHOST: &str = "localhost";
+
+/// A mailbox in the panel: (host, mailbox, messages).
+type Shown<'a> = (&'a str, String, Vec<&'a Delivery>);
 
 /// The mailbox browser.
 #[component(Mailboxes)]
 pub fn mailboxes(props: &MailboxesProps) -> Html {
-    let chosen = use_state(|| None::<(String, usize)>);
+    let chosen = use_state(|| None::<(String, String, usize)>);
     let store = &props.mailstore;
-    let mut boxes: Vec<(String, Vec<&Delivery>)> = props
+    let mut boxes: Vec<Shown> = props
         .users
         .iter()
-        .map(|user| (user.clone(), store.mailbox(user).collect()))
+        .map(|user| (LOCALHOST, user.clone(), store.mailbox(user).collect()))
         .collect();
-    boxes.push((OUTBOX.to_owned(), store.outbox().collect()));
-
-    let list = boxes.iter().map(|(name, messages)| {
-        let items = messages.iter().enumerate().map(|(index, message)| {
-            let onclick = {
-                let chosen = chosen.clone();
-                let name = name.clone();
-                Callback::from(move |_: MouseEvent| chosen.set(Some((name.clone(), index))))
-            };
-            let subject = message.header("Subject").unwrap_or_else(|| "(no Subject: header)".into());
-            let current = chosen.as_ref().is_some_and(|(n, i)| n == name && *i == index);
-            html! {
-                <li>
-                    <button type="button" class={classes!(current.then_some("selected"))} {onclick}>
-                        { format!("{subject} — from {}", if message.envelope.mail_from.is_empty() { "<>" } else { &message.envelope.mail_from }) }
-                    </button>
-                </li>
-            }
-        });
+    boxes.push((LOCALHOST, OUTBOX.to_owned(), store.outbox().collect()));
+    for host in props.network.iter() {
+        for (user, messages) in &host.boxes {
+            boxes.push((&host.host, user.clone(), messages.iter().collect()));
+        }
+    }
+    let sections = hosts_in_order(&boxes).into_iter().map(|host| {
+        let list = boxes
+            .iter()
+            .filter(|(h, _, _)| *h == host)
+            .map(|(_, name, messages)| mailbox_view(host, name, messages, &chosen));
+        let title = if host == LOCALHOST {
+            "localhost (this machine's server)".to_owned()
+        } else {
+            host.to_owned()
+        };
         html! {
-            <section class="mailbox">
-                <h2>{ name.clone() }<span class="count">{ format!(" ({})", messages.len()) }</span></h2>
-                if messages.is_empty() {
-                    <p class="muted">{ "empty" }</p>
-                } else {
-                    <ul>{ for items }</ul>
-                }
+            <section class="host-mail">
+                <h2 class="host-name">{ title }</h2>
+                <div class="boxes">{ for list }</div>
             </section>
         }
     });
 
-    let detail = chosen.as_ref().and_then(|(name, index)| {
+    let detail = chosen.as_ref().and_then(|(host, name, index)| {
         boxes
             .iter()
-            .find(|(n, _)| n == name)
-            .and_then(|(_, messages)| messages.get(*index))
-            .map(|message| message_view(message))
+            .find(|(h, n, _)| h == host && n == name)
+            .and_then(|(_, _, messages)| messages.get(*index))
+            .map(|message| message_view(message, explanations_of(&props.network, host, message)))
     });
 
     html! {
         <div class="mailboxes">
-            <div class="boxes">{ for list }</div>
+            { for sections }
+            if props.network.is_empty() {
+                <p class="muted">{ "Network hosts appear here once they hold mail (try telnet mx1.example.org 25)." }</p>
+            }
             { detail.unwrap_or_else(|| html! { <p class="muted">{ "Deliver a message, then pick it here to see its envelope and headers side by side." }</p> }) }
         </div>
     }
 }
 
-fn message_view(message: &Delivery) -> Html {
+/// The sentences explaining `message`'s checks at `host`, if it has some.
+fn explanations_of<'a>(
+    network: &'a [HostMailboxes],
+    host: &str,
+    message: &Delivery,
+) -> &'a [String] {
+    network
+        .iter()
+        .filter(|h| h.host == host)
+        .flat_map(|h| h.explanations.iter())
+        .find(|(queue_id, _)| *queue_id == message.queue_id)
+        .map_or(&[], |(_, sentences)| sentences.as_slice())
+}
+
+/// What the receiver found checking SPF, DKIM and DMARC, with a sentence
+/// for each result; nothing when it did not check.
+fn authentication_view(message: &Delivery, explanations: &[String]) -> Html {
+    let Some(results) = message.header("Authentication-Results") else {
+        return Html::default();
+    };
+    let sentences = explanations
+        .iter()
+        .map(|line| html! { <li>{ line.clone() }</li> });
+    html! {
+        <section class="auth-results">
+            <h3>{ "Authentication-Results: what the receiver checked" }</h3>
+            <pre class="added">{ results }</pre>
+            <ul class="explanations" aria-label="What each result means">{ for sentences }</ul>
+        </section>
+    }
+}
+
+/// The hosts of `boxes`, each once, in order.
+fn hosts_in_order<'a>(boxes: &[Shown<'a>]) -> Vec<&'a str> {
+    let mut hosts: Vec<&str> = Vec::new();
+    for (host, _, _) in boxes {
+        if !hosts.contains(host) {
+            hosts.push(host);
+        }
+    }
+    hosts
+}
+
+fn mailbox_view(
+    host: &str,
+    name: &str,
+    messages: &[&Delivery],
+    chosen: &UseStateHandle<Option<(String, String, usize)>>,
+) -> Html {
+    let items = messages.iter().enumerate().map(|(index, message)| {
+        let onclick = {
+            let chosen = chosen.clone();
+            let (host, name) = (host.to_owned(), name.to_owned());
+            Callback::from(move |_: MouseEvent| chosen.set(Some((host.clone(), name.clone(), index))))
+        };
+        let subject = message.header("Subject").unwrap_or_else(|| "(no Subject: header)".into());
+        let current = chosen.as_ref().is_some_and(|(h, n, i)| h == host && n == name && *i == index);
+        html! {
+            <li>
+                <button type="button" class={classes!(current.then_some("selected"))} {onclick}>
+                    { format!("{subject} — from {}", if message.envelope.mail_from.is_empty() { "<>" } else { &message.envelope.mail_from }) }
+                </button>
+            </li>
+        }
+    });
+    html! {
+        <section class="mailbox">
+            <h3>{ name.to_owned() }<span class="count">{ format!(" ({})", messages.len()) }</span></h3>
+            if messages.is_empty() {
+                <p class="muted">{ "empty" }</p>
+            } else {
+                <ul>{ for items }</ul>
+            }
+        </section>
+    }
+}
+
+/// The Received chain, oldest hop first: the route the message took.
+fn route_view(message: &Delivery) -> Html {
+    let chain = received_chain(&message.raw);
+    if chain.is_empty() {
+        return Html::default();
+    }
+    let hops = chain.iter().map(hop_view);
+    html! {
+        <>
+            <h3>{ "Route: the Received chain, hop by hop" }</h3>
+            <p class="muted">{ "Each server that took the message added a Received: line on top; read from the bottom up, they are the route, oldest hop first here." }</p>
+            <ol class="route" aria-label="Hops">{ for hops }</ol>
+        </>
+    }
+}
+
+/// One hop: who handed the message to whom, then how, under which id, when.
+fn hop_view(hop: &ReceivedHop) -> Html {
+    let or_dash = |value: &Option<String>| value.clone().unwrap_or_else(|| "-".into());
+    let from = format!(
+        "{} ({} [{}])",
+        or_dash(&hop.helo),
+        or_dash(&hop.client_name),
+        or_dash(&hop.client_address)
+    );
+    let how = format!(
+        "with {}, id {}, {}",
+        or_dash(&hop.protocol),
+        or_dash(&hop.id),
+        or_dash(&hop.date)
+    );
+    html! {
+        <li>
+            <code>{ from }</code>{ " → " }<code class="by">{ or_dash(&hop.by) }</code>
+            <div class="how">{ how }</div>
+        </li>
+    }
+}
+
+fn message_view(message: &Delivery, explanations: &[String]) -> Html {
     let header = |name: &str| message.header(name).unwrap_or_else(|| "(none)".into());
     let trace = message.trace_headers.join("\r\n");
     let added = message.added_headers.join("\r\n");
@@ -105,6 +243,8 @@ fn message_view(message: &Delivery) -> Html {
                 </section>
             </div>
             <p class="muted">{ "The envelope decides where the message goes; the headers are only what the reader sees. They can differ: that is how Bcc works, and how forged mail looks." }</p>
+            { route_view(message) }
+            { authentication_view(message, explanations) }
             <h3>{ "Added by the server" }</h3>
             <pre class="added">{ format!("{trace}\n{added}").replace('\r', "") }</pre>
             <h3>{ "Raw message" }</h3>

@@ -13,6 +13,8 @@ pub mod lesson_list;
 pub mod lesson_panel;
 pub mod mailboxes;
 pub mod markdown;
+#[cfg(feature = "network")]
+pub mod network_diagram;
 pub mod settings_panel;
 pub mod state_diagram;
 pub mod toolbar;

@@ -34,12 +34,17 @@ fn copy_to_clipboard(text: &str) -> bool {
 }
 
 fn download(name: &str, text: &str) -> Result<(), String> {
+    download_as(name, text, "text/plain;charset=utf-8")
+}
+
+/// Offers `text` as a file download named `name` of MIME type `mime`.
+pub(crate) fn download_as(name: &str, text: &str, mime: &str) -> Result<(), String> {
     let failed = |_| "The browser refused to create the download.".to_owned();
     let window = web_sys::window().ok_or("No window")?;
     let document = window.document().ok_or("No document")?;
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/plain;charset=utf-8");
+    options.set_type(mime);
     let blob =
         web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(failed)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(failed)?;

@@ -5,7 +5,7 @@
 //! [`LessonEffect`] for the app state to apply.
 
 mod library;
-mod solution;
+pub(crate) mod solution;
 pub mod storage;
 
 use std::cell::RefCell;

@@ -1,7 +1,7 @@
 //! The reference solution, played step by step in a lab of its own while
 //! the learner's lab is kept aside.
 
-use smtplab_lessons::{Lesson, Step};
+use smtplab_lessons::{Endpoint, Lesson, Step};
 
 use super::{new_lab, LessonEffect, LessonState, SharedLab};
 use crate::clock::now_seconds;
@@ -17,11 +17,12 @@ pub enum SolutionStep {
 }
 
 /// A lesson's reference solution as console steps: each connection opens
-/// with `telnet localhost smtp`.
+/// with `telnet localhost smtp`, or `telnet HOST PORT` for a network host.
 pub fn solution_steps(lesson: &Lesson) -> Vec<SolutionStep> {
     let mut steps = Vec::new();
-    for connection in &lesson.solution().connections {
-        steps.push(SolutionStep::Type("telnet localhost smtp".into()));
+    let solution = lesson.solution();
+    for (index, connection) in solution.connections.iter().enumerate() {
+        steps.push(SolutionStep::Type(connect_command(solution.target(index))));
         for step in connection {
             steps.push(match step {
                 Step::Send(lines) => SolutionStep::Type(lines.join("\n")),
@@ -30,6 +31,14 @@ pub fn solution_steps(lesson: &Lesson) -> Vec<SolutionStep> {
         }
     }
     steps
+}
+
+/// What the learner types to open a solution's connection.
+pub fn connect_command(target: Option<&Endpoint>) -> String {
+    match target {
+        Some(endpoint) => format!("telnet {endpoint}"),
+        None => "telnet localhost smtp".to_owned(),
+    }
 }
 
 /// A fresh lab for `lesson` with the first `played` solution steps done.

@@ -19,12 +19,26 @@ pub struct Exchange {
 /// Moves bytes between `client` and `session` at time `now` until both
 /// are quiet (nothing left to send) or either closes.
 pub fn converse(client: &mut Client, session: &mut Session, now: u64) -> Exchange {
+    converse_with(client, session, now, &mut |_| {})
+}
+
+/// [`converse`], with `inspect` seeing (and free to change) each batch of
+/// the server's outputs before the client reads them: a receiving host's
+/// checks at the end of DATA turn a `250` into a refusal there.
+pub fn converse_with(
+    client: &mut Client,
+    session: &mut Session,
+    now: u64,
+    inspect: &mut dyn FnMut(&mut Vec<Output>),
+) -> Exchange {
     let mut exchange = Exchange::default();
     let mut server_closed = false;
     loop {
         let mut moved = false;
         let mut to_client = Vec::new();
-        for output in session.drain_outputs() {
+        let mut batch: Vec<Output> = session.drain_outputs().collect();
+        inspect(&mut batch);
+        for output in batch {
             match &output {
                 Output::Reply(reply) => reply.write_wire(&mut to_client),
                 Output::Close => server_closed = true,
@@ -53,7 +67,9 @@ pub fn converse(client: &mut Client, session: &mut Session, now: u64) -> Exchang
             }
         }
         if !moved {
-            exchange.server_outputs.extend(session.drain_outputs());
+            let mut rest: Vec<Output> = session.drain_outputs().collect();
+            inspect(&mut rest);
+            exchange.server_outputs.extend(rest);
             return exchange;
         }
     }

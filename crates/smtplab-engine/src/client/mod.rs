@@ -54,7 +54,7 @@ use crate::limits::{
 };
 
 pub use capabilities::Capabilities;
-pub use loopback::{converse, Exchange};
+pub use loopback::{converse, converse_with, Exchange};
 pub use message::{dot_stuff, MessageReport, Outcome, Outgoing, Recipient, Transfer};
 pub use reply::{escape_bytes, ReplyError, ReplyReader, ServerReply};
 

@@ -72,6 +72,9 @@ const ISP_RECORDS: &[&str] = &[
     "isp.example. 3600 IN TXT \"v=spf1 ip4:203.0.113.0/24 -all\"",
     "smtp.isp.example. 3600 IN A 203.0.113.10",
     "pc42.dsl.isp.example. 3600 IN A 203.0.113.42",
+    // DKIM public keys (the private halves are smtplab-mailauth's test keys).
+    "rsa2026._domainkey.isp.example. 3600 IN TXT \"v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAkykynynS2aQF9QgqVWDBOGZMyJyKyVuEZ/nz/lMacc7i5uMFVy5sGZeHG5/1fFDBluQsclceyM736VL7PYKVY8FV+4NFuRUYnGzMvcgr57lwr83tg9+vIAynEdVVsTFbE9He04nHn1fcySXYvQvMxSj1TawlNQRmRdaDkwvh6V+DeUloXnqcZ9thV7i1\" \"hqBFaXkNrSBr2FVLL1eDaPNItPxUFQ6t8QMknrsR4u0wf0HnpBSE8eU8AY27Hq4pGAeHknwsT4WHlR5Q+eCWFo385XK6TWz1OdlrWlCoOPQrg5NtDR64t6gWBD6s0CKwa6RvzI2jF/KU/sg/Q+9nrs2dWQIDAQAB\"",
+    "ed2026._domainkey.isp.example. 3600 IN TXT \"v=DKIM1; k=ed25519; p=wS6LFOjF72G7HRDdhVTQZZKpBk3Awf3QODtZbELjZ1k=\"",
 ];
 
 const ORG_RECORDS: &[&str] = &[
@@ -82,6 +85,8 @@ const ORG_RECORDS: &[&str] = &[
     "mx1.example.org. 3600 IN AAAA 2001:db8:51::10",
     "mx2.example.org. 3600 IN A 198.51.100.20",
     "_dmarc.example.org. 3600 IN TXT \"v=DMARC1; p=reject\"",
+    "rsa2026._domainkey.example.org. 3600 IN TXT \"v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAxVANOFKpn+PjA4dbRO4eFmLKOMB5WFMOhMu1+HB+Pzw05i9rQDTtf+UvAF78kCn4tIlI8et6+6PlSGsCqavXSYavKLVxDRwymlhfGevCG25HDcliYw1gxoNnaQqZktw6SbO7x5if3SzMU+Ce8BA1xFIPCA2j+clEfYt3Gl0hG5scR163yeVrpE7yrT3W\" \"sW2E89svZTC4Y5JmETARmH3bkoU355ebJPs9M4WCLO7qDsTdwxCBhoWp1W3UT/Al9cbOdCYnzQXYP6KLlZ8ZbDDKm5fw8iapiNOzqSkPtdaZlIiG37RHZtfVXVudGiMkPdAsLPS7lH9AblKP6xTDcjXwkQIDAQAB\"",
+    "ed2026._domainkey.example.org. 3600 IN TXT \"v=DKIM1; k=ed25519; p=BFq/fCgYzBLSDV+DH9x871mn9BPDC4IlpxNKvwTiZzo=\"",
 ];
 
 const NOMAIL_RECORDS: &[&str] = &[

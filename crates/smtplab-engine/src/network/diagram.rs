@@ -8,6 +8,7 @@ use super::hop::HopRun;
 use super::queue::{HopResult, HopTry};
 use crate::client::{ClientEvent, Exchange};
 use crate::date::UtcDateTime;
+use crate::markup::escape;
 
 /// Longest label drawn; longer ones are cut with an ellipsis.
 pub const MAX_LABEL_CHARS: usize = 64;
@@ -193,22 +194,6 @@ fn draw_step(step: &Step, y: usize) -> String {
         (x1 + x2) / 2,
         y - 4
     )
-}
-
-/// XML text escaping.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c if c.is_control() => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

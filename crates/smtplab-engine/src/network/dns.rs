@@ -137,6 +137,34 @@ pub fn addresses(network: &Network, name: &str) -> Vec<IpAddr> {
     found.into_iter().map(|(_, a)| a).collect()
 }
 
+/// The TXT answer to a name, as SPF (RFC 7208 section 4.5), DKIM (RFC 6376
+/// section 3.6.2.2) and DMARC (RFC 7489 section 6.6.3) read it: each
+/// record's character-strings joined with nothing between them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TxtAnswer {
+    /// NOERROR or NXDOMAIN: both with no texts count as a void lookup.
+    pub rcode: Rcode,
+    /// One text per TXT record, in zone order.
+    pub texts: Vec<String>,
+}
+
+/// Asks for the TXT records of `name` and joins each record's strings.
+pub fn txt(network: &Network, name: &str) -> TxtAnswer {
+    let response = lookup(network, name, RecordType::Txt);
+    let texts = response
+        .answers
+        .iter()
+        .filter_map(|record| match &record.data {
+            RecordData::Txt(strings) => Some(strings.concat()),
+            _ => None,
+        })
+        .collect();
+    TxtAnswer {
+        rcode: response.rcode,
+        texts,
+    }
+}
+
 /// The name a reverse lookup of `address` asks for:
 /// `10.100.51.198.in-addr.arpa` or the nibbles under `ip6.arpa`.
 pub fn reverse_name(address: IpAddr) -> String {
@@ -336,6 +364,21 @@ mod tests {
         net.domains[1].records.swap(0, 1);
         let org = mail_exchangers(&net, "example.org").unwrap();
         assert_eq!(org[0].name, "mx1.example.org");
+    }
+
+    #[test]
+    fn txt_answers_join_each_records_strings() {
+        let mut net = network();
+        net.domains[1].records.push(
+            "split.example.org. TXT \"v=spf1 \" \"-all\""
+                .parse()
+                .unwrap(),
+        );
+        let split = txt(&net, "split.example.org");
+        assert_eq!(split.texts, ["v=spf1 -all"]);
+        assert_eq!(txt(&net, "example.org").texts, ["v=spf1 mx -all"]);
+        let none = txt(&net, "nosuch.example.org");
+        assert_eq!((none.rcode, none.texts.len()), (Rcode::NxDomain, 0));
     }
 
     #[test]

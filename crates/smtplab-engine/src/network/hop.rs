@@ -8,11 +8,13 @@ use std::collections::BTreeMap;
 
 use core::net::IpAddr;
 
+use super::checks::{self, ReceiverChecks, Receiving};
 use super::dns::{lookup, reverse_name};
 use super::queue::{Attempt, HopResult, HopTry, Queue, QueueEvent};
-use super::{Availability, Login, Network, RecordData, RecordType};
+use super::{Availability, Host, Login, Network, RecordData, RecordType};
 use crate::client::{
-    converse, Action, Client, ClientEvent, Exchange, MessageReport, Outcome, Outgoing, ServerReply,
+    converse, converse_with, Action, Client, ClientEvent, Exchange, MessageReport, Outcome,
+    Outgoing, ServerReply,
 };
 use crate::session::{ClientInfo, Event, Output, ServerMemory, Session};
 use crate::world::Delivery;
@@ -41,6 +43,8 @@ pub struct HopRun {
     pub delivery: Option<Box<Delivery>>,
     /// Both sides' bytes and events, for the transcript and the diagram.
     pub exchange: Exchange,
+    /// Whether the receiver's checks filed the delivery as junk.
+    pub quarantined: bool,
 }
 
 /// Connects `sender` to `address`:`port` and, if a host answers there,
@@ -48,34 +52,29 @@ pub struct HopRun {
 pub fn send(
     network: &Network,
     sender: Sender<'_>,
+    target: (IpAddr, u16),
+    outgoing: impl FnOnce(bool) -> Option<Outgoing>,
+    memories: &mut Memories,
+    clock: (u64, u64),
+) -> HopRun {
+    send_checked(network, sender, target, outgoing, memories, clock, None)
+}
+
+/// [`send`], the receiving host running `checks` at the end of DATA.
+pub fn send_checked(
+    network: &Network,
+    sender: Sender<'_>,
     (address, port): (IpAddr, u16),
     outgoing: impl FnOnce(bool) -> Option<Outgoing>,
     memories: &mut Memories,
     (seed, now): (u64, u64),
+    checks: Option<&dyn ReceiverChecks>,
 ) -> HopRun {
-    let refused = |reason: &str| HopRun {
-        result: HopResult::NoSession {
-            reason: reason.into(),
-        },
-        delivery: None,
-        exchange: Exchange::default(),
+    let target = match answering_host(network, address, port) {
+        Ok(target) => target,
+        Err(reason) => return HopRun::unanswered(reason),
     };
-    let Some(target) = network.host_at(address) else {
-        return refused("Connection refused");
-    };
-    match target.availability {
-        Availability::Unreachable => return refused("Connection timed out"),
-        Availability::Refusing => return refused("Connection refused"),
-        Availability::Up if !target.listens_on(port) => return refused("Connection refused"),
-        Availability::Up => {}
-    }
-    let client_info = ClientInfo {
-        hostname: reverse_lookup(network, sender.address),
-        ip: sender.address.to_string(),
-    };
-    let memory = memories.get(&target.name).cloned().unwrap_or_default();
-    let mut session =
-        Session::with_memory(target.settings_on(port), client_info, seed, now, memory);
+    let mut session = open_session(network, sender, (target, port), memories, (seed, now));
     let mut client = Client::new(sender.name, now);
     client.push(Action::Hello, now);
     if let Some(login) = sender.login {
@@ -90,7 +89,20 @@ pub fn send(
         client.push(Action::Send(Box::new(message)), now);
     }
     client.push(Action::Quit, now);
-    let rest = converse(&mut client, &mut session, now);
+    let receiving = Receiving {
+        receiver: &target.name,
+        port,
+        authenticated: sender.login.is_some(),
+        connecting_ip: sender.address,
+        helo: sender.name,
+    };
+    let mut quarantined = false;
+    let mut inspect = |outputs: &mut Vec<Output>| {
+        if let Some(checks) = checks {
+            quarantined |= !checks::apply(checks, network, receiving, outputs).is_empty();
+        }
+    };
+    let rest = converse_with(&mut client, &mut session, now, &mut inspect);
     exchange.client_sent.extend(rest.client_sent);
     exchange.client_events.extend(rest.client_events);
     exchange.server_outputs.extend(rest.server_outputs);
@@ -99,6 +111,50 @@ pub fn send(
         result: hop_result(&exchange, dsn, recipients),
         delivery: delivered(&exchange),
         exchange,
+        quarantined,
+    }
+}
+
+impl HopRun {
+    /// No session: nothing took the connection.
+    fn unanswered(reason: &str) -> Self {
+        Self {
+            result: HopResult::NoSession {
+                reason: reason.into(),
+            },
+            delivery: None,
+            exchange: Exchange::default(),
+            quarantined: false,
+        }
+    }
+}
+
+/// The target's server session for `sender`, with what the target
+/// remembers (greylisting).
+fn open_session(
+    network: &Network,
+    sender: Sender<'_>,
+    (target, port): (&Host, u16),
+    memories: &Memories,
+    (seed, now): (u64, u64),
+) -> Session {
+    let client_info = ClientInfo {
+        hostname: reverse_lookup(network, sender.address),
+        ip: sender.address.to_string(),
+    };
+    let memory = memories.get(&target.name).cloned().unwrap_or_default();
+    Session::with_memory(target.settings_on(port), client_info, seed, now, memory)
+}
+
+/// The host that takes a connection to `address`:`port`, or what the
+/// connecting side sees instead.
+fn answering_host(network: &Network, address: IpAddr, port: u16) -> Result<&Host, &'static str> {
+    let target = network.host_at(address).ok_or("Connection refused")?;
+    match target.availability {
+        Availability::Unreachable => Err("Connection timed out"),
+        Availability::Refusing => Err("Connection refused"),
+        Availability::Up if !target.listens_on(port) => Err("Connection refused"),
+        Availability::Up => Ok(target),
     }
 }
 
@@ -186,6 +242,18 @@ pub fn run_queue(
     seed: u64,
     now: u64,
 ) -> QueueRun {
+    run_queue_checked(network, host, queue, memories, (seed, now), None)
+}
+
+/// [`run_queue`], each receiving host running `checks` at the end of DATA.
+pub fn run_queue_checked(
+    network: &Network,
+    host: &str,
+    queue: &mut Queue,
+    memories: &mut Memories,
+    (seed, now): (u64, u64),
+    checks: Option<&dyn ReceiverChecks>,
+) -> QueueRun {
     let mut run = QueueRun::default();
     let Some(sender) = network.host(host) else {
         return run;
@@ -207,11 +275,10 @@ pub fn run_queue(
             let hop = send_attempt(
                 network,
                 from,
-                queue,
-                &attempt,
-                &tried,
+                (queue, &attempt, &tried),
                 memories,
                 (seed, now),
+                checks,
             );
             attempt.record(&tried, hop.result.clone());
             run.hops.push((tried, hop));
@@ -224,20 +291,20 @@ pub fn run_queue(
 fn send_attempt(
     network: &Network,
     from: Sender<'_>,
-    queue: &Queue,
-    attempt: &Attempt,
-    tried: &HopTry,
+    (queue, attempt, tried): (&Queue, &Attempt, &HopTry),
     memories: &mut Memories,
     clock: (u64, u64),
+    checks: Option<&dyn ReceiverChecks>,
 ) -> HopRun {
     let target = (tried.hop.address, tried.hop.port);
-    send(
+    send_checked(
         network,
         from,
         target,
         |dsn| queue.outgoing(attempt, tried, dsn),
         memories,
         clock,
+        checks,
     )
 }
 

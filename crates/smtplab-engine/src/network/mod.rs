@@ -16,6 +16,7 @@
 //!                          advance(seconds) ──► retries ──► mailstores, diagram, log
 //! ```
 
+pub mod checks;
 mod default;
 pub mod diagram;
 pub mod dns;

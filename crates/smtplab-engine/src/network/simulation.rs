@@ -13,18 +13,20 @@
 
 mod learner;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use core::fmt;
 use core::net::IpAddr;
 
+use super::checks::ReceiverChecks;
 use super::diagram::Diagram;
-use super::hop::{run_queue, HopRun, Memories, QueueRun};
+use super::hop::{run_queue_checked, HopRun, Memories, QueueRun};
 use super::queue::{HopResult, HopTry, Queue, QueueEvent, QueuePolicy};
 use super::{Network, NetworkError};
 use crate::address::Mailbox;
 use crate::client::Recipient;
-use crate::world::{Delivery, Destination, Envelope, Mailstore};
+use crate::world::{Delivery, Destination, Envelope, Mailstore, JUNK_FOLDER};
 
 pub use learner::{ConnectError, Connection};
 
@@ -198,6 +200,10 @@ pub struct Simulation {
     memories: Memories,
     diagram: Diagram,
     log: Vec<LogEntry>,
+    checks: Option<Arc<dyn ReceiverChecks>>,
+    /// (host in lower case, queue id) of messages the checks quarantined,
+    /// until they are filed.
+    quarantined: BTreeSet<(String, String)>,
 }
 
 impl Simulation {
@@ -225,7 +231,30 @@ impl Simulation {
             memories: Memories::new(),
             diagram: Diagram::default(),
             log: Vec::new(),
+            checks: None,
+            quarantined: BTreeSet::new(),
         })
+    }
+
+    /// Installs the checks every receiving host runs at the end of DATA
+    /// (SPF, DKIM, DMARC from smtplab-mailauth): from now on their headers
+    /// go on the mail, quarantined mail goes to Junk and refused mail is
+    /// answered with their refusal.
+    pub fn set_receiver_checks(&mut self, checks: Arc<dyn ReceiverChecks>) {
+        self.checks = Some(checks);
+    }
+
+    /// The checks installed, if any.
+    pub fn receiver_checks(&self) -> Option<&dyn ReceiverChecks> {
+        self.checks.as_deref()
+    }
+
+    /// The messages in folder `folder` (such as `Junk`) of mailbox `user`
+    /// at `host`, oldest first.
+    pub fn folder<'a>(&'a self, host: &str, user: &'a str, folder: &'a str) -> Vec<&'a Delivery> {
+        self.mailstore(host)
+            .map(|store| store.folder(user, folder).collect())
+            .unwrap_or_default()
     }
 
     /// The network being simulated.
@@ -392,13 +421,13 @@ impl Simulation {
             .host(key)
             .map_or_else(|| key.to_owned(), |h| h.name.clone());
         let seed = self.seed();
-        let run = run_queue(
+        let run = run_queue_checked(
             &self.network,
             &host,
             &mut queue,
             &mut self.memories,
-            seed,
-            self.now,
+            (seed, self.now),
+            self.checks.as_deref(),
         );
         self.queues.insert(key.to_owned(), queue);
         self.take_run(&host, run);
@@ -421,8 +450,17 @@ impl Simulation {
             result: hop.result.clone(),
         });
         if let Some(delivery) = &hop.delivery {
+            if hop.quarantined {
+                self.quarantine(&tried.hop.host, &delivery.queue_id);
+            }
             self.accept(&tried.hop.host, delivery);
         }
+    }
+
+    /// Marks a message the checks at `host` quarantined, for `file_local`.
+    fn quarantine(&mut self, host: &str, queue_id: &str) {
+        self.quarantined
+            .insert((host.to_ascii_lowercase(), queue_id.to_owned()));
     }
 
     fn queue_events(&mut self, host: &str, events: Vec<QueueEvent>) {
@@ -485,6 +523,11 @@ impl Simulation {
                 }
             }
         }
+        let key = (host.to_ascii_lowercase(), message.queue_id.to_owned());
+        let folder = self
+            .quarantined
+            .remove(&key)
+            .then(|| JUNK_FOLDER.to_owned());
         let return_path = format!("Return-Path: <{}>", message.mail_from);
         let mut raw = Vec::with_capacity(return_path.len() + 2 + message.content.len());
         raw.extend_from_slice(return_path.as_bytes());
@@ -505,8 +548,12 @@ impl Simulation {
             added_headers: Vec::new(),
             message: String::from_utf8_lossy(&raw).into_owned(),
             raw,
+            folder: folder.clone(),
         };
-        let note = format!("delivered to mailbox {}", mailboxes.join(", "));
+        let note = match folder {
+            Some(folder) => format!("filed in {folder} of {}", mailboxes.join(", ")),
+            None => format!("delivered to mailbox {}", mailboxes.join(", ")),
+        };
         self.diagram.note(host, &note, self.now);
         self.mailstores
             .entry(host.to_ascii_lowercase())

@@ -381,7 +381,7 @@ mod tests {
                         .records
                         .push(record("example.org MX 30 mx3.example.org"))
                 },
-                "domains[1].records[7]",
+                "domains[1].records[9]",
                 NetworkProblem::DanglingMx {
                     exchange: "mx3.example.org".into(),
                 },
@@ -403,7 +403,7 @@ mod tests {
                         .records
                         .push(record("elsewhere.example A 192.0.2.99"))
                 },
-                "domains[1].records[7]",
+                "domains[1].records[9]",
                 NetworkProblem::OutsideZone {
                     owner: "elsewhere.example".into(),
                     zone: "example.org".into(),

@@ -21,6 +21,8 @@ impl Session {
     pub(super) fn auth(&mut self, argument: &str) {
         let refusal = if self.hello.is_none() {
             Some(ReplyKey::NeedHelo)
+        } else if self.profile.require_tls_for_auth && !self.tls_active {
+            Some(ReplyKey::TlsRequiredForAuth)
         } else if self.authenticated.is_some() {
             Some(ReplyKey::AlreadyAuthenticated)
         } else if self.state.transaction_mut().is_some() {

@@ -276,6 +276,7 @@ impl Trace<'_> {
             added_headers,
             message,
             raw,
+            folder: None,
         }
     }
 

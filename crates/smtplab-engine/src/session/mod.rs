@@ -153,6 +153,11 @@ impl Session {
         self.authenticated.as_deref()
     }
 
+    /// The name the client gave in HELO or EHLO, if it gave one.
+    pub fn hello_name(&self) -> Option<&str> {
+        self.hello.as_ref().map(|h| h.name.as_str())
+    }
+
     /// Whether the connection is closed.
     pub fn is_closed(&self) -> bool {
         matches!(self.state, State::Closed)
@@ -190,6 +195,19 @@ impl Session {
     /// octets trickle in): the idle timeout's 421 4.4.2, and close.
     pub fn expire(&mut self) {
         self.close_with(ReplyKey::IdleTimeout, CloseReason::IdleTimeout);
+    }
+
+    /// The connection was TLS from its first octet (implicit TLS on a
+    /// submission port, RFC 8314 section 3.3): the session runs as after a
+    /// STARTTLS, which EHLO then no longer offers. Call it before any input.
+    pub fn start_in_tls(&mut self) {
+        self.tls_active = true;
+    }
+
+    /// Whether the connection is encrypted (after STARTTLS, or from the
+    /// start).
+    pub fn tls_active(&self) -> bool {
+        self.tls_active
     }
 
     /// The server is going down: 421 4.3.2 and close.

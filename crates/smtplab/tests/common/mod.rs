@@ -22,6 +22,8 @@ pub struct Server {
     pub addresses: Vec<SocketAddr>,
     /// The first of them.
     pub addr: SocketAddr,
+    /// Every `--tls-listen` address (implicit TLS), in the same way.
+    pub tls_addresses: Vec<SocketAddr>,
     /// Its `--save` folder.
     pub save_dir: PathBuf,
     /// With `--network`: each row of the start-up table, as
@@ -139,11 +141,21 @@ impl Server {
             command.args(["--listen", address]);
         }
         let mut server = Self::launch_command(command, save_dir, extra);
-        server.addresses = server
+        let listening: Vec<String> = server
             .log()
             .iter()
             .filter_map(|line| line.split_once("listening on ").map(|(_, a)| a.to_owned()))
-            .map(|a| a.parse().expect("listening address"))
+            .collect();
+        let parse = |a: &str| a.parse::<SocketAddr>().expect("listening address");
+        server.tls_addresses = listening
+            .iter()
+            .filter_map(|a| a.strip_suffix(" (implicit TLS)"))
+            .map(parse)
+            .collect();
+        server.addresses = listening
+            .iter()
+            .filter(|a| !a.ends_with(')'))
+            .map(|a| parse(a))
             .collect();
         assert_eq!(server.addresses.len(), listen.len(), "{:?}", server.log());
         server.addr = server.addresses[0];
@@ -174,6 +186,7 @@ impl Server {
             child,
             addresses: Vec::new(),
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            tls_addresses: Vec::new(),
             save_dir,
             doors: Vec::new(),
             log,

@@ -6,6 +6,7 @@
 use core::net::IpAddr;
 
 use super::{NetworkEvent, Simulation, MAX_PASSES_PER_ADVANCE};
+use crate::network::checks::{self, Receiving};
 use crate::network::diagram::{StepKind, MAX_LABEL_CHARS};
 use crate::network::dns::addresses;
 use crate::network::hop::reverse_lookup;
@@ -177,7 +178,16 @@ impl Simulation {
             let was_content = connection.session.expects_content();
             connection.session.feed(piece, self.now);
             self.draw_input(connection, piece, was_content);
-            outputs.extend(self.take_outputs(connection));
+            let taken = self.take_outputs(connection);
+            let tls_starts = taken.iter().any(|o| matches!(o, Output::StartTls));
+            outputs.extend(taken);
+            // What followed STARTTLS in the same input was sent in clear
+            // text before the handshake: RFC 3207 section 4.2 says to
+            // forget it, as the session does for one feed (a split into
+            // lines must not hand it over again).
+            if tls_starts {
+                break;
+            }
         }
         outputs
     }
@@ -192,7 +202,8 @@ impl Simulation {
     /// Everything the session queued: replies drawn, deliveries queued at
     /// the host (and run at once), what the host remembers kept.
     pub fn take_outputs(&mut self, connection: &mut Connection) -> Vec<Output> {
-        let outputs: Vec<Output> = connection.session.drain_outputs().collect();
+        let mut outputs: Vec<Output> = connection.session.drain_outputs().collect();
+        self.check_incoming(connection, &mut outputs);
         let client = self.network.client.name.clone();
         let mut accepted = false;
         for output in &outputs {
@@ -216,6 +227,24 @@ impl Simulation {
             self.run_due(MAX_PASSES_PER_ADVANCE);
         }
         outputs
+    }
+
+    /// The receiver's checks over what the learner's session accepted.
+    fn check_incoming(&mut self, connection: &Connection, outputs: &mut Vec<Output>) {
+        let Some(checks) = self.checks.clone() else {
+            return;
+        };
+        let receiving = Receiving {
+            receiver: &connection.host,
+            port: connection.port,
+            authenticated: connection.session.authenticated_user().is_some(),
+            connecting_ip: self.network.client.address,
+            helo: connection.session.hello_name().unwrap_or_default(),
+        };
+        let quarantined = checks::apply(checks.as_ref(), &self.network, receiving, outputs);
+        for queue_id in quarantined {
+            self.quarantine(&connection.host, &queue_id);
+        }
     }
 
     /// A command line as an arrow once it is complete; message content as
