@@ -7,6 +7,7 @@ use smtplab_engine::Verb;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
+use crate::i18n::tr;
 use crate::lab::Lab;
 
 /// What "Try it" does now.
@@ -34,9 +35,9 @@ impl TryMode {
 
     fn caption(self) -> &'static str {
         match self {
-            Self::ConnectFirst => "Try: connects with telnet localhost smtp first, then puts the example in the command line (press Enter to send it).",
-            Self::Fill => "Try: puts the example in the command line; edit it if you like, then press Enter.",
-            Self::InMessage => "You are typing a message: a command now would become part of its text. End the message with a line holding only a dot, then Try works again.",
+            Self::ConnectFirst => tr("Try: connects with telnet localhost smtp first, then puts the example in the command line (press Enter to send it)."),
+            Self::Fill => tr("Try: puts the example in the command line; edit it if you like, then press Enter."),
+            Self::InMessage => tr("You are typing a message: a command now would become part of its text. End the message with a line holding only a dot, then Try works again."),
         }
     }
 }
@@ -59,9 +60,9 @@ pub fn command_table(props: &CommandTableProps) -> Html {
     html! {
         <div class="table-wrap">
             <p class="muted try-caption">{ props.mode.caption() }</p>
-            <table class="commands" aria-label="SMTP commands">
+            <table class="commands" aria-label={tr("SMTP commands")}>
                 <thead>
-                    <tr><th scope="col">{ "Command" }</th><th scope="col">{ "Syntax" }</th><th scope="col">{ "What it does" }</th><th scope="col">{ "Replies" }</th><th scope="col"><span class="visually-hidden">{ "Try" }</span></th></tr>
+                    <tr><th scope="col">{ tr("Command") }</th><th scope="col">{ tr("Syntax") }</th><th scope="col">{ tr("What it does") }</th><th scope="col">{ tr("Replies") }</th><th scope="col"><span class="visually-hidden">{ tr("Try") }</span></th></tr>
                 </thead>
                 <tbody>{ for rows }</tbody>
             </table>
@@ -84,15 +85,15 @@ fn command_row(info: &'static CommandInfo, props: &CommandTableProps) -> Html {
             <th scope="row">
                 <span class="verb">{ info.name }</span>
                 if let Some(extension) = info.extension {
-                    { " " }<span class="tag" title="Service extension">{ extension }</span>
+                    { " " }<span class="tag" title={tr("Service extension")}>{ extension }</span>
                 }
             </th>
             <td><code>{ syntax(info.syntax) }</code></td>
-            <td>{ info.purpose }<br /><small>{ info.rfc }</small></td>
+            <td>{ tr(info.purpose) }<br /><small>{ info.rfc }</small></td>
             <td>{ codes.join(", ") }</td>
             <td>
                 <button type="button" class="try" {onclick} disabled={props.mode == TryMode::InMessage} title={props.mode.caption()}>
-                    { "Try" }<span class="visually-hidden">{ format!(" {}", info.name) }</span>
+                    { tr("Try") }<span class="visually-hidden">{ format!(" {}", info.name) }</span>
                 </button>
             </td>
         </tr>
