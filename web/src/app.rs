@@ -106,7 +106,7 @@ fn language_menu(state: &UseReducerHandle<AppState>, lang: &UseStateHandle<Lang>
     });
     html! {
         <label class="lang-menu">
-            { tr("Language / 语言 ") }
+            { "Language / 语言 " }
             <select id="lang-select" {onchange}>{ for options }</select>
         </label>
     }

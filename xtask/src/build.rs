@@ -31,10 +31,7 @@ pub fn copy_translations() -> Result {
     banner("build: translations (fetched when chosen) -> dist/i18n/");
     let out = root().join("dist").join(I18N_SUBDIR);
     std::fs::create_dir_all(&out).map_err(|e| anyhow!("create {}: {e}", out.display()))?;
-    copy(
-        &root().join("web/i18n/zh-CN.json"),
-        &out.join("zh-CN.json"),
-    )
+    copy(&root().join("web/i18n/zh-CN.json"), &out.join("zh-CN.json"))
 }
 
 /// Folder under `dist/` of the Transcript tab's explainer, which the pages

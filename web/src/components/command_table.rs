@@ -2,7 +2,7 @@
 //! catalogue), each row with "Try it", which says what it will do in the
 //! console's state.
 
-use smtplab_engine::catalogue::{CommandInfo, COMMANDS};
+use smtplab_engine::catalogue::{code_meaning, CommandInfo, COMMANDS};
 use smtplab_engine::Verb;
 use web_sys::HtmlElement;
 use yew::prelude::*;
@@ -78,7 +78,6 @@ fn command_row(info: &'static CommandInfo, props: &CommandTableProps) -> Html {
             focus_command_input();
         })
     };
-    let codes: Vec<String> = info.replies.iter().map(u16::to_string).collect();
     let highlighted = props.highlight == Some(info.verb);
     html! {
         <tr class={classes!(highlighted.then_some("highlight"))} aria-current={highlighted.then_some("true")}>
@@ -90,7 +89,7 @@ fn command_row(info: &'static CommandInfo, props: &CommandTableProps) -> Html {
             </th>
             <td><code>{ syntax(info.syntax) }</code></td>
             <td>{ tr(info.purpose) }<br /><small>{ info.rfc }</small></td>
-            <td>{ codes.join(", ") }</td>
+            <td>{ reply_codes(info.replies) }</td>
             <td>
                 <button type="button" class="try" {onclick} disabled={props.mode == TryMode::InMessage} title={props.mode.caption()}>
                     { tr("Try") }<span class="visually-hidden">{ format!(" {}", info.name) }</span>
@@ -98,6 +97,15 @@ fn command_row(info: &'static CommandInfo, props: &CommandTableProps) -> Html {
             </td>
         </tr>
     }
+}
+
+/// The reply codes, each with its general meaning as a tooltip.
+fn reply_codes(codes: &[u16]) -> Html {
+    let items = codes.iter().enumerate().map(|(index, code)| {
+        let meaning = code_meaning(*code).map(tr);
+        html! { <>{ (index > 0).then_some(", ") }<span title={meaning}>{ code.to_string() }</span></> }
+    });
+    html! { { for items } }
 }
 
 /// The syntax with each word kept whole (a line may break only between

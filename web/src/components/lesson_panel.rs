@@ -113,7 +113,7 @@ fn outcome(
 ) -> Html {
     if let Some((played, _)) = &open.watching {
         let done = if open.complete {
-            " The reference solution meets every goal; it does not count as your pass."
+            tr(" The reference solution meets every goal; it does not count as your pass.")
         } else {
             ""
         };

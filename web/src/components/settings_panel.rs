@@ -67,7 +67,7 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
         html! {
             <li>
                 <input type="checkbox" id={field_id.clone()} {checked} {onchange} />
-                <label for={field_id}>{ switch.label() }</label>
+                <label for={field_id} title={switch.about()}>{ switch.label() }</label>
             </li>
         }
     });
@@ -115,6 +115,14 @@ impl Switch {
         match self {
             Self::Extension(extension) => extension.label(),
             Self::Policy((_, label, ..)) => tr(label),
+        }
+    }
+
+    /// What the switch's keyword means (extensions only), for its tooltip.
+    fn about(self) -> Option<&'static str> {
+        match self {
+            Self::Extension(extension) => Some(tr(extension.about())),
+            Self::Policy(_) => None,
         }
     }
 
