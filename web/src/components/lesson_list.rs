@@ -126,7 +126,7 @@ fn pack_view(
             <li class={classes!(is_done.then_some("finished"))}>
                 <button type="button" onclick={open} aria-current={is_current.then_some("true")}>
                     <span class="mark" aria-hidden="true">{ if is_done { "✓" } else { "○" } }</span>
-                    { lesson.title() }
+                    { crate::lessons::translated::title(lesson).to_owned() }
                     if is_done { <span class="visually-hidden">{ tr(" (done)") }</span> }
                 </button>
             </li>
@@ -141,7 +141,7 @@ fn pack_view(
             </h2>
             if !pack.is_builtin() {
                 <button type="button" class="remove-pack" onclick={lesson_action(LessonAction::RemovePack(pack.id().to_owned()))}>
-                    { tr("Remove") }<span class="visually-hidden">{ format!(" the pack {}", pack.title()) }</span>
+                    { tr("Remove") }<span class="visually-hidden">{ trf(" the pack {}", &[pack.title()]) }</span>
                 </button>
             }
             <ol class="lesson-list">{ for items }</ol>

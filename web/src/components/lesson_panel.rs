@@ -10,7 +10,7 @@ use smtplab_lessons::{GoalStatus, Lesson, Pack};
 
 use crate::components::markdown::markdown;
 use crate::i18n::{tr, trf};
-use crate::lessons::{solution_steps, LessonAction, OpenLesson};
+use crate::lessons::{solution_steps, translated, LessonAction, OpenLesson};
 
 /// Props of [`LessonPanel`]: the open lesson, where its goals stand, and
 /// one callback for every lesson button.
@@ -59,12 +59,12 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     html! {
         <section class={classes!("lesson", (open.complete && open.watching.is_none() && !open.solution_viewed).then_some("complete"))} aria-label={tr("Lesson")}>
             <div class="lesson-head">
-                <h2>{ lesson.title() }</h2>
+                <h2>{ translated::title(lesson) }</h2>
                 if let Some(title) = teacher_pack {
                     <span class="tag">{ trf("teacher's pack: {}", &[&title.to_string()]) }</span>
                 }
             </div>
-            <div class="intro">{ markdown(lesson.introduction()) }</div>
+            <div class="intro">{ markdown(translated::introduction(lesson)) }</div>
             <h3>{ tr("Goals") }</h3>
             { goal_list(lesson, props.statuses.clone()) }
             { outcome(open, props.next.clone(), &dispatch) }
@@ -87,20 +87,22 @@ fn dispatcher(on_action: &Callback<LessonAction>) -> impl Fn(LessonAction) -> Ca
 }
 
 fn goal_list(lesson: &Lesson, statuses: Vec<GoalStatus>) -> Html {
-    let goals = lesson.goals().iter().zip(statuses).map(|(goal, status)| {
-        let (mark, label, class) = match status {
-            GoalStatus::Met => ("✓", "met", "met"),
-            GoalStatus::Pending => ("○", "not yet", "pending"),
-            GoalStatus::Failed => ("✗", "broken", "failed"),
-        };
-        html! {
-            <li class={classes!("goal", class)}>
-                <span class="mark" aria-hidden="true">{ mark }</span>
-                { goal.description.clone() }
-                <span class="visually-hidden">{ format!(" ({label})") }</span>
-            </li>
-        }
-    });
+    let goals = (0..lesson.goals().len())
+        .zip(statuses)
+        .map(|(index, status)| {
+            let (mark, label, class) = match status {
+                GoalStatus::Met => ("✓", tr("met"), "met"),
+                GoalStatus::Pending => ("○", tr("not yet"), "pending"),
+                GoalStatus::Failed => ("✗", tr("broken"), "failed"),
+            };
+            html! {
+                <li class={classes!("goal", class)}>
+                    <span class="mark" aria-hidden="true">{ mark }</span>
+                    { translated::goal(lesson, index).to_owned() }
+                    <span class="visually-hidden">{ format!(" ({label})") }</span>
+                </li>
+            }
+        });
     html! { <ul class="goals" aria-label={tr("Goals")}>{ for goals }</ul> }
 }
 
@@ -145,7 +147,7 @@ fn outcome(
 }
 
 fn hints(lesson: &Lesson, shown: usize) -> Html {
-    let hints = lesson.hints();
+    let hints = translated::hints(lesson);
     let shown = shown.min(hints.len());
     if shown == 0 {
         return html! {};
