@@ -11,6 +11,7 @@ use crate::components::guide_panel::GuidePanel;
 use crate::components::state_diagram::StateDiagram;
 use crate::components::toolbar::Toolbar;
 use crate::components::wire_view::WireView;
+use crate::i18n::{tr, Lang};
 use crate::panels::{panel, tab_id, PANELS};
 use crate::share::Shared;
 use crate::state::{Action, AppState};
@@ -19,9 +20,17 @@ use crate::state::{Action, AppState};
 #[component(App)]
 pub fn app() -> Html {
     let state = use_reducer(AppState::default);
+    let lang = use_state(crate::i18n::current);
     {
         let state = state.clone();
-        use_effect_with((), move |_| crate::address::start_from_address(&state));
+        let lang = lang.clone();
+        use_effect_with((), move |_| {
+            crate::address::start_from_address(&state);
+            let initial = crate::i18n::initial_lang();
+            if initial != Lang::En {
+                choose_language(&state, &lang, initial, false);
+            }
+        });
     }
     #[cfg(feature = "lessons")]
     {
@@ -41,10 +50,11 @@ pub fn app() -> Html {
         .then(|| AttrValue::from(lab.transcript.render(true)));
     drop(lab);
     html! {
-        <div class="app">
+        <div class="app" key={lang.tag()}>
             <header>
                 <h1>{ "smtplab" }</h1>
-                <p class="tagline">{ "Talk SMTP to a simulated mail server, right in this page." }</p>
+                <p class="tagline">{ tr("Talk SMTP to a simulated mail server, right in this page.") }</p>
+                { language_menu(&state, &lang) }
             </header>
             { notice(&state) }
             <main class="layout">
@@ -64,7 +74,7 @@ pub fn app() -> Html {
                         { lesson_or_guide(&state) }
                     }
                 </div>
-                <aside class="right" aria-label="Panels">
+                <aside class="right" aria-label={tr("Panels")}>
                     { tab_list(&state) }
                     <div role="tabpanel" class="panel" aria-labelledby={tab_id(state.tab)}>
                         { (panel(state.tab).view)(&state) }
@@ -73,6 +83,56 @@ pub fn app() -> Html {
             </main>
         </div>
     }
+}
+
+/// The language menu ("Language / 语言" in both languages, so either
+/// reader finds it): switches at once, and the address follows.
+fn language_menu(state: &UseReducerHandle<AppState>, lang: &UseStateHandle<Lang>) -> Html {
+    let onchange = {
+        let (state, lang) = (state.clone(), lang.clone());
+        Callback::from(move |event: Event| {
+            use wasm_bindgen::JsCast;
+            let chosen = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                .and_then(|select| Lang::from_tag(&select.value()));
+            if let Some(chosen) = chosen {
+                choose_language(&state, &lang, chosen, true);
+            }
+        })
+    };
+    let options = Lang::ALL.iter().map(|option| {
+        html! { <option value={option.tag()} selected={*option == **lang}>{ option.name() }</option> }
+    });
+    html! {
+        <label class="lang-menu">
+            { "Language / 语言 " }
+            <select id="lang-select" {onchange}>{ for options }</select>
+        </label>
+    }
+}
+
+/// Shows the page in `chosen`: at once for English, after the table has
+/// loaded for Chinese (a failed load says so and keeps English). With
+/// `write_address`, the address's `?lang=` follows.
+fn choose_language(
+    state: &UseReducerHandle<AppState>,
+    lang: &UseStateHandle<Lang>,
+    chosen: Lang,
+    write_address: bool,
+) {
+    let (state, lang) = (state.clone(), lang.clone());
+    yew::platform::spawn_local(async move {
+        if chosen != Lang::En {
+            if let Err(problem) = crate::i18n::load_table().await {
+                state.dispatch(Action::Notice(Some(problem)));
+                return;
+            }
+        }
+        crate::i18n::set_current(chosen);
+        crate::i18n::show_in_page(chosen, write_address);
+        lang.set(chosen);
+    });
 }
 
 /// The confirmation or error of the moment, fixed in view wherever the
@@ -88,7 +148,7 @@ pub fn notice(state: &UseReducerHandle<AppState>) -> Html {
     html! {
         <div class="notice" role="status" key={state.notice_count}>
             <span>{ text }</span>
-            <button type="button" aria-label="Dismiss" onclick={dismiss}>{ "×" }</button>
+            <button type="button" aria-label={tr("Dismiss")} onclick={dismiss}>{ "×" }</button>
         </div>
     }
 }
@@ -149,6 +209,7 @@ pub fn shared(state: &AppState) -> Shared {
         profile,
         script,
         lesson,
+        lang: crate::i18n::current(),
     }
 }
 
@@ -179,14 +240,14 @@ fn tab_list(state: &UseReducerHandle<AppState>) -> Html {
             Callback::from(move |_: MouseEvent| state.dispatch(Action::ShowTab(tab)))
         };
         html! {
-            <button type="button" role="tab" id={tab_id(tab)} aria-selected={selected.to_string()} class={classes!(selected.then_some("active"))} {onclick}>{ entry.label }</button>
+            <button type="button" role="tab" id={tab_id(tab)} aria-selected={selected.to_string()} class={classes!(selected.then_some("active"))} {onclick}>{ tr(entry.label) }</button>
         }
     });
     html! {
         <div class="tab-row">
-            <div role="tablist" aria-label="Panels" class="tabs">{ for buttons }</div>
+            <div role="tablist" aria-label={tr("Panels")} class="tabs">{ for buttons }</div>
             if !cfg!(feature = "lessons") {
-                <a class="tab-link" href="lessons.html">{ "Lessons ↗" }</a>
+                <a class="tab-link" href="lessons.html">{ tr("Lessons ↗") }</a>
             }
         </div>
     }

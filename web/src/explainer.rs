@@ -4,6 +4,7 @@
 //! download does not carry it. This file is the page's view of that
 //! module: the loader and the methods the tab calls.
 
+use crate::i18n::trf;
 use js_sys::{Array, Uint8Array};
 use smtplab_explain::replay::ReplayInput;
 use wasm_bindgen::prelude::*;
@@ -68,7 +69,7 @@ pub async fn new_explainer() -> Result<TranscriptExplainer, String> {
                 .dyn_ref::<js_sys::Error>()
                 .map(|e| String::from(e.message()))
                 .unwrap_or_else(|| "unknown error".to_owned());
-            format!("The explainer could not be loaded ({reason}). Check the connection and press Explain again.")
+            trf("The explainer could not be loaded ({}). Check the connection and press Explain again.", &[&reason.to_string()])
         })
 }
 

@@ -11,6 +11,7 @@ pub mod clock;
 pub mod components;
 pub mod explainer;
 pub mod guide;
+pub mod i18n;
 pub mod lab;
 #[cfg(feature = "lessons")]
 pub mod lessons;

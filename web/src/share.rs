@@ -5,6 +5,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use smtplab_engine::{Extension, Profile, Settings};
 
+use crate::i18n::Lang;
 use crate::policies::POLICY_TOGGLES;
 
 /// What a share link carries.
@@ -19,6 +20,8 @@ pub struct Shared {
     pub lesson: Option<String>,
     /// The settings panel's switches that differ from the preset: (id, on).
     pub switches: Vec<(String, bool)>,
+    /// The page's language (`&l=` when not English).
+    pub lang: Lang,
 }
 
 impl Shared {
@@ -155,7 +158,14 @@ pub fn encode(shared: &Shared) -> String {
             encode_switches(&shared.switches)
         ),
     };
-    format!("#{head}&s={}", URL_SAFE_NO_PAD.encode(joined.as_bytes()))
+    let lang = match shared.lang {
+        Lang::En => String::new(),
+        other => format!("&l={}", other.tag()),
+    };
+    format!(
+        "#{head}{lang}&s={}",
+        URL_SAFE_NO_PAD.encode(joined.as_bytes())
+    )
 }
 
 /// Reads a fragment made by [`encode`] (a plain `#lesson=ID` deep link
@@ -172,9 +182,11 @@ pub fn decode(fragment: &str) -> Result<Option<Shared>, String> {
     let mut script = None;
     let mut lesson = None;
     let mut switches = Vec::new();
+    let mut lang = Lang::En;
     for pair in fragment.split('&') {
         match pair.split_once('=') {
             Some(("t", value)) => switches = decode_switches(value)?,
+            Some(("l", value)) => lang = Lang::from_tag(value).unwrap_or_default(),
             Some(("p", value)) => profile = Some(value.to_owned()),
             Some(("s", value)) => script = Some(value),
             Some(("lesson", value)) => lesson = Some(decode_component(value)),
@@ -196,6 +208,7 @@ pub fn decode(fragment: &str) -> Result<Option<Shared>, String> {
         script,
         lesson,
         switches,
+        lang,
     }))
 }
 
@@ -295,6 +308,7 @@ mod tests {
                 ],
                 lesson: None,
                 switches: Vec::new(),
+                lang: Lang::En,
             },
         );
         assert!(snippet.starts_with("<script type=\"module\" src=\"https://lab.example/smtp/widget/smtp-lab.js\"></script>\n"));
@@ -313,6 +327,7 @@ mod tests {
             ],
             lesson: None,
             switches: Vec::new(),
+            lang: Lang::En,
         };
         let fragment = encode(&shared);
         assert!(!fragment.contains(['\n', ' ', '+', '/']));
@@ -326,6 +341,7 @@ mod tests {
             script: vec!["telnet localhost smtp".into(), "EHLO x".into()],
             lesson: Some("dot-stuffing".into()),
             switches: Vec::new(),
+            lang: Lang::En,
         };
         let fragment = encode(&shared);
         assert!(
@@ -372,6 +388,7 @@ mod tests {
             script: vec!["telnet localhost smtp".into()],
             lesson: None,
             switches,
+            lang: Lang::En,
         };
         let fragment = encode(&shared);
         assert!(
@@ -385,6 +402,20 @@ mod tests {
         assert!(decode("#p=default&t=-nosuch&s=")
             .unwrap_err()
             .contains("unknown server setting `nosuch`"));
+    }
+
+    #[test]
+    fn the_language_travels_with_the_link() {
+        let shared = Shared {
+            profile: "default".into(),
+            script: vec!["telnet localhost smtp".into()],
+            lesson: None,
+            switches: Vec::new(),
+            lang: Lang::ZhCn,
+        };
+        let fragment = encode(&shared);
+        assert!(fragment.starts_with("#p=default&l=zh-CN&s="), "{fragment}");
+        assert_eq!(decode(&fragment), Ok(Some(shared)));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use yew::Reducible;
 
 use crate::clock::now_seconds;
 use crate::guide::{guide, Guide};
+use crate::i18n::tr;
 use crate::lab::Lab;
 #[cfg(feature = "lessons")]
 use crate::lessons::{LessonAction, LessonEffect, LessonState};
@@ -236,7 +237,7 @@ impl AppState {
             (lab.connected(), lab.in_content())
         };
         if in_content {
-            self.set_notice(Some("You are typing message content: end it with a line holding only a dot, then try a command.".into()));
+            self.set_notice(Some(tr("You are typing message content: end it with a line holding only a dot, then try a command.").into()));
             return;
         }
         if !connected {

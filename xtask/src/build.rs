@@ -16,9 +16,22 @@ pub fn build() -> Result {
     banner("build: smtplab-web -> dist/");
     trunk_build(&root())?;
     build_classroom()?;
+    copy_translations()?;
     build_explainer()?;
     build_widget()?;
     crate::api::build_api_only()
+}
+
+/// Folder under `dist/` of the translation tables, which the pages fetch
+/// when a learner chooses a language other than English.
+pub const I18N_SUBDIR: &str = "i18n";
+
+/// The translation tables (`web/i18n/*.json`) into `dist/i18n/`.
+pub fn copy_translations() -> Result {
+    banner("build: translations (fetched when chosen) -> dist/i18n/");
+    let out = root().join("dist").join(I18N_SUBDIR);
+    std::fs::create_dir_all(&out).map_err(|e| anyhow!("create {}: {e}", out.display()))?;
+    copy(&root().join("web/i18n/zh-CN.json"), &out.join("zh-CN.json"))
 }
 
 /// Folder under `dist/` of the Transcript tab's explainer, which the pages

@@ -68,6 +68,7 @@ struct PageSizes {
     widget: u64,
     lesson_widget: u64,
     explainer: u64,
+    chinese: u64,
 }
 
 /// Prints each page's files and returns the totals.
@@ -104,12 +105,15 @@ fn measure_pages(dist: &Path) -> Result<PageSizes> {
             explainer_dir.join("smtplab_explain_wasm_bg.wasm"),
         ],
     )?;
+    banner("size: Simplified Chinese texts, fetched when zh-CN is chosen (dist/i18n/), gzip -9");
+    let chinese = report_files(dist, &[dist.join(build::I18N_SUBDIR).join("zh-CN.json")])?;
     Ok(PageSizes {
         app,
         classroom,
         widget,
         lesson_widget,
         explainer,
+        chinese,
     })
 }
 
@@ -135,6 +139,11 @@ impl PageSizes {
             "explainer on first use: {} (downloaded when a transcript is first explained; sandbox + explainer: {})",
             kb(self.explainer),
             kb(self.app + self.explainer)
+        );
+        println!(
+            "zh-CN on first use:   {} (downloaded when Chinese is chosen; English costs nothing extra; sandbox + zh-CN: {})",
+            kb(self.chinese),
+            kb(self.app + self.chinese)
         );
     }
 }

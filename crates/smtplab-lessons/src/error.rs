@@ -95,6 +95,16 @@ pub enum Reason {
     /// A command listed twice in `disabled_commands`.
     #[error("{0} is listed twice")]
     ListedTwice(String),
+    /// A translation's list has another length than the lesson's.
+    #[error(
+        "has {found} entries; the lesson has {expected}, and the translation needs one for each"
+    )]
+    TranslationCount {
+        /// Entries in the translation.
+        found: usize,
+        /// Entries in the lesson.
+        expected: usize,
+    },
     /// A lesson without goals.
     #[error("a lesson needs at least one goal")]
     NoGoals,

@@ -3,6 +3,8 @@
 //! [`Reason`]. Running the solution is left to the pack loader
 //! ([`crate::pack`]), which runs lessons.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Deserializer};
 use smtplab_engine::network::Network;
 use smtplab_engine::patch::{self, Patch, PatchError};
@@ -110,12 +112,38 @@ pub struct Lesson {
     hints: Vec<String>,
     #[serde(deserialize_with = "script_from_connections")]
     solution: Script,
+    /// The lesson's texts in other languages, by language tag (`zh-CN`).
+    #[serde(default)]
+    translations: BTreeMap<String, LessonTranslation>,
     /// Resolved from `server` and `disabled_commands` during validation.
     #[serde(skip)]
     settings: Settings,
     /// Resolved from `server.network` during validation.
     #[serde(skip)]
     network: Option<Network>,
+}
+
+/// One lesson's texts in another language; what it leaves out stays in
+/// the lesson's own language. `goals` and `hints`, when given, have one
+/// entry per goal and hint of the lesson, in the same order.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LessonTranslation {
+    /// The title.
+    pub title: Option<String>,
+    /// The introduction (text, or a list of lines).
+    #[serde(default, deserialize_with = "optional_text_or_lines")]
+    pub introduction: Option<String>,
+    /// Each goal's description.
+    pub goals: Option<Vec<String>>,
+    /// Each hint.
+    pub hints: Option<Vec<String>>,
+}
+
+fn optional_text_or_lines<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
+    text_or_lines(deserializer).map(Some)
 }
 
 /// Accepts a string, or a list of lines joined with newlines (long text is
@@ -226,6 +254,11 @@ impl Lesson {
         &self.id
     }
 
+    /// Its texts in `lang` (a tag such as `zh-CN`), if the pack has them.
+    pub fn translation(&self, lang: &str) -> Option<&LessonTranslation> {
+        self.translations.get(lang)
+    }
+
     /// The title.
     pub fn title(&self) -> &str {
         &self.title
@@ -308,6 +341,7 @@ pub(crate) type FieldProblems = Vec<(String, Reason)>;
 /// solution is not run here: with no problems, the caller runs it.
 pub(crate) fn validate_lesson(lesson: &mut Lesson) -> FieldProblems {
     let mut problems = check_texts(lesson);
+    problems.extend(check_translations(lesson));
     let settings = match resolve_settings(&lesson.server, &lesson.disabled_commands) {
         Ok(settings) => Some(settings),
         Err(problem) => {
@@ -332,6 +366,29 @@ pub(crate) fn validate_lesson(lesson: &mut Lesson) -> FieldProblems {
     });
     if let Some(settings) = settings {
         lesson.settings = settings;
+    }
+    problems
+}
+
+/// Each translation's goals and hints: one per goal and hint of the lesson.
+fn check_translations(lesson: &Lesson) -> FieldProblems {
+    let mut problems: FieldProblems = Vec::new();
+    for (lang, translation) in &lesson.translations {
+        let lists = [
+            ("goals", translation.goals.as_ref(), lesson.goals.len()),
+            ("hints", translation.hints.as_ref(), lesson.hints.len()),
+        ];
+        for (name, list, expected) in lists {
+            if let Some(list) = list.filter(|list| list.len() != expected) {
+                problems.push((
+                    format!("translations.{lang}.{name}"),
+                    Reason::TranslationCount {
+                        found: list.len(),
+                        expected,
+                    },
+                ));
+            }
+        }
     }
     problems
 }

@@ -48,6 +48,6 @@ pub use builtin::builtin;
 pub use checker::{Checker, GoalStatus};
 pub use error::{AddressError, PackError, Problem, Reason};
 pub use goal::{Condition, DeliveredCheck, Goal, MailFiledCheck};
-pub use lesson::{Lesson, Outage, ServerSpec};
+pub use lesson::{Lesson, LessonTranslation, Outage, ServerSpec};
 pub use pack::{Pack, BUILTIN_PACK_ID, FORMAT_VERSION, MAX_PACK_BYTES};
 pub use run::{replay, GoalResult, LessonSession, ReplayError, Report, CLOCK_START};

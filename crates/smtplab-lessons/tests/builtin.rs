@@ -515,3 +515,29 @@ fn solutions_step_shapes_match_the_json() {
     let lesson = builtin().lesson("greylisting").unwrap();
     assert!(lesson.solution().connections[0].contains(&Step::Wait(20)));
 }
+
+#[test]
+fn every_builtin_lesson_reads_in_simplified_chinese_too() {
+    for lesson in smtplab_lessons::builtin().lessons() {
+        let translation = lesson
+            .translation("zh-CN")
+            .unwrap_or_else(|| panic!("{} has no zh-CN translation", lesson.id()));
+        assert!(
+            translation.title.is_some() && translation.introduction.is_some(),
+            "{}",
+            lesson.id()
+        );
+        assert_eq!(
+            translation.goals.as_ref().map(Vec::len),
+            Some(lesson.goals().len()),
+            "{}",
+            lesson.id()
+        );
+        assert_eq!(
+            translation.hints.as_ref().map(Vec::len),
+            Some(lesson.hints().len()),
+            "{}",
+            lesson.id()
+        );
+    }
+}

@@ -108,3 +108,17 @@ fn the_guide_documents_every_goal_kind_and_delivered_field() {
         serde_json::from_str::<smtplab_lessons::DeliveredCheck>(&json).unwrap();
     }
 }
+
+#[test]
+fn the_guide_translation_example_fits_the_first_pack() {
+    let mut pack: serde_json::Value = serde_json::from_str(&blocks("json")[0]).unwrap();
+    let example = blocks("json")
+        .into_iter()
+        .find(|b| b.contains("\"translations\""))
+        .expect("the guide shows a translations example");
+    let example: serde_json::Value = serde_json::from_str(&example).unwrap();
+    pack["lessons"][0]["translations"] = example["translations"].clone();
+    let pack = Pack::from_json(&pack.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let translation = pack.lessons()[0].translation("zh-CN").unwrap();
+    assert_eq!(translation.title.as_deref(), Some("给 Bob 写信"));
+}

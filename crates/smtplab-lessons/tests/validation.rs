@@ -579,3 +579,35 @@ fn problems_carry_a_typed_reason() {
     );
     assert_eq!(error.problems[1].field, "server.profile.vrfy_policy");
 }
+
+#[test]
+fn translations_load_and_their_lists_must_match_the_lesson() {
+    let mut pack = valid_pack();
+    let goals = pack["lessons"][0]["goals"].as_array().map_or(0, Vec::len);
+    let hints = pack["lessons"][0]["hints"].as_array().map_or(0, Vec::len);
+    pack["lessons"][0]["translations"] = json!({
+        "zh-CN": {
+            "title": "第一课",
+            "introduction": ["第一段。", "第二段。"],
+            "goals": vec!["目标"; goals],
+            "hints": vec!["提示"; hints],
+        }
+    });
+    let loaded = Pack::from_json(&pack.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let translation = loaded.lessons()[0].translation("zh-CN").unwrap();
+    assert_eq!(translation.title.as_deref(), Some("第一课"));
+    assert_eq!(
+        translation.introduction.as_deref(),
+        Some("第一段。\n第二段。")
+    );
+    assert!(loaded.lessons()[0].translation("fr").is_none());
+
+    pack["lessons"][0]["translations"]["zh-CN"]["goals"] =
+        json!(["只有一个", "多了", "更多", "太多"]);
+    let error = Pack::from_json(&pack.to_string()).unwrap_err();
+    let rendered: Vec<String> = error.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        rendered,
+        [format!("lesson `first`, field `translations.zh-CN.goals`: has 4 entries; the lesson has {goals}, and the translation needs one for each")]
+    );
+}

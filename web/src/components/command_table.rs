@@ -2,11 +2,12 @@
 //! catalogue), each row with "Try it", which says what it will do in the
 //! console's state.
 
-use smtplab_engine::catalogue::{CommandInfo, COMMANDS};
+use smtplab_engine::catalogue::{code_meaning, CommandInfo, COMMANDS};
 use smtplab_engine::Verb;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
+use crate::i18n::tr;
 use crate::lab::Lab;
 
 /// What "Try it" does now.
@@ -34,9 +35,9 @@ impl TryMode {
 
     fn caption(self) -> &'static str {
         match self {
-            Self::ConnectFirst => "Try: connects with telnet localhost smtp first, then puts the example in the command line (press Enter to send it).",
-            Self::Fill => "Try: puts the example in the command line; edit it if you like, then press Enter.",
-            Self::InMessage => "You are typing a message: a command now would become part of its text. End the message with a line holding only a dot, then Try works again.",
+            Self::ConnectFirst => tr("Try: connects with telnet localhost smtp first, then puts the example in the command line (press Enter to send it)."),
+            Self::Fill => tr("Try: puts the example in the command line; edit it if you like, then press Enter."),
+            Self::InMessage => tr("You are typing a message: a command now would become part of its text. End the message with a line holding only a dot, then Try works again."),
         }
     }
 }
@@ -59,9 +60,9 @@ pub fn command_table(props: &CommandTableProps) -> Html {
     html! {
         <div class="table-wrap">
             <p class="muted try-caption">{ props.mode.caption() }</p>
-            <table class="commands" aria-label="SMTP commands">
+            <table class="commands" aria-label={tr("SMTP commands")}>
                 <thead>
-                    <tr><th scope="col">{ "Command" }</th><th scope="col">{ "Syntax" }</th><th scope="col">{ "What it does" }</th><th scope="col">{ "Replies" }</th><th scope="col"><span class="visually-hidden">{ "Try" }</span></th></tr>
+                    <tr><th scope="col">{ tr("Command") }</th><th scope="col">{ tr("Syntax") }</th><th scope="col">{ tr("What it does") }</th><th scope="col">{ tr("Replies") }</th><th scope="col"><span class="visually-hidden">{ tr("Try") }</span></th></tr>
                 </thead>
                 <tbody>{ for rows }</tbody>
             </table>
@@ -77,26 +78,34 @@ fn command_row(info: &'static CommandInfo, props: &CommandTableProps) -> Html {
             focus_command_input();
         })
     };
-    let codes: Vec<String> = info.replies.iter().map(u16::to_string).collect();
     let highlighted = props.highlight == Some(info.verb);
     html! {
         <tr class={classes!(highlighted.then_some("highlight"))} aria-current={highlighted.then_some("true")}>
             <th scope="row">
                 <span class="verb">{ info.name }</span>
                 if let Some(extension) = info.extension {
-                    { " " }<span class="tag" title="Service extension">{ extension }</span>
+                    { " " }<span class="tag" title={tr("Service extension")}>{ extension }</span>
                 }
             </th>
             <td><code>{ syntax(info.syntax) }</code></td>
-            <td>{ info.purpose }<br /><small>{ info.rfc }</small></td>
-            <td>{ codes.join(", ") }</td>
+            <td>{ tr(info.purpose) }<br /><small>{ info.rfc }</small></td>
+            <td>{ reply_codes(info.replies) }</td>
             <td>
                 <button type="button" class="try" {onclick} disabled={props.mode == TryMode::InMessage} title={props.mode.caption()}>
-                    { "Try" }<span class="visually-hidden">{ format!(" {}", info.name) }</span>
+                    { tr("Try") }<span class="visually-hidden">{ format!(" {}", info.name) }</span>
                 </button>
             </td>
         </tr>
     }
+}
+
+/// The reply codes, each with its general meaning as a tooltip.
+fn reply_codes(codes: &[u16]) -> Html {
+    let items = codes.iter().enumerate().map(|(index, code)| {
+        let meaning = code_meaning(*code).map(tr);
+        html! { <>{ (index > 0).then_some(", ") }<span title={meaning}>{ code.to_string() }</span></> }
+    });
+    html! { { for items } }
 }
 
 /// The syntax with each word kept whole (a line may break only between

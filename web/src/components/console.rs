@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
+use crate::i18n::tr;
 use crate::lab::{ConsoleLine, Lab, LineKind};
 
 /// Lines rendered by one [`LineChunk`]. A chunk whose lines did not change
@@ -132,11 +133,11 @@ pub fn console(props: &ConsoleProps) -> Html {
         html! { <LineChunk key={chunk[0].id} lines={chunk.to_vec()} {selected} on_select={props.callbacks.on_select.clone()} /> }
     });
     html! {
-        <div class="console" role="group" aria-label="Console">
-            <div class="log" role="log" aria-label="Transcript" aria-live="polite" tabindex="0" ref={log_ref} onclick={focus_on_click(&input_ref)}
+        <div class="console" role="group" aria-label={tr("Console")}>
+            <div class="log" role="log" aria-label={tr("Transcript")} aria-live="polite" tabindex="0" ref={log_ref} onclick={focus_on_click(&input_ref)}
                 style={props.height.as_ref().map(|h| format!("height: {h}"))}>
                 if props.lines.is_empty() && !props.read_only {
-                    <p class="welcome">{ "Type telnet localhost smtp and press Enter to connect to the simulated mail server." }</p>
+                    <p class="welcome">{ tr("Type telnet localhost smtp and press Enter to connect to the simulated mail server.") }</p>
                 }
                 { for chunks }
             </div>
@@ -170,7 +171,7 @@ fn input_row(
                 id="command-input"
                 ref={input_ref.clone()}
                 type="text"
-                aria-label="Command"
+                aria-label={tr("Command")}
                 placeholder={props.prompt.placeholder}
                 autocomplete="off"
                 autocapitalize="off"
@@ -359,7 +360,7 @@ fn line_view(props: &LineProps) -> Html {
             type="button"
             class={classes!("line", "reply", class_name, props.selected.then_some("selected"))}
             aria-pressed={props.selected.to_string()}
-            title="Explain this reply"
+            title={tr("Explain this reply")}
             {onclick}
         >
             <span class="cue" role="img" aria-label={label}>{ symbol }</span>

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use smtplab_engine::catalogue::class_meaning;
 use yew::prelude::*;
 
+use crate::i18n::{tr, trf};
 use crate::lab::ConsoleLine;
 
 /// Props of [`Explain`].
@@ -25,8 +26,8 @@ pub fn explain(props: &ExplainProps) -> Html {
     else {
         return html! {
             <div class="explain empty">
-                <p>{ "Select any server reply in the console (click it, or Tab to it and press Enter) to see what it means." }</p>
-                <p>{ "New here? Type " }<kbd>{ "telnet localhost smtp" }</kbd>{ " and press Enter." }</p>
+                <p>{ tr("Select any server reply in the console (click it, or Tab to it and press Enter) to see what it means.") }</p>
+                <p>{ tr("New here? Type ") }<kbd>{ "telnet localhost smtp" }</kbd>{ tr(" and press Enter.") }</p>
             </div>
         };
     };
@@ -36,28 +37,28 @@ pub fn explain(props: &ExplainProps) -> Html {
         <div class="explain" aria-live="polite">
             <h2>
                 <span class={classes!("code", format!("c{}", reply.code / 100))}>{ format!("{}{enhanced}", reply.code) }</span>
-                { " " }{ info.title }
+                { " " }{ tr(info.title) }
             </h2>
             <dl>
-                <dt>{ "What it means" }</dt>
-                <dd>{ info.meaning }</dd>
-                <dt>{ "Why now" }</dt>
+                <dt>{ tr("What it means") }</dt>
+                <dd>{ tr(info.meaning) }</dd>
+                <dt>{ tr("Why now") }</dt>
                 <dd>
-                    { info.why }
+                    { tr(info.why) }
                     if let Some(command) = &line.answers {
-                        { " (in answer to " }<code>{ command.clone() }</code>{ ")" }
+                        { tr(" (in answer to ") }<code>{ command.clone() }</code>{ ")" }
                     }
                 </dd>
-                <dt>{ "Try next" }</dt>
-                <dd>{ info.next }</dd>
-                <dt>{ "The code" }</dt>
+                <dt>{ tr("Try next") }</dt>
+                <dd>{ tr(info.next) }</dd>
+                <dt>{ tr("The code") }</dt>
                 <dd>
-                    { class_meaning(reply.code) }
+                    { tr(class_meaning(reply.code)) }
                     if let Some(code) = reply.enhanced {
-                        { format!(" The enhanced code {code} adds detail: class {}, subject {}, detail {} (RFC 3463).", code.class, code.subject, code.detail) }
+                        { trf(" The enhanced code {} adds detail: class {}, subject {}, detail {} (RFC 3463).", &[&code.to_string(), &code.class.to_string(), &code.subject.to_string(), &code.detail.to_string()]) }
                     }
                 </dd>
-                <dt>{ "Where it is written" }</dt>
+                <dt>{ tr("Where it is written") }</dt>
                 <dd>{ info.rfc }</dd>
             </dl>
         </div>

@@ -15,6 +15,7 @@ use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use crate::explainer::{new_explainer, TranscriptExplainer};
+use crate::i18n::{tr, trf};
 
 /// Octets explained per slice, between which the page redraws the progress.
 const SLICE: usize = 64 * 1024;
@@ -117,19 +118,19 @@ pub fn explain_panel(props: &ExplainPanelProps) -> Html {
     let busy = job.busy();
     html! {
         <div class="transcript">
-            <label for="transcript-input">{ "Paste a transcript: swaks output, a telnet or nc copy, C:/S: lines, a Postfix or Exim log, or this page's own export." }</label>
+            <label for="transcript-input">{ tr("Paste a transcript: swaks output, a telnet or nc copy, C:/S: lines, a Postfix or Exim log, or this page's own export.") }</label>
             <textarea id="transcript-input" ref={textarea} rows="8" spellcheck="false" />
             <div class="buttons">
-                <button type="button" onclick={on_explain} disabled={busy}>{ "Explain" }</button>
-                <button type="button" onclick={on_replay} disabled={busy || job.lines == 0}>{ "Replay against this server" }</button>
+                <button type="button" onclick={on_explain} disabled={busy}>{ tr("Explain") }</button>
+                <button type="button" onclick={on_replay} disabled={busy || job.lines == 0}>{ tr("Replay against this server") }</button>
             </div>
             { progress(&job) }
             { Html::from_html_unchecked(AttrValue::from(job.summary.clone())) }
             { lines_view(&job, *shown) }
             if job.lines > *shown {
                 <p>
-                    { format!("Showing {} of {} lines. ", *shown, job.lines) }
-                    <button type="button" onclick={on_more}>{ format!("Show {PAGE} more") }</button>
+                    { trf("Showing {} of {} lines. ", &[&shown.to_string(), &job.lines.to_string()]) }
+                    <button type="button" onclick={on_more}>{ trf("Show {} more", &[&PAGE.to_string()]) }</button>
                 </p>
             }
             { replayed.as_ref().map(|steps| replay_view(steps, &props.profile)).unwrap_or_default() }
@@ -189,7 +190,7 @@ fn progress(job: &Job) -> Html {
         return html! { <p class="notice-text" role="alert">{ failure.clone() }</p> };
     }
     if job.loading {
-        return html! { <p class="progress" role="status" aria-live="polite">{ "Loading the explainer…" }</p> };
+        return html! { <p class="progress" role="status" aria-live="polite">{ tr("Loading the explainer…") }</p> };
     }
     if !job.running {
         return Html::default();
@@ -234,9 +235,9 @@ fn replay_view(steps: &[ReplayStep], profile: &str) -> Html {
     });
     html! {
         <section class="replay">
-            <h3>{ format!("Replayed against the simulated server (profile {profile})") }</h3>
+            <h3>{ trf("Replayed against the simulated server (profile {})", &[profile]) }</h3>
             <table>
-                <thead><tr><th>{ "Client sent" }</th><th>{ "Transcript shows" }</th><th>{ "Simulated server answers" }</th></tr></thead>
+                <thead><tr><th>{ tr("Client sent") }</th><th>{ tr("Transcript shows") }</th><th>{ tr("Simulated server answers") }</th></tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
         </section>

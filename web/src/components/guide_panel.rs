@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use crate::components::state_diagram::phase_name;
 use crate::guide::GUIDES;
+use crate::i18n::{tr, trf};
 use crate::state::{Action, GuideProgress};
 
 /// Props of [`GuidePanel`].
@@ -29,7 +30,7 @@ pub fn guide_panel(props: &GuidePanelProps) -> Html {
     let send = |action: Action| props.on_action.reform(move |_: MouseEvent| action.clone());
     let Some(progress) = props.progress else {
         let starts = GUIDES.iter().map(|guide| {
-            html! { <button type="button" onclick={send(Action::GuideStart(guide.id))}>{ format!("Step through: {}", guide.title) }</button> }
+            html! { <button type="button" onclick={send(Action::GuideStart(guide.id))}>{ trf("Step through: {}", &[tr(guide.title)]) }</button> }
         });
         return html! { <div class="guide idle">{ for starts }</div> };
     };
@@ -38,19 +39,19 @@ pub fn guide_panel(props: &GuidePanelProps) -> Html {
     let at_start = progress.played <= 1;
     let at_end = progress.played >= guide.steps.len();
     html! {
-        <section class="guide" aria-label="Guided session">
-            <h2>{ guide.title }</h2>
-            <p class="step-count">{ format!("Step {} of {}", progress.played, guide.steps.len()) }</p>
+        <section class="guide" aria-label={tr("Guided session")}>
+            <h2>{ tr(guide.title) }</h2>
+            <p class="step-count">{ trf("Step {} of {}", &[&progress.played.to_string(), &guide.steps.len().to_string()]) }</p>
             <pre class="step-input">{ step.input }</pre>
-            <p>{ step.note }</p>
+            <p>{ tr(step.note) }</p>
             if let Some(reply) = &props.reply {
-                <p>{ "Server: " }<code>{ reply.to_string() }</code>{ format!(" — {}", reply.key.info().title) }</p>
+                <p>{ tr("Server: ") }<code>{ reply.to_string() }</code>{ " — " }{ tr(reply.key.info().title) }</p>
             }
-            <p>{ format!("Server state: {}", phase_name(props.phase)) }</p>
+            <p>{ trf("Server state: {}", &[phase_name(props.phase)]) }</p>
             <div class="buttons">
-                <button type="button" disabled={at_start} onclick={send(Action::GuideBack)}>{ "Back" }</button>
-                <button type="button" disabled={at_end} onclick={send(Action::GuideNext)}>{ "Next" }</button>
-                <button type="button" onclick={send(Action::GuideTakeOver)}>{ "Take over typing" }</button>
+                <button type="button" disabled={at_start} onclick={send(Action::GuideBack)}>{ tr("Back") }</button>
+                <button type="button" disabled={at_end} onclick={send(Action::GuideNext)}>{ tr("Next") }</button>
+                <button type="button" onclick={send(Action::GuideTakeOver)}>{ tr("Take over typing") }</button>
             </div>
         </section>
     }

@@ -9,6 +9,7 @@ use smtplab_lessons::Pack;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use crate::i18n::{tr, trf};
 use crate::lessons::storage::progress_key;
 use crate::lessons::LessonAction;
 use crate::state::{Action, AppState};
@@ -87,16 +88,16 @@ pub fn lesson_list(props: &LessonListProps) -> Html {
         <div class="lessons">
             { for packs }
             if *confirming {
-                <div class="confirm" role="alertdialog" aria-label="Reset progress?">
+                <div class="confirm" role="alertdialog" aria-label={tr("Reset progress?")}>
                     <p>{ match props.progress.len() {
-                        1 => "Forget the lesson you finished? This cannot be undone.".to_owned(),
-                        done => format!("Forget all {done} lessons you finished? This cannot be undone."),
+                        1 => tr("Forget the lesson you finished? This cannot be undone.").to_owned(),
+                        done => trf("Forget all {} lessons you finished? This cannot be undone.", &[&done.to_string()]),
                     } }</p>
-                    <button type="button" onclick={reset}>{ "Yes, forget my progress" }</button>
-                    <button type="button" onclick={cancel}>{ "Cancel" }</button>
+                    <button type="button" onclick={reset}>{ tr("Yes, forget my progress") }</button>
+                    <button type="button" onclick={cancel}>{ tr("Cancel") }</button>
                 </div>
             } else {
-                <button type="button" onclick={ask}>{ "Reset progress" }</button>
+                <button type="button" onclick={ask}>{ tr("Reset progress") }</button>
             }
             { load_pack(&props.on_action) }
         </div>
@@ -125,8 +126,8 @@ fn pack_view(
             <li class={classes!(is_done.then_some("finished"))}>
                 <button type="button" onclick={open} aria-current={is_current.then_some("true")}>
                     <span class="mark" aria-hidden="true">{ if is_done { "✓" } else { "○" } }</span>
-                    { lesson.title() }
-                    if is_done { <span class="visually-hidden">{ " (done)" }</span> }
+                    { crate::lessons::translated::title(lesson).to_owned() }
+                    if is_done { <span class="visually-hidden">{ tr(" (done)") }</span> }
                 </button>
             </li>
         }
@@ -135,12 +136,12 @@ fn pack_view(
         <section class="pack" aria-label={pack.title().to_owned()}>
             <h2>
                 { pack.title() }
-                if !pack.is_builtin() { <span class="tag">{ "teacher's" }</span> }
-                <span class="count">{ format!(" {done} of {} done", pack.lessons().len()) }</span>
+                if !pack.is_builtin() { <span class="tag">{ tr("teacher's") }</span> }
+                <span class="count">{ trf(" {} of {} done", &[&done.to_string(), &pack.lessons().len().to_string()]) }</span>
             </h2>
             if !pack.is_builtin() {
                 <button type="button" class="remove-pack" onclick={lesson_action(LessonAction::RemovePack(pack.id().to_owned()))}>
-                    { "Remove" }<span class="visually-hidden">{ format!(" the pack {}", pack.title()) }</span>
+                    { tr("Remove") }<span class="visually-hidden">{ trf(" the pack {}", &[pack.title()]) }</span>
                 </button>
             }
             <ol class="lesson-list">{ for items }</ol>
@@ -169,7 +170,7 @@ fn load_pack(on_action: &Callback<Action>) -> Html {
                         open: None,
                         keep: true,
                     }),
-                    None => Action::Notice(Some(format!("Could not read the file {name}."))),
+                    None => Action::Notice(Some(trf("Could not read the file {}.", &[&name]))),
                 });
             });
         })
@@ -189,11 +190,11 @@ fn load_pack(on_action: &Callback<Action>) -> Html {
     };
     html! {
         <details class="load-pack">
-            <summary>{ "For teachers: load a lesson pack" }</summary>
-            <label>{ "From a file: " }<input type="file" accept=".json,application/json" aria-label="Lesson pack file" onchange={on_file} /></label>
-            <label>{ "Or paste its JSON:" }<textarea ref={pasted} rows="5" aria-label="Lesson pack JSON" /></label>
-            <button type="button" onclick={on_paste}>{ "Load pasted pack" }</button>
-            <p class="muted">{ "Packs loaded here stay in this browser until removed. Or link to one: add ?pack=URL to this page's address (the file must allow being fetched from here). See docs/lessons.md for the format." }</p>
+            <summary>{ tr("For teachers: load a lesson pack") }</summary>
+            <label>{ tr("From a file: ") }<input type="file" accept=".json,application/json" aria-label={tr("Lesson pack file")} onchange={on_file} /></label>
+            <label>{ tr("Or paste its JSON:") }<textarea ref={pasted} rows="5" aria-label={tr("Lesson pack JSON")} /></label>
+            <button type="button" onclick={on_paste}>{ tr("Load pasted pack") }</button>
+            <p class="muted">{ tr("Packs loaded here stay in this browser until removed. Or link to one: add ?pack=URL to this page's address (the file must allow being fetched from here). See docs/lessons.md for the format.") }</p>
         </details>
     }
 }

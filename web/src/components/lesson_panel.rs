@@ -9,7 +9,8 @@ use yew::prelude::*;
 use smtplab_lessons::{GoalStatus, Lesson, Pack};
 
 use crate::components::markdown::markdown;
-use crate::lessons::{solution_steps, LessonAction, OpenLesson};
+use crate::i18n::{tr, trf};
+use crate::lessons::{solution_steps, translated, LessonAction, OpenLesson};
 
 /// Props of [`LessonPanel`]: the open lesson, where its goals stand, and
 /// one callback for every lesson button.
@@ -56,23 +57,23 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
         Callback::from(move |_: MouseEvent| attempt_text.set(attempt.clone()))
     };
     html! {
-        <section class={classes!("lesson", (open.complete && open.watching.is_none() && !open.solution_viewed).then_some("complete"))} aria-label="Lesson">
+        <section class={classes!("lesson", (open.complete && open.watching.is_none() && !open.solution_viewed).then_some("complete"))} aria-label={tr("Lesson")}>
             <div class="lesson-head">
-                <h2>{ lesson.title() }</h2>
+                <h2>{ translated::title(lesson) }</h2>
                 if let Some(title) = teacher_pack {
-                    <span class="tag">{ format!("teacher's pack: {title}") }</span>
+                    <span class="tag">{ trf("teacher's pack: {}", &[&title.to_string()]) }</span>
                 }
             </div>
-            <div class="intro">{ markdown(lesson.introduction()) }</div>
-            <h3>{ "Goals" }</h3>
+            <div class="intro">{ markdown(translated::introduction(lesson)) }</div>
+            <h3>{ tr("Goals") }</h3>
             { goal_list(lesson, props.statuses.clone()) }
             { outcome(open, props.next.clone(), &dispatch) }
             { hints(lesson, open.hints_shown) }
             { buttons(lesson, open, &dispatch, on_export) }
             if let Some(text) = (*attempt_text).clone() {
                 <label class="attempt">
-                    { "Your attempt, for your teacher (copy it, or save it as a .txt file):" }
-                    <textarea readonly=true rows="8" aria-label="Attempt" value={text} />
+                    { tr("Your attempt, for your teacher (copy it, or save it as a .txt file):") }
+                    <textarea readonly=true rows="8" aria-label={tr("Attempt")} value={text} />
                 </label>
             }
         </section>
@@ -86,21 +87,23 @@ fn dispatcher(on_action: &Callback<LessonAction>) -> impl Fn(LessonAction) -> Ca
 }
 
 fn goal_list(lesson: &Lesson, statuses: Vec<GoalStatus>) -> Html {
-    let goals = lesson.goals().iter().zip(statuses).map(|(goal, status)| {
-        let (mark, label, class) = match status {
-            GoalStatus::Met => ("✓", "met", "met"),
-            GoalStatus::Pending => ("○", "not yet", "pending"),
-            GoalStatus::Failed => ("✗", "broken", "failed"),
-        };
-        html! {
-            <li class={classes!("goal", class)}>
-                <span class="mark" aria-hidden="true">{ mark }</span>
-                { goal.description.clone() }
-                <span class="visually-hidden">{ format!(" ({label})") }</span>
-            </li>
-        }
-    });
-    html! { <ul class="goals" aria-label="Goals">{ for goals }</ul> }
+    let goals = (0..lesson.goals().len())
+        .zip(statuses)
+        .map(|(index, status)| {
+            let (mark, label, class) = match status {
+                GoalStatus::Met => ("✓", tr("met"), "met"),
+                GoalStatus::Pending => ("○", tr("not yet"), "pending"),
+                GoalStatus::Failed => ("✗", tr("broken"), "failed"),
+            };
+            html! {
+                <li class={classes!("goal", class)}>
+                    <span class="mark" aria-hidden="true">{ mark }</span>
+                    { translated::goal(lesson, index).to_owned() }
+                    <span class="visually-hidden">{ format!(" ({label})") }</span>
+                </li>
+            }
+        });
+    html! { <ul class="goals" aria-label={tr("Goals")}>{ for goals }</ul> }
 }
 
 /// What the goals being met means: a pass, the solution's run, or a run
@@ -112,14 +115,14 @@ fn outcome(
 ) -> Html {
     if let Some((played, _)) = &open.watching {
         let done = if open.complete {
-            " The reference solution meets every goal; it does not count as your pass."
+            tr(" The reference solution meets every goal; it does not count as your pass.")
         } else {
             ""
         };
         return html! {
             <div class="watching" role="status">
-                { format!("You are watching the reference solution (step {played}). Your own attempt is kept.{done}") }
-                <button type="button" onclick={dispatch(LessonAction::BackToOwn)}>{ "Back to my attempt" }</button>
+                { trf("You are watching the reference solution (step {}). Your own attempt is kept.", &[&played.to_string()]) }{ done }
+                <button type="button" onclick={dispatch(LessonAction::BackToOwn)}>{ tr("Back to my attempt") }</button>
             </div>
         };
     }
@@ -129,28 +132,28 @@ fn outcome(
     if open.solution_viewed {
         return html! {
             <div class="watching" role="status">
-                { "Every goal is met, but you saw the solution during this attempt, so it is not ticked as done. Start over to do it on your own." }
+                { tr("Every goal is met, but you saw the solution during this attempt, so it is not ticked as done. Start over to do it on your own.") }
             </div>
         };
     }
     html! {
         <div class="success" role="status">
-            <strong>{ "Lesson complete! Every goal is met." }</strong>
+            <strong>{ tr("Lesson complete! Every goal is met.") }</strong>
             if let Some(lesson) = next {
-                <button type="button" onclick={dispatch(LessonAction::Open { pack: open.pack.clone(), lesson, script: Vec::new() })}>{ "Next lesson" }</button>
+                <button type="button" onclick={dispatch(LessonAction::Open { pack: open.pack.clone(), lesson, script: Vec::new() })}>{ tr("Next lesson") }</button>
             }
         </div>
     }
 }
 
 fn hints(lesson: &Lesson, shown: usize) -> Html {
-    let hints = lesson.hints();
+    let hints = translated::hints(lesson);
     let shown = shown.min(hints.len());
     if shown == 0 {
         return html! {};
     }
     html! {
-        <ol class="hints" aria-label="Hints">
+        <ol class="hints" aria-label={tr("Hints")}>
             { for hints[..shown].iter().map(|h| html! { <li>{ h.clone() }</li> }) }
         </ol>
     }
@@ -166,22 +169,25 @@ fn buttons(
     let shown = open.hints_shown.min(hints);
     let steps = solution_steps(lesson).len();
     let (solution_label, solution_done) = match &open.watching {
-        None => ("Show solution".to_owned(), false),
-        Some((played, _)) if *played >= steps => ("Solution shown".to_owned(), true),
+        None => (tr("Show solution").to_owned(), false),
+        Some((played, _)) if *played >= steps => (tr("Solution shown").to_owned(), true),
         Some((played, _)) => (
-            format!("Solution: next step ({} of {steps})", played + 1),
+            trf(
+                "Solution: next step ({} of {})",
+                &[&(played + 1).to_string(), &steps.to_string()],
+            ),
             false,
         ),
     };
     html! {
         <div class="buttons">
             <button type="button" disabled={shown >= hints} onclick={dispatch(LessonAction::ShowHint)}>
-                { if hints == 0 { "No hints".to_owned() } else { format!("Hint ({shown} of {hints})") } }
+                { if hints == 0 { tr("No hints").to_owned() } else { trf("Hint ({} of {})", &[&shown.to_string(), &hints.to_string()]) } }
             </button>
             <button type="button" disabled={solution_done} onclick={dispatch(LessonAction::SolutionStep)}>{ solution_label }</button>
-            <button type="button" onclick={dispatch(LessonAction::StartOver)}>{ "Start over" }</button>
-            <button type="button" onclick={on_export}>{ "Export attempt" }</button>
-            <button type="button" onclick={dispatch(LessonAction::Leave)}>{ "Free sandbox" }</button>
+            <button type="button" onclick={dispatch(LessonAction::StartOver)}>{ tr("Start over") }</button>
+            <button type="button" onclick={on_export}>{ tr("Export attempt") }</button>
+            <button type="button" onclick={dispatch(LessonAction::Leave)}>{ tr("Free sandbox") }</button>
         </div>
     }
 }

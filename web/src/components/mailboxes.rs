@@ -5,6 +5,7 @@
 
 use std::rc::Rc;
 
+use crate::i18n::{tr, trf};
 use smtplab_engine::network::trace::{received_chain, ReceivedHop};
 use smtplab_engine::{Delivery, Mailstore};
 use yew::prelude::*;
@@ -95,9 +96,9 @@ pub fn mailboxes(props: &MailboxesProps) -> Html {
         <div class="mailboxes">
             { for sections }
             if props.network.is_empty() {
-                <p class="muted">{ "Network hosts appear here once they hold mail (try telnet mx1.example.org 25)." }</p>
+                <p class="muted">{ tr("Network hosts appear here once they hold mail (try telnet mx1.example.org 25).") }</p>
             }
-            { detail.unwrap_or_else(|| html! { <p class="muted">{ "Deliver a message, then pick it here to see its envelope and headers side by side." }</p> }) }
+            { detail.unwrap_or_else(|| html! { <p class="muted">{ tr("Deliver a message, then pick it here to see its envelope and headers side by side.") }</p> }) }
         </div>
     }
 }
@@ -157,12 +158,12 @@ fn mailbox_view(
             let (host, name) = (host.to_owned(), name.to_owned());
             Callback::from(move |_: MouseEvent| chosen.set(Some((host.clone(), name.clone(), index))))
         };
-        let subject = message.header("Subject").unwrap_or_else(|| "(no Subject: header)".into());
+        let subject = message.header("Subject").unwrap_or_else(|| tr("(no Subject: header)").into());
         let current = chosen.as_ref().is_some_and(|(h, n, i)| h == host && n == name && *i == index);
         html! {
             <li>
                 <button type="button" class={classes!(current.then_some("selected"))} {onclick}>
-                    { format!("{subject} — from {}", if message.envelope.mail_from.is_empty() { "<>" } else { &message.envelope.mail_from }) }
+                    { trf("{} — from {}", &[&subject, if message.envelope.mail_from.is_empty() { "<>" } else { &message.envelope.mail_from }]) }
                 </button>
             </li>
         }
@@ -171,7 +172,7 @@ fn mailbox_view(
         <section class="mailbox">
             <h3>{ name.to_owned() }<span class="count">{ format!(" ({})", messages.len()) }</span></h3>
             if messages.is_empty() {
-                <p class="muted">{ "empty" }</p>
+                <p class="muted">{ tr("empty") }</p>
             } else {
                 <ul>{ for items }</ul>
             }
@@ -188,9 +189,9 @@ fn route_view(message: &Delivery) -> Html {
     let hops = chain.iter().map(hop_view);
     html! {
         <>
-            <h3>{ "Route: the Received chain, hop by hop" }</h3>
-            <p class="muted">{ "Each server that took the message added a Received: line on top; read from the bottom up, they are the route, oldest hop first here." }</p>
-            <ol class="route" aria-label="Hops">{ for hops }</ol>
+            <h3>{ tr("Route: the Received chain, hop by hop") }</h3>
+            <p class="muted">{ tr("Each server that took the message added a Received: line on top; read from the bottom up, they are the route, oldest hop first here.") }</p>
+            <ol class="route" aria-label={tr("Hops")}>{ for hops }</ol>
         </>
     }
 }
@@ -226,28 +227,28 @@ fn message_view(message: &Delivery, explanations: &[String]) -> Html {
         <article class="message">
             <div class="side-by-side">
                 <section>
-                    <h3>{ "Envelope (SMTP commands)" }</h3>
+                    <h3>{ tr("Envelope (SMTP commands)") }</h3>
                     <dl>
-                        <dt>{ "MAIL FROM" }</dt><dd><code>{ format!("<{}>", message.envelope.mail_from) }</code></dd>
-                        <dt>{ "RCPT TO" }</dt><dd><code>{ message.envelope.rcpt_to.iter().map(|r| format!("<{r}>")).collect::<Vec<_>>().join(", ") }</code></dd>
-                        <dt>{ "Queue id" }</dt><dd><code>{ message.queue_id.clone() }</code></dd>
+                        <dt>{ tr("MAIL FROM") }</dt><dd><code>{ format!("<{}>", message.envelope.mail_from) }</code></dd>
+                        <dt>{ tr("RCPT TO") }</dt><dd><code>{ message.envelope.rcpt_to.iter().map(|r| format!("<{r}>")).collect::<Vec<_>>().join(", ") }</code></dd>
+                        <dt>{ tr("Queue id") }</dt><dd><code>{ message.queue_id.clone() }</code></dd>
                     </dl>
                 </section>
                 <section>
-                    <h3>{ "Headers (inside the message)" }</h3>
+                    <h3>{ tr("Headers (inside the message)") }</h3>
                     <dl>
-                        <dt>{ "From:" }</dt><dd>{ header("From") }</dd>
-                        <dt>{ "To:" }</dt><dd>{ header("To") }</dd>
-                        <dt>{ "Subject:" }</dt><dd>{ header("Subject") }</dd>
+                        <dt>{ tr("From:") }</dt><dd>{ header("From") }</dd>
+                        <dt>{ tr("To:") }</dt><dd>{ header("To") }</dd>
+                        <dt>{ tr("Subject:") }</dt><dd>{ header("Subject") }</dd>
                     </dl>
                 </section>
             </div>
-            <p class="muted">{ "The envelope decides where the message goes; the headers are only what the reader sees. They can differ: that is how Bcc works, and how forged mail looks." }</p>
+            <p class="muted">{ tr("The envelope decides where the message goes; the headers are only what the reader sees. They can differ: that is how Bcc works, and how forged mail looks.") }</p>
             { route_view(message) }
             { authentication_view(message, explanations) }
-            <h3>{ "Added by the server" }</h3>
+            <h3>{ tr("Added by the server") }</h3>
             <pre class="added">{ format!("{trace}\n{added}").replace('\r', "") }</pre>
-            <h3>{ "Raw message" }</h3>
+            <h3>{ tr("Raw message") }</h3>
             <pre class="raw">{ message.message.replace('\r', "") }</pre>
         </article>
     }

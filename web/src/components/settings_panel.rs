@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use std::rc::Rc;
 
+use crate::i18n::{tr, trf};
 use crate::policies::{PolicyToggle, POLICY_TOGGLES};
 
 /// Props of [`SettingsPanel`].
@@ -40,7 +41,7 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
         })
     };
     let presets = PRESETS.iter().map(|(name, about)| {
-        html! { <option value={*name} selected={current.name == *name}>{ format!("{name}: {about}") }</option> }
+        html! { <option value={*name} selected={current.name == *name}>{ format!("{name}: {}", tr(about)) }</option> }
     });
     let profile = &current.settings.profile;
     let count = Extension::ALL.len() + POLICY_TOGGLES.len();
@@ -66,19 +67,19 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
         html! {
             <li>
                 <input type="checkbox" id={field_id.clone()} {checked} {onchange} />
-                <label for={field_id}>{ switch.label() }</label>
+                <label for={field_id} title={switch.about()}>{ switch.label() }</label>
             </li>
         }
     });
     html! {
         <form class="settings" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
-            <label for="profile-select">{ "Server profile" }</label>
+            <label for="profile-select">{ tr("Server profile") }</label>
             <select id="profile-select" onchange={onchange_profile}>{ for presets }</select>
             <fieldset>
-                <legend>{ "Extensions and policies" }</legend>
+                <legend>{ tr("Extensions and policies") }</legend>
                 <ul class="toggles">{ for toggles }</ul>
             </fieldset>
-            <p class="muted">{ format!("Message size limit: {} octets. Accounts for AUTH: alice / wonderland, bob / canwefixit. Mailing list: team. Outside domains (example.org, example.net) need AUTH to relay.", profile.message_size_limit) }</p>
+            <p class="muted">{ trf("Message size limit: {} octets. Accounts for AUTH: alice / wonderland, bob / canwefixit. Mailing list: team. Outside domains (example.org, example.net) need AUTH to relay.", &[&profile.message_size_limit.to_string()]) }</p>
         </form>
     }
 }
@@ -113,7 +114,15 @@ impl Switch {
     fn label(self) -> &'static str {
         match self {
             Self::Extension(extension) => extension.label(),
-            Self::Policy((_, label, ..)) => label,
+            Self::Policy((_, label, ..)) => tr(label),
+        }
+    }
+
+    /// What the switch's keyword means (extensions only), for its tooltip.
+    fn about(self) -> Option<&'static str> {
+        match self {
+            Self::Extension(extension) => Some(tr(extension.about())),
+            Self::Policy(_) => None,
         }
     }
 

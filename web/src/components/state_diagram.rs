@@ -1,6 +1,7 @@
 //! The server's state as a small diagram: the current state highlighted and
 //! the last transition named, so a 503 is plainly "wrong state".
 
+use crate::i18n::{tr, trf};
 use smtplab_engine::Phase;
 use yew::prelude::*;
 
@@ -13,7 +14,9 @@ pub struct StateDiagramProps {
     pub last_transition: Option<(Phase, Phase)>,
 }
 
-const STATES: &[(Phase, &str, &str)] = &[
+/// Each state the diagram shows: its phase, name and what comes next
+/// (English; shown through [`tr`]).
+pub const STATES: &[(Phase, &str, &str)] = &[
     (
         Phase::Connected,
         "Connected",
@@ -35,7 +38,7 @@ pub fn phase_name(phase: Phase) -> &'static str {
     STATES
         .iter()
         .find(|(p, _, _)| *p == phase)
-        .map_or("?", |(_, name, _)| *name)
+        .map_or("?", |(_, name, _)| tr(name))
 }
 
 /// The diagram.
@@ -45,19 +48,19 @@ pub fn state_diagram(props: &StateDiagramProps) -> Html {
         let current = *phase == props.phase;
         html! {
             <li class={classes!("state", current.then_some("current"))} aria-current={current.then_some("step")}>
-                <strong>{ *name }</strong>
-                <small>{ *hint }</small>
+                <strong>{ tr(name) }</strong>
+                <small>{ tr(hint) }</small>
             </li>
         }
     });
     let transition = match props.last_transition {
-        Some((from, to)) => format!("Last move: {} → {}", phase_name(from), phase_name(to)),
-        None => "No move yet".to_owned(),
+        Some((from, to)) => trf("Last move: {} → {}", &[phase_name(from), phase_name(to)]),
+        None => tr("No move yet").to_owned(),
     };
     html! {
-        <figure class="diagram" aria-label="Server state">
+        <figure class="diagram" aria-label={tr("Server state")}>
             <ol class="states">{ for nodes }</ol>
-            <figcaption>{ format!("State: {}. {transition}.", phase_name(props.phase)) }</figcaption>
+            <figcaption>{ trf("State: {}. {}.", &[phase_name(props.phase), &transition]) }</figcaption>
         </figure>
     }
 }

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::i18n::tr;
 use crate::share::{embed_snippet, encode, Shared};
 
 /// Props of [`Toolbar`].
@@ -39,7 +40,7 @@ fn download(name: &str, text: &str) -> Result<(), String> {
 
 /// Offers `text` as a file download named `name` of MIME type `mime`.
 pub(crate) fn download_as(name: &str, text: &str, mime: &str) -> Result<(), String> {
-    let failed = |_| "The browser refused to create the download.".to_owned();
+    let failed = |_| tr("The browser refused to create the download.").to_owned();
     let window = web_sys::window().ok_or("No window")?;
     let document = window.document().ok_or("No document")?;
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
@@ -80,7 +81,7 @@ fn share_link(shared: &Shared) -> Option<String> {
 /// The embed snippet for `shared`, or why there is none.
 fn snippet(shared: &Shared) -> Result<String, String> {
     if shared.lesson.as_deref().is_some_and(|l| l.contains('/')) {
-        return Err("Lessons from a teacher's pack cannot be embedded: the widget knows only the built-in lessons. Share the link instead.".into());
+        return Err(tr("Lessons from a teacher's pack cannot be embedded: the widget knows only the built-in lessons. Share the link instead.").into());
     }
     let location = web_sys::window().ok_or("No window")?.location();
     let page = location.href().unwrap_or_default();
@@ -102,7 +103,7 @@ fn on_share(
         };
         copy_to_clipboard(&link);
         shown.set(Some(link));
-        notice.emit("Share link copied. Anyone opening it sees this session replayed, on the same server settings.".into());
+        notice.emit(tr("Share link copied. Anyone opening it sees this session replayed, on the same server settings.").into());
     })
 }
 
@@ -117,7 +118,7 @@ fn on_embed(
             copy_to_clipboard(&text);
             shown.set(Some(text));
             notice.emit(
-                "Embed snippet copied: paste it into any HTML page (or use the iframe form)."
+                tr("Embed snippet copied: paste it into any HTML page (or use the iframe form).")
                     .into(),
             );
         }
@@ -135,9 +136,9 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         let (export, notice) = (props.export_text.clone(), notice.clone());
         Callback::from(move |_: MouseEvent| {
             notice.emit(if copy_to_clipboard(&export.emit(())) {
-                "Transcript copied to the clipboard.".into()
+                tr("Transcript copied to the clipboard.").into()
             } else {
-                "Copying is not available here; use Download instead.".into()
+                tr("Copying is not available here; use Download instead.").into()
             });
         })
     };
@@ -145,7 +146,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         let (export, notice) = (props.export_text.clone(), notice.clone());
         Callback::from(move |_: MouseEvent| {
             notice.emit(match download("smtplab-transcript.txt", &export.emit(())) {
-                Ok(()) => "Transcript downloaded as smtplab-transcript.txt.".to_owned(),
+                Ok(()) => tr("Transcript downloaded as smtplab-transcript.txt.").to_owned(),
                 Err(error) => error,
             });
         })
@@ -155,16 +156,16 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     let on_wire = props.on_toggle_wire.reform(|_: MouseEvent| ());
     html! {
         <div class="toolbar">
-            <button type="button" onclick={on_copy}>{ "Copy transcript" }</button>
-            <button type="button" onclick={on_download}>{ "Download" }</button>
-            <button type="button" onclick={on_share}>{ "Share link" }</button>
-            <button type="button" onclick={on_embed}>{ "Embed this" }</button>
-            <button type="button" aria-pressed={props.wire.to_string()} onclick={on_wire}>{ "Wire view" }</button>
+            <button type="button" onclick={on_copy}>{ tr("Copy transcript") }</button>
+            <button type="button" onclick={on_download}>{ tr("Download") }</button>
+            <button type="button" onclick={on_share}>{ tr("Share link") }</button>
+            <button type="button" onclick={on_embed}>{ tr("Embed this") }</button>
+            <button type="button" aria-pressed={props.wire.to_string()} onclick={on_wire}>{ tr("Wire view") }</button>
             if let Some(link) = (*shown_link).clone() {
-                <input class="share-link" type="text" readonly=true aria-label="Share link" value={link} />
+                <input class="share-link" type="text" readonly=true aria-label={tr("Share link")} value={link} />
             }
             if let Some(text) = (*shown_snippet).clone() {
-                <textarea class="snippet" readonly=true aria-label="Embed snippet" rows="6" value={text} />
+                <textarea class="snippet" readonly=true aria-label={tr("Embed snippet")} rows="6" value={text} />
             }
         </div>
     }

@@ -1,6 +1,7 @@
 //! The exact bytes both ways, with CR and LF made visible and C:/S: markers
 //! (so dot-stuffing and bare line ends can be seen).
 
+use crate::i18n::tr;
 use yew::prelude::*;
 
 /// Props of [`WireView`].
@@ -14,11 +15,13 @@ pub struct WireViewProps {
 #[component(WireView)]
 pub fn wire_view(props: &WireViewProps) -> Html {
     let text = if props.text.is_empty() {
-        AttrValue::from("Nothing on the wire yet: connect with telnet localhost smtp.")
+        AttrValue::from(tr(
+            "Nothing on the wire yet: connect with telnet localhost smtp.",
+        ))
     } else {
         props.text.clone()
     };
     html! {
-        <pre class="wire" role="log" aria-label="Wire bytes" tabindex="0">{ text }</pre>
+        <pre class="wire" role="log" aria-label={tr("Wire bytes")} tabindex="0">{ text }</pre>
     }
 }

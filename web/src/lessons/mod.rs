@@ -7,6 +7,7 @@
 mod library;
 pub(crate) mod solution;
 pub mod storage;
+pub mod translated;
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;

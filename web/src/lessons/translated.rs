@@ -1,0 +1,46 @@
+//! A lesson's texts in the page's language: its pack's translation for the
+//! language chosen (`translations` in the pack format), else its own.
+
+use smtplab_lessons::{Lesson, LessonTranslation};
+
+use crate::i18n::{current, Lang};
+
+/// The lesson's translation into the page's language, if it has one.
+fn translation(lesson: &Lesson) -> Option<&LessonTranslation> {
+    match current() {
+        Lang::En => None,
+        lang => lesson.translation(lang.tag()),
+    }
+}
+
+/// The title.
+pub fn title(lesson: &Lesson) -> &str {
+    translation(lesson)
+        .and_then(|t| t.title.as_deref())
+        .unwrap_or_else(|| lesson.title())
+}
+
+/// The introduction.
+pub fn introduction(lesson: &Lesson) -> &str {
+    translation(lesson)
+        .and_then(|t| t.introduction.as_deref())
+        .unwrap_or_else(|| lesson.introduction())
+}
+
+/// The description of goal `index`.
+pub fn goal(lesson: &Lesson, index: usize) -> &str {
+    let own = lesson.goals().get(index).map(|g| g.description.as_str());
+    translation(lesson)
+        .and_then(|t| t.goals.as_ref())
+        .and_then(|goals| goals.get(index))
+        .map(String::as_str)
+        .or(own)
+        .unwrap_or_default()
+}
+
+/// The hints.
+pub fn hints(lesson: &Lesson) -> &[String] {
+    translation(lesson)
+        .and_then(|t| t.hints.as_deref())
+        .unwrap_or_else(|| lesson.hints())
+}

@@ -1,0 +1,153 @@
+//! The zh-CN table (`web/i18n/zh-CN.json`) translates every text the page
+//! shows through `tr`: the catalogue's texts, the web's own tables, and
+//! every `tr("...")` / `trf("...")` literal in `web/src`; and it holds no
+//! key nothing uses any more.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use smtplab_engine::catalogue::{class_meaning, COMMANDS, REPLIES, REPLY_CODES};
+use smtplab_engine::profile::PRESETS;
+use smtplab_engine::Extension;
+use smtplab_web::components::state_diagram::STATES;
+use smtplab_web::guide::GUIDES;
+use smtplab_web::policies::POLICY_TOGGLES;
+
+/// The catalogue texts the Explain panel, the command table and the
+/// settings panel show.
+fn catalogue_texts() -> BTreeSet<String> {
+    let mut texts = BTreeSet::new();
+    for info in REPLIES {
+        texts.extend([info.title, info.meaning, info.why, info.next].map(str::to_owned));
+    }
+    texts.extend(COMMANDS.iter().map(|c| c.purpose.to_owned()));
+    texts.extend(REPLY_CODES.iter().map(|(_, meaning)| (*meaning).to_owned()));
+    texts.extend((2..=6).map(|class| class_meaning(class * 100).to_owned()));
+    texts.extend(Extension::ALL.iter().map(|e| e.about().to_owned()));
+    texts
+}
+
+/// The web's own tables, shown through `tr` at display time.
+fn table_texts() -> BTreeSet<String> {
+    let mut texts = BTreeSet::new();
+    for guide in GUIDES {
+        texts.insert(guide.title.to_owned());
+        texts.extend(guide.steps.iter().map(|s| s.note.to_owned()));
+    }
+    for (_, name, hint) in STATES {
+        texts.extend([*name, *hint].map(str::to_owned));
+    }
+    texts.extend(
+        POLICY_TOGGLES
+            .iter()
+            .map(|(_, label, ..)| (*label).to_owned()),
+    );
+    texts.extend(PRESETS.iter().map(|(_, about)| (*about).to_owned()));
+    texts
+}
+
+/// Every `.rs` file under `dir`.
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for path in entries.flatten().map(|e| e.path()) {
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The string literals that follow each of `openers` in `source`
+/// (escapes `\"`, `\\`, `\n` undone).
+fn literals_after(source: &str, openers: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    for opener in openers {
+        for (start, _) in source.match_indices(opener) {
+            let before = source[..start].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                continue;
+            }
+            let mut text = String::new();
+            let mut chars = source[start + opener.len()..].chars();
+            while let Some(c) = chars.next() {
+                match c {
+                    '"' => break,
+                    '\\' => match chars.next() {
+                        Some('n') => text.push('\n'),
+                        Some(other) => text.push(other),
+                        None => break,
+                    },
+                    other => text.push(other),
+                }
+            }
+            found.push(text);
+        }
+    }
+    found
+}
+
+/// Every `tr("...")`/`trf("...")` literal in web/src, and the panel
+/// registry's tab labels (`label: "..."` in panels.rs, which `tr` shows).
+fn source_texts() -> BTreeSet<String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut texts = BTreeSet::new();
+    for file in files {
+        let source = std::fs::read_to_string(&file).unwrap_or_default();
+        texts.extend(literals_after(&source, &["tr(\"", "trf(\""]));
+        if file.ends_with("panels.rs") {
+            texts.extend(literals_after(&source, &["label: \""]));
+        }
+    }
+    // i18n.rs's own unit test uses made-up keys.
+    texts.remove("Hello {}");
+    texts.remove("Untranslated");
+    texts
+}
+
+fn table() -> BTreeMap<String, String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("i18n/zh-CN.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    serde_json::from_str(&text).unwrap_or_default()
+}
+
+#[test]
+fn every_text_the_page_shows_has_a_chinese_translation_and_no_key_is_stale() {
+    let table = table();
+    assert!(
+        !table.is_empty(),
+        "web/i18n/zh-CN.json is missing or not a JSON object of strings"
+    );
+    let mut needed = catalogue_texts();
+    needed.extend(table_texts());
+    needed.extend(source_texts());
+    let missing: Vec<&String> = needed
+        .iter()
+        .filter(|text| table.get(*text).is_none_or(|t| t.trim().is_empty()))
+        .collect();
+    let stale: Vec<&String> = table.keys().filter(|key| !needed.contains(*key)).collect();
+    assert!(
+        missing.is_empty() && stale.is_empty(),
+        "web/i18n/zh-CN.json: {} missing translations:\n{}\n\n{} stale keys (no longer shown):\n{}",
+        missing.len(),
+        serde_json::to_string_pretty(&missing).unwrap_or_default(),
+        stale.len(),
+        serde_json::to_string_pretty(&stale).unwrap_or_default()
+    );
+}
+
+#[test]
+fn translations_keep_their_placeholders() {
+    for (english, chinese) in table() {
+        assert_eq!(
+            english.matches("{}").count(),
+            chinese.matches("{}").count(),
+            "{english:?} -> {chinese:?}"
+        );
+    }
+}
