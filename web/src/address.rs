@@ -1,14 +1,18 @@
 //! The page address: what it asks for at start-up (`#p=...&s=...` replays a
 //! shared session, `#lesson=...` opens a lesson, `?pack=URL` fetches a
-//! teacher's pack), and the deep link kept while a lesson is open.
+//! teacher's pack, `tab=lessons` shows the Lessons tab, `app=full` keeps a
+//! reload in the full app), and the deep link kept while a lesson is open.
 
 use yew::UseReducerHandle;
 
+use crate::i18n::tr;
 use crate::share::decode;
 use crate::state::{Action, AppState};
 
-/// Reads the address once the app is mounted.
-pub fn start_from_address(state: &UseReducerHandle<AppState>) {
+/// Reads the address once the app is mounted. `load_failed`: the sandbox
+/// mounted because the full app, which the address asks for, did not load
+/// (the page says so already).
+pub fn start_from_address(state: &UseReducerHandle<AppState>, load_failed: bool) {
     let Some(location) = web_sys::window().map(|w| w.location()) else {
         return;
     };
@@ -19,20 +23,41 @@ pub fn start_from_address(state: &UseReducerHandle<AppState>) {
         fetch_pack_then_open(state, url, fragment);
         return;
     }
-    #[cfg(not(feature = "lessons"))]
-    if search.contains("pack=") {
-        let _ = location.replace(&format!("lessons.html{search}{fragment}"));
-        return;
-    }
-    match decode(&fragment) {
-        // Lessons live on the classroom page.
-        Ok(Some(shared)) if shared.lesson.is_some() && !cfg!(feature = "lessons") => {
-            let _ = location.replace(&format!("lessons.html{search}{fragment}"));
+    if !cfg!(feature = "lessons") && crate::full_app::wanted_by(&search, &fragment) {
+        if !load_failed {
+            state.dispatch(Action::Notice(Some(
+                tr("This page was built without the lessons and the mail network (run cargo xtask build).").to_owned(),
+            )));
         }
+        if has_pair(&fragment, "lesson=") {
+            return;
+        }
+    }
+    restore(state, &fragment);
+}
+
+/// Replays the session the fragment carries, then shows the tab it names;
+/// the full app keeps only its marker, so a reload stays in it without
+/// replaying the session twice.
+fn restore(state: &UseReducerHandle<AppState>, fragment: &str) {
+    match decode(fragment) {
         Ok(Some(shared)) => state.dispatch(Action::Restore(shared)),
         Ok(None) => {}
         Err(message) => state.dispatch(Action::Notice(Some(message))),
     }
+    if cfg!(feature = "lessons") {
+        if has_pair(fragment, "tab=lessons") {
+            state.dispatch(Action::ShowTab(crate::tab::Tab::Lessons));
+        }
+        if has_pair(fragment, crate::full_app::MARKER) && !has_pair(fragment, "lesson=") {
+            crate::full_app::replace_fragment(crate::full_app::MARKER);
+        }
+    }
+}
+
+/// Whether the query or fragment holds a pair starting with `start`.
+fn has_pair(part: &str, start: &str) -> bool {
+    crate::full_app::pairs(part).any(|pair| pair.starts_with(start))
 }
 
 /// Keeps the address a deep link to the open lesson.
@@ -46,13 +71,7 @@ pub fn keep_lesson_link(lesson: Option<&(String, String)>) {
     } else {
         format!("{pack}/{id}")
     };
-    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = history.replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(&format!("#lesson={link}")),
-        );
-    }
+    crate::full_app::replace_fragment(&format!("lesson={link}"));
 }
 
 #[cfg(feature = "lessons")]

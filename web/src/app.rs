@@ -16,16 +16,29 @@ use crate::panels::{panel, tab_id, PANELS};
 use crate::share::Shared;
 use crate::state::{Action, AppState};
 
+/// What the page hands the app when it mounts it.
+#[derive(Properties, PartialEq, Default)]
+pub struct AppProps {
+    /// A problem to show at once (the full app could not be loaded, so the
+    /// sandbox mounted instead).
+    #[prop_or_default]
+    pub problem: Option<String>,
+}
+
 /// The whole page.
 #[component(App)]
-pub fn app() -> Html {
+pub fn app(props: &AppProps) -> Html {
     let state = use_reducer(AppState::default);
     let lang = use_state(crate::i18n::current);
     {
         let state = state.clone();
         let lang = lang.clone();
+        let problem = props.problem.clone();
         use_effect_with((), move |_| {
-            crate::address::start_from_address(&state);
+            crate::address::start_from_address(&state, problem.is_some());
+            if problem.is_some() {
+                state.dispatch(Action::Notice(problem));
+            }
             let initial = crate::i18n::initial_lang();
             if initial != Lang::En {
                 choose_language(&state, &lang, initial, false);
@@ -43,6 +56,7 @@ pub fn app() -> Html {
             crate::address::keep_lesson_link(lesson.as_ref())
         });
     }
+    use_network_switch(&state);
     let lab = state.lab.borrow();
     let (phase, last_transition) = (lab.phase, lab.last_transition);
     let transcript = state
@@ -83,6 +97,45 @@ pub fn app() -> Html {
             </main>
         </div>
     }
+}
+
+/// When a command in the sandbox asks for the mail network, the page
+/// loads the full app and moves the session there.
+#[hook]
+fn use_network_switch(state: &UseReducerHandle<AppState>) {
+    let wanted = state.lab.borrow().network_wanted();
+    let state = state.clone();
+    use_effect_with(wanted, move |wanted| {
+        if *wanted {
+            switch_to_full_app(&state, "");
+        }
+    });
+}
+
+/// Loads the full app (lessons, packs, the mail network) into this page
+/// and hands it the session, with `extra` fragment pairs (`&tab=lessons`);
+/// the sandbox leaves once it has mounted, or stays and says why not.
+fn switch_to_full_app(state: &UseReducerHandle<AppState>, extra: &str) {
+    use crate::full_app;
+    let Some(script) = full_app::bundle() else {
+        return;
+    };
+    let fragment = format!(
+        "{}{extra}&{}",
+        crate::share::encode(&shared(state)),
+        full_app::MARKER
+    );
+    state.dispatch(Action::Notice(Some(
+        tr("Loading the lessons and the mail network (once)…").to_owned(),
+    )));
+    let state = state.clone();
+    full_app::switch(script, fragment, move |outcome| match outcome {
+        Ok(()) => full_app::unmount(),
+        Err(problem) => {
+            state.dispatch(Action::NetworkRefused);
+            state.dispatch(Action::Notice(Some(problem)));
+        }
+    });
 }
 
 /// The language menu ("Language / 语言" in both languages, so either
@@ -229,9 +282,16 @@ fn toolbar(state: &UseReducerHandle<AppState>) -> Html {
     html! { <Toolbar shared={Rc::new(shared(state))} wire={state.wire} {export_text} {on_notice} {on_toggle_wire} /> }
 }
 
-/// The tab buttons, from the registry; the sandbox links to the classroom
-/// beside them (a link is not a tab).
+/// The tab buttons, from the registry. The sandbox page shows a Lessons
+/// tab first too, which loads the full app (with the lessons) on first use.
 fn tab_list(state: &UseReducerHandle<AppState>) -> Html {
+    let lessons_on_first_use = crate::full_app::bundle().is_some().then(|| {
+        let state = state.clone();
+        let onclick = Callback::from(move |_: MouseEvent| switch_to_full_app(&state, "&tab=lessons"));
+        html! {
+            <button type="button" role="tab" id={tab_id(crate::tab::Tab::Lessons)} aria-selected="false" {onclick}>{ tr("Lessons") }</button>
+        }
+    });
     let buttons = PANELS.iter().map(|entry| {
         let selected = state.tab == entry.tab;
         let tab = entry.tab;
@@ -245,10 +305,7 @@ fn tab_list(state: &UseReducerHandle<AppState>) -> Html {
     });
     html! {
         <div class="tab-row">
-            <div role="tablist" aria-label={tr("Panels")} class="tabs">{ for buttons }</div>
-            if !cfg!(feature = "lessons") {
-                <a class="tab-link" href="lessons.html">{ tr("Lessons ↗") }</a>
-            }
+            <div role="tablist" aria-label={tr("Panels")} class="tabs">{ for lessons_on_first_use }{ for buttons }</div>
         </div>
     }
 }

@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use crate::i18n::tr;
 use smtplab_engine::network::simulation::Connection;
 use smtplab_engine::{
     ClientInfo, Event, Mailstore, Output, Phase, Reply, ServerMemory, Session, Settings,
@@ -139,6 +140,9 @@ pub struct Lab {
     /// How much of the network's event log the console has reported.
     #[cfg_attr(not(feature = "network"), allow(dead_code))]
     log_reported: usize,
+    /// A command asked for the mail network, which this page loads on
+    /// first use (the sandbox build; see `full_app.rs`).
+    network_asked: bool,
 }
 
 /// Shown for `help` at the shell prompt.
@@ -185,7 +189,25 @@ impl Lab {
             network: net::default_simulation(),
             remote: None,
             log_reported: 0,
+            network_asked: false,
         }
+    }
+
+    /// Whether a command asked for the mail network this build lacks (the
+    /// page then loads the full app, which replays the session).
+    pub fn network_wanted(&self) -> bool {
+        self.network_asked
+    }
+
+    /// The full app could not be loaded: the console says so and stays.
+    pub fn network_refused(&mut self) {
+        if !std::mem::take(&mut self.network_asked) {
+            return;
+        }
+        self.push(
+            LineKind::ShellOutput,
+            tr("(The mail network could not be loaded: only localhost and mail.example.com answer here.)"),
+        );
     }
 
     #[cfg(feature = "lessons")]

@@ -10,6 +10,7 @@ pub mod app;
 pub mod clock;
 pub mod components;
 pub mod explainer;
+pub mod full_app;
 pub mod guide;
 pub mod i18n;
 pub mod lab;

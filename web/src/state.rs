@@ -133,6 +133,8 @@ pub enum Action {
     Restore(Shared),
     /// Show or clear a message.
     Notice(Option<String>),
+    /// The mail network a command asked for could not be loaded.
+    NetworkRefused,
     /// Start again from an empty console with this profile.
     Reset(String),
     /// Something about lessons.
@@ -317,6 +319,7 @@ impl Reducible for AppState {
             }
             Action::Restore(shared) => next.restore(shared),
             Action::Notice(notice) => next.set_notice(notice),
+            Action::NetworkRefused => next.lab.borrow_mut().network_refused(),
             Action::Reset(profile) => {
                 let (name, settings) = preset_or_default(&profile);
                 next.replaced_lab(Rc::new(RefCell::new(Lab::new(name, settings))));

@@ -15,7 +15,7 @@ pub fn build() -> Result {
     setup::ensure()?;
     banner("build: smtplab-web -> dist/");
     trunk_build(&root())?;
-    build_classroom()?;
+    build_full_app()?;
     copy_translations()?;
     build_explainer()?;
     build_widget()?;
@@ -56,35 +56,86 @@ pub fn build_explainer() -> Result {
     .map(|_| ())
 }
 
-/// The classroom page (`lessons.html`: the app with lessons inside) is a
-/// second Trunk build of the same crate with the `lessons` feature. Trunk
-/// empties its output folder, so it builds beside `dist/` and is copied in;
-/// its hashed file names never collide with the sandbox's, and its page is
-/// renamed from Trunk's `index.html` to `lessons.html`.
-pub fn build_classroom() -> Result {
-    banner("build: classroom (lessons.html) -> dist/");
+/// Folder under `dist/` of the full app (lessons, packs, the mail network),
+/// which `dist/index.html` loads on first use.
+pub const FULL_APP_SUBDIR: &str = "full";
+
+/// The full app is a second Trunk build of the same crate with the
+/// `lessons` feature (entry `app-full.html`). Trunk empties its output
+/// folder, so it builds beside `dist/`; its script, wasm and snippets go to
+/// `dist/full/` (its page and CSS are the sandbox's already), and
+/// `dist/index.html` gets a `<meta>` naming the script. `lessons.html`,
+/// the old classroom address, becomes a redirect to the page.
+pub fn build_full_app() -> Result {
+    banner("build: full app (lessons, mail network; loaded on first use) -> dist/full/");
     let root = root();
-    let staging = root.join("target").join("trunk-classroom");
+    let staging = root.join("target").join("trunk-full-app");
     run(
-        "trunk build (classroom)",
+        "trunk build (full app)",
         command("trunk")
             .args(["build", "--release", "--offline", "--dist"])
             .arg(&staging)
-            .arg("lessons.html")
+            .arg("app-full.html")
             .current_dir(&root),
     )?;
-    let entries =
-        std::fs::read_dir(&staging).map_err(|e| anyhow!("read {}: {e}", staging.display()))?;
+    let out = root.join("dist").join(FULL_APP_SUBDIR);
+    if out.exists() {
+        std::fs::remove_dir_all(&out).map_err(|e| anyhow!("remove {}: {e}", out.display()))?;
+    }
+    copy_tree(&staging, &out, &|name| {
+        name != "index.html" && !name.ends_with(".css")
+    })?;
+    let script = full_app_script(&out)?;
+    name_full_app_in_page(&root.join("dist").join("index.html"), &script)?;
+    copy(&root.join("web/lessons.html"), &root.join("dist/lessons.html"))
+}
+
+/// `dist/full/`'s script, as the page names it (`full/smtplab-web-<hash>.js`).
+fn full_app_script(out: &Path) -> Result<String> {
+    let entries = std::fs::read_dir(out).map_err(|e| anyhow!("read {}: {e}", out.display()))?;
     for entry in entries {
-        let entry = entry.map_err(|e| anyhow!("read {}: {e}", staging.display()))?;
-        if entry.path().is_file() {
-            // Trunk always writes its page as index.html.
-            let name = if entry.file_name() == "index.html" {
-                "lessons.html".into()
-            } else {
-                entry.file_name()
-            };
-            copy(&entry.path(), &root.join("dist").join(name))?;
+        let name = entry
+            .map_err(|e| anyhow!("read {}: {e}", out.display()))?
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        if name.starts_with("smtplab-web") && name.ends_with(".js") {
+            return Ok(format!("{FULL_APP_SUBDIR}/{name}"));
+        }
+    }
+    Err(anyhow!("{}: Trunk wrote no smtplab-web script", out.display()))
+}
+
+/// Writes `<meta name="smtplab-full-app" content="SCRIPT">` into the page's head.
+fn name_full_app_in_page(page: &Path, script: &str) -> Result {
+    let html =
+        std::fs::read_to_string(page).map_err(|e| anyhow!("read {}: {e}", page.display()))?;
+    let meta = format!("<meta name=\"smtplab-full-app\" content=\"{script}\">");
+    let Some(at) = html.find("</head>") else {
+        return Err(anyhow!("{}: no </head>", page.display()));
+    };
+    let html = format!("{}{meta}\n{}", &html[..at], &html[at..]);
+    std::fs::write(page, html).map_err(|e| anyhow!("write {}: {e}", page.display()))
+}
+
+/// Copies the files of `from` (and its folders) into `to`, those whose
+/// name `keep` accepts.
+fn copy_tree(from: &Path, to: &Path, keep: &dyn Fn(&str) -> bool) -> Result {
+    std::fs::create_dir_all(to).map_err(|e| anyhow!("create {}: {e}", to.display()))?;
+    let entries = std::fs::read_dir(from).map_err(|e| anyhow!("read {}: {e}", from.display()))?;
+    for entry in entries {
+        let path = entry
+            .map_err(|e| anyhow!("read {}: {e}", from.display()))?
+            .path();
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        if path.is_dir() {
+            copy_tree(&path, &to.join(&name), &|_| true)?;
+        } else if keep(&name) {
+            copy(&path, &to.join(&name))?;
         }
     }
     Ok(())

@@ -18,9 +18,11 @@ pub const BUDGET_BYTES: u64 = 200_000;
 /// With `build_app`, rebuilds `dist/` first; the baseline is always rebuilt.
 ///
 /// Each page is sized as what a browser downloads for it: the HTML and the
-/// files it links. The classroom page and the lesson widget carry the lesson
-/// system (pack parsing with serde_json, the checker, the curriculum) and
-/// have no budget of their own; their figures are printed for comparison.
+/// files it links. The full app (which the page loads when lessons or the
+/// network are first used) and the lesson widget carry the lesson system
+/// (pack parsing with serde_json, the checker, the curriculum), the network
+/// and mail authentication; they have no budget of their own, and their
+/// figures are printed for comparison.
 pub fn size(build_app: bool) -> Result {
     if build_app {
         build::build()?;
@@ -64,7 +66,7 @@ pub fn size(build_app: bool) -> Result {
 /// The gzip totals of what each page downloads.
 struct PageSizes {
     app: u64,
-    classroom: u64,
+    full_app: u64,
     widget: u64,
     lesson_widget: u64,
     explainer: u64,
@@ -75,8 +77,10 @@ struct PageSizes {
 fn measure_pages(dist: &Path) -> Result<PageSizes> {
     banner("size: sandbox page (dist/index.html and what it loads), gzip -9");
     let app = report_files(dist, &page_files(dist, "index.html")?)?;
-    banner("size: classroom page (dist/lessons.html and what it loads), gzip -9");
-    let classroom = report_files(dist, &page_files(dist, "lessons.html")?)?;
+    banner(
+        "size: full app (lessons, packs, mail network), loaded on first use (dist/full/), gzip -9",
+    );
+    let full_app = report(&dist.join(build::FULL_APP_SUBDIR))?;
     let widget_dir = dist.join("widget");
     banner("size: <smtp-lab> console widget (dist/widget/), gzip -9");
     let widget = report_files(
@@ -109,7 +113,7 @@ fn measure_pages(dist: &Path) -> Result<PageSizes> {
     let chinese = report_files(dist, &[dist.join(build::I18N_SUBDIR).join("zh-CN.json")])?;
     Ok(PageSizes {
         app,
-        classroom,
+        full_app,
         widget,
         lesson_widget,
         explainer,
@@ -127,8 +131,9 @@ impl PageSizes {
             self.app as f64 / baseline.max(1) as f64
         );
         println!(
-            "classroom page total: {} (no budget; for comparison)",
-            kb(self.classroom)
+            "full app on first use: {} (downloaded when lessons or the network are first used; sandbox + full app: {}; no budget)",
+            kb(self.full_app),
+            kb(self.app + self.full_app)
         );
         println!("console widget total: {}", kb(self.widget));
         println!(

@@ -40,11 +40,17 @@ impl Lab {
 
     pub(super) fn advance_own_network(&mut self, _seconds: u64) {}
 
-    pub(super) fn run_dns_tool(&mut self, _words: &[&str], _now: u64) -> bool {
-        false
+    /// `dig`, `host` and `nslookup` need the network: the page loads it
+    /// when it can (then replays the session there), else they are unknown.
+    pub(super) fn run_dns_tool(&mut self, words: &[&str], _now: u64) -> bool {
+        let dns_tool = matches!(words.first(), Some(&("dig" | "host" | "nslookup")));
+        dns_tool && self.ask_for_network()
     }
 
     pub(super) fn connect_network(&mut self, program: &str, target: &str, port: u16) {
+        if self.ask_for_network() {
+            return;
+        }
         self.push(
             LineKind::ShellOutput,
             format!("{program}: could not resolve {target}/{port}: Name or service not known"),
@@ -53,6 +59,19 @@ impl Lab {
             LineKind::ShellOutput,
             "(in this sandbox only localhost and mail.example.com exist)",
         );
+    }
+
+    /// Asks the page for the full app when this page has it to load.
+    fn ask_for_network(&mut self) -> bool {
+        if crate::full_app::bundle().is_none() {
+            return false;
+        }
+        self.network_asked = true;
+        self.push(
+            LineKind::ShellOutput,
+            crate::i18n::tr("(Loading the mail network for this command: the first time takes a moment.)"),
+        );
+        true
     }
 
     pub(super) fn feed_remote(&mut self, _bytes: &[u8]) -> Vec<Output> {
