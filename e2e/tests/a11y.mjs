@@ -43,7 +43,7 @@ export async function sandboxHasNoSeriousViolations(page, t) {
 
 /** The classroom, with a lesson open and the lesson list shown. */
 export async function classroomHasNoSeriousViolations(page, t) {
-  await ready(page, t.url + 'lessons.html#lesson=first-message');
+  await ready(page, t.url + '#lesson=first-message');
   await page.getByRole('region', { name: 'Lesson' }).waitFor();
   const found = await seriousViolations(page);
   await page.getByRole('tab', { name: 'Lessons' }).click();

@@ -33,7 +33,7 @@ function shot(t, name) {
 /** 1. A played solution never ticks or saves the lesson, the export says it was shown, and the learner's typing comes back. */
 export async function solutionIsNeverAPass(page, t) {
   const lesson = builtin.lessons[0];
-  await page.goto(`${t.url}lessons.html#lesson=${lesson.id}`);
+  await page.goto(`${t.url}#lesson=${lesson.id}`);
   const panel = page.getByRole('region', { name: 'Lesson' });
   await panel.getByRole('heading', { name: lesson.title }).waitFor();
   await send(page, 'telnet localhost smtp');
@@ -85,7 +85,7 @@ export async function scriptStartingWithSmtpConnectsFirst(page, t) {
 /** 3 and 5. Inside a lesson, "Share link" and "Embed this" reproduce the lesson's server; embed.html takes lesson=. */
 export async function lessonShareAndEmbedKeepTheLesson(page, t) {
   const lesson = builtin.lessons.find((l) => l.id === 'dot-stuffing');
-  await page.goto(`${t.url}lessons.html#lesson=${lesson.id}`);
+  await page.goto(`${t.url}#lesson=${lesson.id}`);
   const panel = page.getByRole('region', { name: 'Lesson' });
   await panel.getByRole('heading', { name: lesson.title }).waitFor();
   await send(page, 'telnet localhost smtp');
@@ -181,15 +181,15 @@ export async function confirmationsAreInView(page, t) {
 /** Teacher packs from a file survive a reload; a missing pack is named as the pack. */
 export async function teacherPackSurvivesReload(page, t) {
   const pack = JSON.parse(await readFile(examplePackPath, 'utf8'));
-  await page.goto(t.url + 'lessons.html');
+  await page.goto(t.url + '#tab=lessons');
   await page.getByRole('tab', { name: 'Lessons' }).click();
   await page.getByText('For teachers: load a lesson pack').click();
   await page.getByLabel('Lesson pack file').setInputFiles(examplePackPath);
   await page.getByRole('status').getByText(`Loaded the teacher's pack "${pack.title}"`).waitFor();
-  await page.goto(`${t.url}lessons.html#lesson=${pack.id}/${pack.lessons[0].id}`);
+  await page.goto(`${t.url}#lesson=${pack.id}/${pack.lessons[0].id}`);
   await page.reload();
   await page.getByRole('region', { name: 'Lesson' }).getByRole('heading', { name: pack.lessons[0].title }).waitFor();
-  await page.goto(`${t.url}lessons.html#lesson=no-such-pack/intro`);
+  await page.goto(`${t.url}#lesson=no-such-pack/intro`);
   await page.reload();
   await page.getByRole('status').getByText(/lesson pack `no-such-pack` is not loaded/).waitFor();
   // The teacher can remove it again.
@@ -254,7 +254,7 @@ export async function bdatTypedByHand(page, t) {
 /** A lesson can be started over; "Reset progress" asks first. */
 export async function startOverAndConfirmedReset(page, t) {
   const lesson = builtin.lessons[0];
-  await page.goto(`${t.url}lessons.html#lesson=${lesson.id}`);
+  await page.goto(`${t.url}#lesson=${lesson.id}`);
   const panel = page.getByRole('region', { name: 'Lesson' });
   await panel.getByRole('heading', { name: lesson.title }).waitFor();
   await send(page, 'telnet localhost smtp');
@@ -286,7 +286,7 @@ export async function lessonMarkdownIsRendered(page, t) {
     '- first item',
     '- second <img src=x onerror="window.__pwned=true">',
   ];
-  await page.goto(t.url + 'lessons.html');
+  await page.goto(t.url + '#tab=lessons');
   await page.getByRole('tab', { name: 'Lessons' }).click();
   await page.getByText('For teachers: load a lesson pack').click();
   await page.getByLabel('Lesson pack JSON').fill(JSON.stringify(pack));

@@ -1,4 +1,4 @@
-// The classroom page (lessons.html): completing a lesson by typing, hints,
+// The lessons tab of the page (the full app, loaded on first use): completing a lesson by typing, hints,
 // progress that survives a reload, teacher packs from a file, pasted text
 // and a URL, deep links, and the attempt export.
 import assert from 'node:assert/strict';
@@ -23,7 +23,7 @@ function goal(page, description) {
 /** Complete the first lesson by typing, with a hint; progress survives a reload. */
 export async function completeLessonWithHintAndReload(page, t) {
   const lesson = builtin.lessons[0];
-  await page.goto(t.url + 'lessons.html');
+  await page.goto(t.url + '#tab=lessons');
   await page.getByRole('tab', { name: 'Lessons' }).click();
   await page.getByRole('button', { name: lesson.title }).click();
   const panel = page.getByRole('region', { name: 'Lesson' });
@@ -56,7 +56,7 @@ export async function completeLessonWithHintAndReload(page, t) {
 /** A teacher's pack from a file shows up marked as the teacher's; a bad pack is refused clearly. */
 export async function teacherPackFromFile(page, t) {
   const pack = JSON.parse(await readFile(examplePackPath, 'utf8'));
-  await page.goto(t.url + 'lessons.html');
+  await page.goto(t.url + '#tab=lessons');
   await page.getByRole('tab', { name: 'Lessons' }).click();
   await page.getByText('For teachers: load a lesson pack').click();
   await page.getByLabel('Lesson pack file').setInputFiles(examplePackPath);
@@ -80,21 +80,21 @@ export async function teacherPackFromFile(page, t) {
 export async function teacherPackFromUrlAndDeepLink(page, t) {
   const pack = JSON.parse(await readFile(examplePackPath, 'utf8'));
   await page.route('**/packs/room.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify(pack) }));
-  await page.goto(`${t.url}lessons.html?pack=${encodeURIComponent(t.url + 'packs/room.json')}#lesson=${pack.id}/${pack.lessons[1].id}`);
+  await page.goto(`${t.url}?pack=${encodeURIComponent(t.url + 'packs/room.json')}#lesson=${pack.id}/${pack.lessons[1].id}`);
   await page.getByRole('region', { name: 'Lesson' }).getByRole('heading', { name: pack.lessons[1].title }).waitFor();
   // An address that cannot be read gives a clear error.
-  await page.goto(`${t.url}lessons.html?pack=${encodeURIComponent(t.url + 'packs/missing.json')}`);
+  await page.goto(`${t.url}?pack=${encodeURIComponent(t.url + 'packs/missing.json')}`);
   await page.getByRole('status').getByText(/Could not load the lesson pack from .*missing\.json: the server answered HTTP 404/).waitFor();
-  // The sandbox page sends lesson links to the classroom.
+  // A plain lesson link on the page opens the lesson (the full app loads first).
   await page.goto(`${t.url}#lesson=dot-stuffing`);
-  await page.waitForURL(/lessons\.html#lesson=dot-stuffing$/);
   await page.getByRole('region', { name: 'Lesson' }).waitFor();
+  assert.match(page.url(), /#lesson=dot-stuffing$/);
 }
 
 /** Show solution plays the reference solution step by step (never a pass); the attempt exports for the teacher. */
 export async function solutionAndAttemptExport(page, t) {
   const lesson = builtin.lessons.find((l) => l.id === 'recover-with-rset');
-  await page.goto(`${t.url}lessons.html#lesson=${lesson.id}`);
+  await page.goto(`${t.url}#lesson=${lesson.id}`);
   const panel = page.getByRole('region', { name: 'Lesson' });
   await panel.getByRole('heading', { name: lesson.title }).waitFor();
   await panel.getByRole('button', { name: 'Show solution' }).click();

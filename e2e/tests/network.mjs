@@ -48,7 +48,7 @@ const SUBMIT = [
 
 /** dig, telnet to the MX, submission on 587, sleep, mailboxes with the route, the diagram. */
 export async function deliverThroughTheNetwork(page, t) {
-  await open(page, `${t.url}lessons.html`);
+  await open(page, `${t.url}#app=full`);
   await send(page, 'dig MX example.org');
   await shown(page, /MX\s+10 mx1\.example\.org\./);
   await shown(page, /MX\s+20 mx2\.example\.org\./);
@@ -106,7 +106,7 @@ export async function deliverThroughTheNetwork(page, t) {
 
 /** What the learner types reaches the diagram as text, never as markup. */
 export async function diagramLabelsAreText(page, t) {
-  await open(page, `${t.url}lessons.html`);
+  await open(page, `${t.url}#app=full`);
   await send(page, 'telnet mx1.example.org 25');
   await send(page, 'HELO <svg onload="window.__pwned=true"><script>window.__pwned=true</script>');
   await page.getByRole('tab', { name: 'Diagram' }).click();
@@ -120,7 +120,7 @@ export async function diagramLabelsAreText(page, t) {
 
 /** Unknown names and dead hosts fail with telnet's own words. */
 export async function connectErrorsReadLikeTelnet(page, t) {
-  await open(page, `${t.url}lessons.html`);
+  await open(page, `${t.url}#app=full`);
   await send(page, 'telnet example.org 25');
   await shown(page, 'telnet: could not resolve example.org/25: Name or service not known');
   await shown(page, /dig MX example\.org/);
@@ -133,7 +133,7 @@ export async function connectErrorsReadLikeTelnet(page, t) {
 
 async function openLesson(page, t, id) {
   const lesson = builtin.lessons.find((l) => l.id === id);
-  await page.goto(`${t.url}lessons.html#lesson=${id}`);
+  await page.goto(`${t.url}#lesson=${id}`);
   const panel = page.getByRole('region', { name: 'Lesson' });
   await panel.getByRole('heading', { name: lesson.title }).waitFor();
   return { lesson, panel };

@@ -48,9 +48,8 @@ pub fn bundle() -> Option<String> {
 pub fn wanted_by(search: &str, fragment: &str) -> bool {
     let in_search = pairs(search).any(|pair| pair.starts_with("pack="));
     in_search
-        || pairs(fragment).any(|pair| {
-            pair.starts_with("lesson=") || pair == "tab=lessons" || pair == MARKER
-        })
+        || pairs(fragment)
+            .any(|pair| pair.starts_with("lesson=") || pair == "tab=lessons" || pair == MARKER)
 }
 
 /// [`wanted_by`] for this page's address.
@@ -89,10 +88,7 @@ pub fn switch(script: String, fragment: String, then: impl FnOnce(Result<(), Str
                 .dyn_ref::<js_sys::Error>()
                 .map(|e| String::from(e.message()))
                 .unwrap_or_else(|| "unknown error".to_owned());
-            crate::i18n::trf(
-                "The lessons and the mail network could not be loaded ({}). Check the connection and try again.",
-                &[&reason],
-            )
+            crate::i18n::trf("The lessons and the mail network could not be loaded ({}). Check the connection and try again.", &[&reason])
         }))
     });
 }
@@ -169,10 +165,7 @@ mod tests {
 
     #[test]
     fn pairs_skip_the_leading_mark_and_empty_pairs() {
-        assert_eq!(
-            pairs("#a=1&&b=2&").collect::<Vec<_>>(),
-            vec!["a=1", "b=2"]
-        );
+        assert_eq!(pairs("#a=1&&b=2&").collect::<Vec<_>>(), vec!["a=1", "b=2"]);
         assert_eq!(pairs("?").count(), 0);
     }
 }

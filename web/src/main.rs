@@ -17,7 +17,10 @@ fn main() {
     }
     match full_app::bundle() {
         Some(script) if full_app::wanted_by_address() => {
-            let fragment = document.location().and_then(|l| l.hash().ok()).unwrap_or_default();
+            let fragment = document
+                .location()
+                .and_then(|l| l.hash().ok())
+                .unwrap_or_default();
             full_app::switch(script, fragment, |outcome| {
                 if let Err(problem) = outcome {
                     mount(Some(problem));
@@ -31,17 +34,15 @@ fn main() {
 /// Mounts the app into a new `<div>` at the end of `<body>`. The sandbox
 /// keeps the handle so that, when the full app takes over, it can leave.
 fn mount(problem: Option<String>) {
-    let Some(root) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| {
-            let root = d.create_element("div").ok()?;
-            d.body()?.append_child(&root).ok()?;
-            Some(root)
-        })
-    else {
+    let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| {
+        let root = d.create_element("div").ok()?;
+        d.body()?.append_child(&root).ok()?;
+        Some(root)
+    }) else {
         return;
     };
-    let handle = yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { problem }).render();
+    let handle =
+        yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { problem }).render();
     full_app::keep_unmount(Box::new(move || {
         handle.destroy();
         root.remove();

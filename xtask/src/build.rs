@@ -87,7 +87,10 @@ pub fn build_full_app() -> Result {
     })?;
     let script = full_app_script(&out)?;
     name_full_app_in_page(&root.join("dist").join("index.html"), &script)?;
-    copy(&root.join("web/lessons.html"), &root.join("dist/lessons.html"))
+    copy(
+        &root.join("web/lessons.html"),
+        &root.join("dist/lessons.html"),
+    )
 }
 
 /// `dist/full/`'s script, as the page names it (`full/smtplab-web-<hash>.js`).
@@ -103,7 +106,10 @@ fn full_app_script(out: &Path) -> Result<String> {
             return Ok(format!("{FULL_APP_SUBDIR}/{name}"));
         }
     }
-    Err(anyhow!("{}: Trunk wrote no smtplab-web script", out.display()))
+    Err(anyhow!(
+        "{}: Trunk wrote no smtplab-web script",
+        out.display()
+    ))
 }
 
 /// Writes `<meta name="smtplab-full-app" content="SCRIPT">` into the page's head.

@@ -69,7 +69,9 @@ impl Lab {
         self.network_asked = true;
         self.push(
             LineKind::ShellOutput,
-            crate::i18n::tr("(Loading the mail network for this command: the first time takes a moment.)"),
+            crate::i18n::tr(
+                "(Loading the mail network for this command: the first time takes a moment.)",
+            ),
         );
         true
     }
