@@ -6,6 +6,7 @@ use smtplab_engine::network::simulation::Simulation;
 use smtplab_engine::Output;
 
 use super::{Lab, LineKind};
+use crate::i18n::tr;
 
 /// No network in this build: a type with no values, so the lab's
 /// network field costs no code.
@@ -67,12 +68,9 @@ impl Lab {
             return false;
         }
         self.network_asked = true;
-        self.push(
-            LineKind::ShellOutput,
-            crate::i18n::tr(
-                "(Loading the mail network for this command: the first time takes a moment.)",
-            ),
-        );
+        let note =
+            tr("(Loading the mail network for this command: the first time takes a moment.)");
+        self.push(LineKind::ShellOutput, note);
         true
     }
 
