@@ -97,7 +97,9 @@ export async function aFailedLoadKeepsTheSandbox(page, t) {
   await send(page, 'dig MX example.org');
   await shown(page, /mail network could not be loaded/);
   // A deep link with the full app unreachable: the sandbox mounts with the reason.
+  await page.goto('about:blank');
   await page.goto(`${t.url}#lesson=dot-stuffing`);
   await page.getByRole('status').getByText(/could not be loaded/).waitFor({ timeout: 15_000 });
   await input(page).waitFor();
+  assert.equal(await log(page).getByText('$ dig MX example.org').count(), 0, 'a fresh page');
 }
