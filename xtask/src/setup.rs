@@ -161,13 +161,20 @@ fn npm_packages() -> Result {
     Ok(())
 }
 
+/// A CJK font, so the screenshots of the Chinese pages show characters
+/// rather than empty boxes (Debian's chromium does not pull one in).
+const CJK_FONT: &str = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc";
+
 fn chromium() -> Result {
-    if Path::new(CHROMIUM).is_file() && Path::new(CHROMEDRIVER).is_file() {
-        println!("setup: chromium + chromedriver: present");
+    if Path::new(CHROMIUM).is_file()
+        && Path::new(CHROMEDRIVER).is_file()
+        && Path::new(CJK_FONT).is_file()
+    {
+        println!("setup: chromium + chromedriver + CJK font: present");
         return Ok(());
     }
-    println!("setup: installing Debian chromium + chromium-driver (apt-get)");
-    apt_install(&["chromium", "chromium-driver"])
+    println!("setup: installing Debian chromium + chromium-driver + fonts-wqy-zenhei (apt-get)");
+    apt_install(&["chromium", "chromium-driver", "fonts-wqy-zenhei"])
 }
 
 /// The SMTP clients `smtplab serve`'s tests use (swaks, curl) and the
