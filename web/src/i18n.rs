@@ -54,6 +54,7 @@ impl Lang {
 thread_local! {
     static CURRENT: Cell<Lang> = const { Cell::new(Lang::En) };
     static TABLE: RefCell<HashMap<&'static str, &'static str>> = RefCell::new(HashMap::new());
+    static TABLE_JSON: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
 /// The language texts are shown in now.
@@ -82,6 +83,15 @@ pub fn install_table(pairs: impl IntoIterator<Item = (String, String)>) {
         })
         .collect();
     TABLE.with(|t| *t.borrow_mut() = table);
+}
+
+/// The loaded table's JSON text while a language other than English is
+/// shown, for the explainer module (which reads it itself); else `None`.
+pub fn table_json() -> Option<String> {
+    if current() == Lang::En {
+        return None;
+    }
+    TABLE_JSON.with(|json| Some(json.borrow().clone()).filter(|json| !json.is_empty()))
 }
 
 /// The text in the current language: the translation of `english`, or
@@ -210,6 +220,7 @@ async fn fetch_table(url: &str) -> Result<Vec<(String, String)>, String> {
     let object: js_sys::Object = parsed
         .dyn_into()
         .map_err(|_| "the file is not a JSON object".to_owned())?;
+    TABLE_JSON.with(|json| *json.borrow_mut() = text);
     Ok(js_sys::Object::entries(&object)
         .iter()
         .filter_map(|entry| {

@@ -4,11 +4,35 @@
 //! redraws its progress between them), then takes the lines as HTML
 //! (escaped by `smtplab_explain::html`) a page at a time, and the inputs
 //! of a replay, which it runs against its own simulated server.
+//!
+//! The page hands its translation table over (the JSON text of
+//! `i18n/zh-CN.json`) when its language is not English, so the
+//! explanations read in that language (`smtplab_explain::text`).
 
 use js_sys::{Array, Uint8Array};
 use smtplab_explain::replay::replay_inputs;
+use smtplab_explain::text::set_table;
 use smtplab_explain::{html, ExplainedLine, Explainer, Summary};
+use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The string pairs of a JSON object's text (nothing if it is not one).
+fn read_table(json: &str) -> BTreeMap<String, String> {
+    let Ok(parsed) = js_sys::JSON::parse(json) else {
+        return BTreeMap::new();
+    };
+    let Some(object) = parsed.dyn_ref::<js_sys::Object>() else {
+        return BTreeMap::new();
+    };
+    js_sys::Object::entries(object)
+        .iter()
+        .filter_map(|entry| {
+            let pair: Array = entry.dyn_into().ok()?;
+            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+        })
+        .collect()
+}
 
 /// One explanation in progress, then done.
 #[wasm_bindgen]
@@ -21,9 +45,12 @@ pub struct TranscriptExplainer {
 
 #[wasm_bindgen]
 impl TranscriptExplainer {
-    /// A new explanation, waiting for its first slice.
+    /// A new explanation, waiting for its first slice, written in the
+    /// language of `table` (a JSON object of English text -> translation;
+    /// none, or not such an object: English).
     #[wasm_bindgen(constructor)]
-    pub fn new() -> Self {
+    pub fn new(table: Option<String>) -> Self {
+        set_table(table.as_deref().map(read_table).unwrap_or_default());
         Self {
             explainer: Some(Explainer::new()),
             ..Self::default()
