@@ -512,7 +512,10 @@ impl Lab {
                 trf("(BDAT counts octets: the chunk ended after {} of these {}; the rest, up to the CRLF of your Enter, is read as a command.)", &[room, count])
             } else if left > 0 {
                 self.chunk_remaining = Some(left);
-                trf("({} octets sent, with the CRLF of your Enter; {} still owed to this chunk.)", &[count, &left.to_string()])
+                trf(
+                    "({} octets sent, with the CRLF of your Enter; {} still owed to this chunk.)",
+                    &[count, &left.to_string()],
+                )
             } else {
                 tr("(The chunk is complete: its last two octets were the CRLF of your Enter.)")
                     .to_owned()

@@ -187,3 +187,58 @@ fn translations_keep_their_placeholders() {
         );
     }
 }
+
+/// The Transcript tab's module explains in Chinese once the page hands it
+/// the table: titles, meanings, findings, the summary; the SMTP stays.
+#[test]
+fn the_explainer_explains_in_chinese_with_the_table() {
+    use smtplab_explain::{explain, html, text};
+    text::set_table(table());
+    let explanation = explain(b"S: 220 mx.example ESMTP\r\nC: DATA\r\nS: 503 5.5.1 no\r\n");
+    let mut out = String::new();
+    for line in &explanation.lines {
+        html::line(&mut out, line);
+    }
+    html::summary(&mut out, &explanation.summary);
+    text::set_table(BTreeMap::new());
+    for chinese in [
+        "220 服务就绪",
+        "<dt>含义</dt>",
+        "回应 连接的打开（问候）。",
+        "没有被接受的 MAIL 就发送邮件内容",
+        "读取了 3 行，格式为 C:/S: 行 (3)",
+    ] {
+        assert!(out.contains(chinese), "{chinese:?} not in {out}");
+    }
+    assert!(out.contains("<code class=\"text\">S: 220 mx.example ESMTP</code>"));
+    assert!(!out.contains("What it means"), "{out}");
+    let english = explain(b"S: 220 mx.example ESMTP\r\n");
+    assert_eq!(english.lines[0].note.title, "220 Service ready");
+}
+
+/// The pretend shell's help and hints read in Chinese; what telnet and the
+/// server print stays as a real one prints it.
+#[test]
+fn the_shell_hints_in_chinese_and_the_wire_stays_english() {
+    use smtplab_engine::Settings;
+    use smtplab_web::i18n::{install_table, set_current, Lang};
+    use smtplab_web::lab::Lab;
+    install_table(table());
+    set_current(Lang::ZhCn);
+    let mut lab = Lab::new("default", Settings::default());
+    for line in ["help", "ls", "EHLO x", "sleep x", "telnet localhost smtp"] {
+        lab.submit(line, 0);
+    }
+    set_current(Lang::En);
+    let shown: Vec<&str> = lab.lines.iter().map(|l| l.text.as_str()).collect();
+    for expected in [
+        "这是一个模拟终端，本机上有一台邮件服务器。",
+        "ls：找不到命令。试试 telnet localhost smtp，或者输入 help",
+        "EHLO：找不到命令。这是 SMTP 命令：请先用 telnet localhost smtp 连接",
+        "用法：sleep 秒数（最多 86400）",
+        "Connected to localhost.",
+        "220 mail.example.com ESMTP smtplab",
+    ] {
+        assert!(shown.contains(&expected), "{expected:?} not in {shown:#?}");
+    }
+}

@@ -400,12 +400,22 @@ impl Conversation {
             ) {
                 out.push(finding(
                     Severity::Warning,
-                    tf("sent before the reply to `{}`, which must end a pipelined group", &[text]),
+                    tf(
+                        "sent before the reply to `{}`, which must end a pipelined group",
+                        &[text],
+                    ),
                     "RFC 2920 section 3.1",
                 ));
             }
         } else if self.hello.is_some() {
-            out.push(finding(Severity::Warning, tf("sent before the reply to `{}` came, but the server did not offer PIPELINING", &[text]), "RFC 2920 section 3"));
+            out.push(finding(
+                Severity::Warning,
+                tf(
+                    "sent before the reply to `{}` came, but the server did not offer PIPELINING",
+                    &[text],
+                ),
+                "RFC 2920 section 3",
+            ));
         }
     }
 
@@ -459,7 +469,14 @@ impl Conversation {
                 _ => continue,
             };
             if self.offered(extension) == Some(false) {
-                out.push(finding(Severity::Warning, tf("{}= needs the {} extension, which the server did not offer", &[&keyword, &extension]), rfc));
+                out.push(finding(
+                    Severity::Warning,
+                    tf(
+                        "{}= needs the {} extension, which the server did not offer",
+                        &[&keyword, &extension],
+                    ),
+                    rfc,
+                ));
             }
             let declared = value.parse::<u64>().ok();
             if let (Some(size), Some(limit)) =
@@ -826,7 +843,10 @@ fn code_findings(awaited: &Awaited, code: u16, findings: &mut Vec<Finding>) {
         let list: Vec<String> = allowed.iter().map(u16::to_string).collect();
         findings.push(finding(
             severity,
-            tf("RFC 5321 lists {} for {}, not {}", &[&list.join(", "), &what, &code]),
+            tf(
+                "RFC 5321 lists {} for {}, not {}",
+                &[&list.join(", "), &what, &code],
+            ),
             "RFC 5321 section 4.3.2",
         ));
     }
@@ -837,7 +857,10 @@ fn enhanced_class_findings(code: u16, text: &str, findings: &mut Vec<Finding>) {
         if u16::from(enhanced.class) != code / 100 {
             findings.push(finding(
                 Severity::Warning,
-                tf("enhanced code {} has another class than reply code {}", &[&enhanced, &code]),
+                tf(
+                    "enhanced code {} has another class than reply code {}",
+                    &[&enhanced, &code],
+                ),
                 "RFC 3463 section 2",
             ));
         }

@@ -431,7 +431,11 @@ impl Explainer {
                 reading.findings.push(finding);
                 (None, Vec::new(), reading)
             }
-            LogFact::Event(text) => (None, Vec::new(), log_reading(log_note(t("Log entry"), text))),
+            LogFact::Event(text) => (
+                None,
+                Vec::new(),
+                log_reading(log_note(t("Log entry"), text)),
+            ),
         }
     }
 

@@ -125,8 +125,14 @@ fn postfix_status(message: &str) -> Option<LogFact> {
     if !starts_with_code(reply) {
         let what = match status {
             Status::Sent => tf("The message was delivered: {}.", &[&detail]),
-            Status::Deferred => tf("The message was kept in the queue to try again later: {}.", &[&detail]),
-            Status::Bounced => tf("The message was given up on; a bounce goes to the sender: {}.", &[&detail]),
+            Status::Deferred => tf(
+                "The message was kept in the queue to try again later: {}.",
+                &[&detail],
+            ),
+            Status::Bounced => tf(
+                "The message was given up on; a bounce goes to the sender: {}.",
+                &[&detail],
+            ),
         };
         return Some(LogFact::Event(what));
     }
@@ -169,7 +175,10 @@ pub fn exim(message: &str) -> LogFact {
         };
     }
     if message.contains(" rejected ") {
-        return LogFact::Problem(tf("Exim refused a command from its client: {}", &[&message]));
+        return LogFact::Problem(tf(
+            "Exim refused a command from its client: {}",
+            &[&message],
+        ));
     }
     let what = match flag {
         "<=" => t("A message arrived (<=): sender, host, protocol (P=) and size (S=)."),

@@ -232,9 +232,10 @@ fn simulated_text(lines: &[String]) -> String {
 
 fn replay_view(steps: &[ReplayStep], profile: &str) -> Html {
     let rows = steps.iter().map(|step| {
-        let sent = step
-            .line
-            .map_or_else(|| tr("(connect)").to_owned(), |n| format!("{n}: {}", step.sent));
+        let sent = step.line.map_or_else(
+            || tr("(connect)").to_owned(),
+            |n| format!("{n}: {}", step.sent),
+        );
         let code = |lines: &[String]| lines.last().map(|l| l.chars().take(3).collect::<String>());
         let differs = !step.recorded.is_empty() && code(&step.recorded) != code(&step.simulated);
         html! {

@@ -94,7 +94,10 @@ fn unknown_host_hint(network: &Network, name: &str, port: u16) -> String {
     if has_mx {
         trf("({} has no address of its own: mail for it goes to the hosts its MX records name. Try: dig MX {}, then telnet one of them {})", &[name, name, &port.to_string()])
     } else {
-        trf("(no host {} in this network; dig {} shows what DNS knows)", &[name, name])
+        trf(
+            "(no host {} in this network; dig {} shows what DNS knows)",
+            &[name, name],
+        )
     }
 }
 
@@ -221,7 +224,10 @@ impl Lab {
                 let network = self.simulation().map(|s| s.network().clone());
                 let lines = match network {
                     Some(network) => failure_lines(&network, program, &error),
-                    None => vec![format!("{program}: {error}"), tr("(in this lesson only localhost exists)").to_owned()],
+                    None => vec![
+                        format!("{program}: {error}"),
+                        tr("(in this lesson only localhost exists)").to_owned(),
+                    ],
                 };
                 for line in lines {
                     self.push(LineKind::ShellOutput, line);
