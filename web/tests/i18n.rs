@@ -193,14 +193,20 @@ fn translations_keep_their_placeholders() {
 #[test]
 fn the_explainer_explains_in_chinese_with_the_table() {
     use smtplab_explain::{explain, html, text};
-    text::set_table(table());
+    thread_local! {
+        static TABLE: BTreeMap<String, String> = table();
+    }
+    fn chinese(english: &str) -> Option<String> {
+        TABLE.with(|t| t.get(english).cloned())
+    }
+    text::set_lookup(Some(chinese));
     let explanation = explain(b"S: 220 mx.example ESMTP\r\nC: DATA\r\nS: 503 5.5.1 no\r\n");
     let mut out = String::new();
     for line in &explanation.lines {
         html::line(&mut out, line);
     }
     html::summary(&mut out, &explanation.summary);
-    text::set_table(BTreeMap::new());
+    text::set_lookup(None);
     for chinese in [
         "220 服务就绪",
         "<dt>含义</dt>",

@@ -11,27 +11,23 @@
 
 use js_sys::{Array, Uint8Array};
 use smtplab_explain::replay::replay_inputs;
-use smtplab_explain::text::set_table;
+use smtplab_explain::text::{set_lookup, Lookup};
 use smtplab_explain::{html, ExplainedLine, Explainer, Summary};
-use std::collections::BTreeMap;
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
-/// The string pairs of a JSON object's text (nothing if it is not one).
-fn read_table(json: &str) -> BTreeMap<String, String> {
-    let Ok(parsed) = js_sys::JSON::parse(json) else {
-        return BTreeMap::new();
-    };
-    let Some(object) = parsed.dyn_ref::<js_sys::Object>() else {
-        return BTreeMap::new();
-    };
-    js_sys::Object::entries(object)
-        .iter()
-        .filter_map(|entry| {
-            let pair: Array = entry.dyn_into().ok()?;
-            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
-        })
-        .collect()
+thread_local! {
+    /// The page's translation table (a parsed JSON object), or undefined.
+    static TABLE: RefCell<JsValue> = const { RefCell::new(JsValue::UNDEFINED) };
+}
+
+/// A text's translation in the page's table, if it has one.
+fn translation(english: &str) -> Option<String> {
+    TABLE.with(|table| {
+        let table = table.borrow();
+        let text = js_sys::Reflect::get(&table, &JsValue::from_str(english)).ok()?;
+        text.as_string()
+    })
 }
 
 /// One explanation in progress, then done.
@@ -50,7 +46,12 @@ impl TranscriptExplainer {
     /// none, or not such an object: English).
     #[wasm_bindgen(constructor)]
     pub fn new(table: Option<String>) -> Self {
-        set_table(table.as_deref().map(read_table).unwrap_or_default());
+        let parsed = table
+            .and_then(|json| js_sys::JSON::parse(&json).ok())
+            .filter(JsValue::is_object);
+        let lookup: Lookup = translation;
+        set_lookup(parsed.is_some().then_some(lookup));
+        TABLE.with(|t| *t.borrow_mut() = parsed.unwrap_or(JsValue::UNDEFINED));
         Self {
             explainer: Some(Explainer::new()),
             ..Self::default()

@@ -1,33 +1,33 @@
 //! The language explanations are written in: English as in the source, or
-//! whatever a translation table installed with [`set_table`] says (the
-//! page's Transcript tab hands over its zh-CN table). Every learner-facing
-//! text goes through [`t`] or [`tf`] with its English text as the key, so
-//! `web/tests/i18n.rs` finds each key in the source and fails on a missing
-//! translation. SMTP lines and RFC references are never translated.
+//! whatever a lookup installed with [`set_lookup`] returns (the page's
+//! Transcript tab hands its zh-CN table to the explainer module, which
+//! looks texts up in it). Every learner-facing text goes through [`t`] or
+//! [`tf`] with its English text as the key, so `web/tests/i18n.rs` finds
+//! each key in the source and fails on a missing translation. SMTP lines
+//! and RFC references are never translated.
 
-use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::cell::Cell;
 use std::fmt::Display;
 
+/// A translation of an English text, or `None` to keep the English.
+pub type Lookup = fn(&str) -> Option<String>;
+
 thread_local! {
-    static TABLE: RefCell<BTreeMap<String, String>> = const { RefCell::new(BTreeMap::new()) };
+    static LOOKUP: Cell<Option<Lookup>> = const { Cell::new(None) };
 }
 
-/// Explanations from now on read through `table` (English text ->
-/// translation); an empty table means English.
-pub fn set_table(table: BTreeMap<String, String>) {
-    TABLE.with(|t| *t.borrow_mut() = table);
+/// Explanations from now on read through `lookup`; `None` means English.
+pub fn set_lookup(lookup: Option<Lookup>) {
+    LOOKUP.with(|l| l.set(lookup));
 }
 
 /// `english` in the installed language (itself without a translation).
 pub fn t(english: &str) -> String {
-    TABLE.with(|table| {
-        table
-            .borrow()
-            .get(english)
-            .filter(|translated| !translated.is_empty())
-            .map_or_else(|| english.to_owned(), Clone::clone)
-    })
+    LOOKUP
+        .with(Cell::get)
+        .and_then(|lookup| lookup(english))
+        .filter(|translated| !translated.is_empty())
+        .unwrap_or_else(|| english.to_owned())
 }
 
 /// [`t`] of a template, then each `{}` replaced by the next of `values`
@@ -49,16 +49,17 @@ pub fn tf(template: &str, values: &[&dyn Display]) -> String {
 mod tests {
     use super::*;
 
+    fn made_up(english: &str) -> Option<String> {
+        (english == "{} of {} lines").then(|| "{} / {} 行".to_owned())
+    }
+
     #[test]
-    fn a_table_translates_and_english_is_the_fallback() {
+    fn a_lookup_translates_and_english_is_the_fallback() {
         assert_eq!(tf("{} of {} lines", &[&1, &"two"]), "1 of two lines");
-        set_table(BTreeMap::from([(
-            "{} of {} lines".to_owned(),
-            "{} / {} 行".to_owned(),
-        )]));
+        set_lookup(Some(made_up));
         assert_eq!(tf("{} of {} lines", &[&1, &2]), "1 / 2 行");
         assert_eq!(t("Not in the table"), "Not in the table");
-        set_table(BTreeMap::new());
+        set_lookup(None);
         assert_eq!(t("{} of {} lines"), "{} of {} lines");
     }
 }
