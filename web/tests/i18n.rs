@@ -210,7 +210,7 @@ fn the_explainer_explains_in_chinese_with_the_table() {
     for chinese in [
         "220 服务就绪",
         "<dt>含义</dt>",
-        "回应 连接的打开（问候）。",
+        "这是对连接的打开（问候）的回应。",
         "没有被接受的 MAIL 就发送邮件内容",
         "读取了 3 行，格式为 C:/S: 行 (3)",
     ] {

@@ -31,11 +31,11 @@ impl Prompt {
     pub fn of(lab: &Lab) -> Self {
         let in_content = lab.in_content();
         let placeholder = if !lab.connected() {
-            "try: telnet localhost smtp"
+            tr("try: telnet localhost smtp")
         } else if in_content {
-            "message text; a line with only . ends it"
+            tr("message text; a line with only . ends it")
         } else {
-            "type an SMTP command, then Enter"
+            tr("type an SMTP command, then Enter")
         };
         Self {
             prompt: lab.prompt(),
