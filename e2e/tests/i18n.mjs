@@ -114,3 +114,15 @@ export async function theWidgetTakesALang(page, t) {
   await page.locator('smtp-lab').getByText('The server is ready', { exact: false }).first().waitFor();
   assert.deepEqual(t.pageErrors, []);
 }
+
+/** Without lang, a widget follows the browser's language; the click-to-load preview too. */
+export async function theWidgetFollowsTheBrowsersLanguage(page, t) {
+  await t.context.addInitScript(() => Object.defineProperty(navigator, 'language', { get: () => 'zh-CN' }));
+  await page.goto(t.url + 'embed.html?click-to-load&script=' + encodeURIComponent('telnet localhost smtp'));
+  const lab = page.locator('smtp-lab');
+  await lab.getByRole('button', { name: '启动控制台' }).click({ timeout: 10_000 });
+  await lab.getByRole('log').getByText('220 mail.example.com ESMTP smtplab').waitFor({ timeout: 15_000 });
+  await lab.getByText('服务器准备好对话了', { exact: false }).first().waitFor();
+  assert.equal(await lab.locator('.widget-root').getAttribute('lang'), 'zh-CN');
+  assert.deepEqual(t.pageErrors, []);
+}
