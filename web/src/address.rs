@@ -109,8 +109,9 @@ fn fetch_pack_then_open(state: &UseReducerHandle<AppState>, url: String, fragmen
                     Err(message) => state.dispatch(Action::Notice(Some(message))),
                 }
             }
-            Err(error) => state.dispatch(Action::Notice(Some(format!(
-                "Could not load the lesson pack from {url}: {error}"
+            Err(error) => state.dispatch(Action::Notice(Some(crate::i18n::trf(
+                "Could not load the lesson pack from {}: {}",
+                &[&url, &error],
             )))),
         }
     });

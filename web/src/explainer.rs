@@ -15,17 +15,17 @@ pub const EXPLAINER_MODULE: &str = "explain/smtplab_explain_wasm.js";
 
 #[wasm_bindgen(inline_js = r#"
 let loaded;
-export function new_explainer(path) {
+export function new_explainer(path, table) {
   // One import per page; a failed one is tried again on the next click.
   loaded ??= import(new URL(path, document.baseURI).href)
     .then(async (module) => { await module.default(); return module; })
     .catch((error) => { loaded = undefined; throw error; });
-  return loaded.then((module) => new module.TranscriptExplainer());
+  return loaded.then((module) => new module.TranscriptExplainer(table));
 }
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = new_explainer)]
-    fn new_explainer_promise(path: &str) -> js_sys::Promise;
+    fn new_explainer_promise(path: &str, table: Option<String>) -> js_sys::Promise;
 
     /// One explanation in the explainer module (see that crate for each method).
     pub type TranscriptExplainer;
@@ -58,10 +58,11 @@ extern "C" {
     pub fn free(this: &TranscriptExplainer);
 }
 
-/// A new explanation, loading the module first if this page has not yet.
-/// The error is a sentence for the learner.
+/// A new explanation in the page's language, loading the module first if
+/// this page has not yet. The error is a sentence for the learner.
 pub async fn new_explainer() -> Result<TranscriptExplainer, String> {
-    wasm_bindgen_futures::JsFuture::from(new_explainer_promise(EXPLAINER_MODULE))
+    let table = crate::i18n::table_json();
+    wasm_bindgen_futures::JsFuture::from(new_explainer_promise(EXPLAINER_MODULE, table))
         .await
         .map(JsCast::unchecked_into)
         .map_err(|error| {

@@ -54,6 +54,7 @@ impl Lang {
 thread_local! {
     static CURRENT: Cell<Lang> = const { Cell::new(Lang::En) };
     static TABLE: RefCell<HashMap<&'static str, &'static str>> = RefCell::new(HashMap::new());
+    static TABLE_JSON: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
 /// The language texts are shown in now.
@@ -82,6 +83,15 @@ pub fn install_table(pairs: impl IntoIterator<Item = (String, String)>) {
         })
         .collect();
     TABLE.with(|t| *t.borrow_mut() = table);
+}
+
+/// The loaded table's JSON text while a language other than English is
+/// shown, for the explainer module (which reads it itself); else `None`.
+pub fn table_json() -> Option<String> {
+    if current() == Lang::En {
+        return None;
+    }
+    TABLE_JSON.with(|json| Some(json.borrow().clone()).filter(|json| !json.is_empty()))
 }
 
 /// The text in the current language: the translation of `english`, or
@@ -177,15 +187,40 @@ pub async fn load_table() -> Result<(), String> {
     if table_loaded() {
         return Ok(());
     }
-    let pairs = fetch_table("i18n/zh-CN.json").await.map_err(|problem| {
+    let installed = match fetch_text("i18n/zh-CN.json").await {
+        Ok(text) => install_json(text),
+        Err(problem) => Err(problem),
+    };
+    installed.map_err(|problem| {
         format!("The Chinese texts could not be loaded ({problem}); the page stays in English.")
-    })?;
+    })
+}
+
+/// Installs the zh-CN table from its JSON text (a widget's page fetched
+/// it), unless one is installed already; `Err` says what is wrong with it.
+pub fn install_json(text: String) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    if table_loaded() {
+        return Ok(());
+    }
+    let parsed = js_sys::JSON::parse(&text).map_err(|_| "the file is not JSON".to_owned())?;
+    let object: js_sys::Object = parsed
+        .dyn_into()
+        .map_err(|_| "the file is not a JSON object".to_owned())?;
+    let pairs: Vec<(String, String)> = js_sys::Object::entries(&object)
+        .iter()
+        .filter_map(|entry| {
+            let pair: js_sys::Array = entry.dyn_into().ok()?;
+            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+        })
+        .collect();
     install_table(pairs);
+    TABLE_JSON.with(|json| *json.borrow_mut() = text);
     Ok(())
 }
 
-/// GETs a JSON object of strings and returns its (key, value) pairs.
-async fn fetch_table(url: &str) -> Result<Vec<(String, String)>, String> {
+/// GETs a text file.
+async fn fetch_text(url: &str) -> Result<String, String> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     let window = web_sys::window().ok_or("no window")?;
@@ -201,22 +236,11 @@ async fn fetch_table(url: &str) -> Result<Vec<(String, String)>, String> {
     let text = response
         .text()
         .map_err(|_| "the body could not be read".to_owned())?;
-    let text = JsFuture::from(text)
+    JsFuture::from(text)
         .await
         .ok()
         .and_then(|t| t.as_string())
-        .ok_or("the body is not text")?;
-    let parsed = js_sys::JSON::parse(&text).map_err(|_| "the file is not JSON".to_owned())?;
-    let object: js_sys::Object = parsed
-        .dyn_into()
-        .map_err(|_| "the file is not a JSON object".to_owned())?;
-    Ok(js_sys::Object::entries(&object)
-        .iter()
-        .filter_map(|entry| {
-            let pair: js_sys::Array = entry.dyn_into().ok()?;
-            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
-        })
-        .collect())
+        .ok_or_else(|| "the body is not text".to_owned())
 }
 
 #[cfg(test)]

@@ -13,6 +13,8 @@ use smtplab_engine::{
 #[cfg(feature = "lessons")]
 use smtplab_lessons::{Lesson, LessonSession};
 
+use crate::i18n::{tr, trf};
+
 #[cfg(feature = "network")]
 mod net;
 #[cfg(not(feature = "network"))]
@@ -145,8 +147,8 @@ pub struct Lab {
     network_asked: bool,
 }
 
-/// Shown for `help` at the shell prompt.
-const SHELL_HELP: &[&str] = &[
+/// Shown for `help` at the shell prompt (each line through `tr`).
+pub const SHELL_HELP: &[&str] = &[
     "This is a pretend terminal with a mail server on this machine.",
     "Connect to it the way the classic tutorials do:",
     "  telnet localhost smtp      (or: telnet localhost 25, nc localhost 25)",
@@ -340,7 +342,7 @@ impl Lab {
             [] => {}
             ["help"] | ["?"] => {
                 for help in SHELL_HELP {
-                    self.push(LineKind::ShellOutput, *help);
+                    self.push(LineKind::ShellOutput, tr(help));
                 }
             }
             ["clear"] => self.lines.clear(),
@@ -349,7 +351,7 @@ impl Lab {
                 Ok(seconds) if seconds <= 86_400 => self.wait(seconds),
                 _ => self.push(
                     LineKind::ShellOutput,
-                    "usage: sleep SECONDS (at most 86400)",
+                    tr("usage: sleep SECONDS (at most 86400)"),
                 ),
             },
             [program @ ("telnet" | "nc" | "netcat" | "ncat"), args @ ..] => {
@@ -366,14 +368,18 @@ impl Lab {
             [word, ..] if smtplab_engine::session::parse_verb(word).is_some() => {
                 self.push(
                     LineKind::ShellOutput,
-                    format!(
-                        "{word}: command not found. That is an SMTP command: connect first with telnet localhost smtp"
+                    trf(
+                        "{}: command not found. That is an SMTP command: connect first with telnet localhost smtp",
+                        &[word],
                     ),
                 );
             }
             [word, ..] => self.push(
                 LineKind::ShellOutput,
-                format!("{word}: command not found. Try telnet localhost smtp, or type help"),
+                trf(
+                    "{}: command not found. Try telnet localhost smtp, or type help",
+                    &[word],
+                ),
             ),
         }
         if !self.connected() {
@@ -392,7 +398,10 @@ impl Lab {
         }
         self.push(
             LineKind::ShellOutput,
-            format!("({seconds} seconds pass on the simulated clock.)"),
+            trf(
+                "({} seconds pass on the simulated clock.)",
+                &[&seconds.to_string()],
+            ),
         );
         let before = self.lines.len();
         self.report_news();
@@ -516,25 +525,30 @@ impl Lab {
         self.push(LineKind::ContentInput, line.to_owned());
         let mut bytes = line.as_bytes().to_vec();
         let lesson = self.lesson_running();
+        let (count, room) = (&bytes.len().to_string(), &remaining.to_string());
         let note = if lesson || bytes.len() + 2 <= remaining {
             bytes.extend_from_slice(b"\r\n");
             let left = remaining.saturating_sub(bytes.len());
+            let count = &bytes.len().to_string();
             if bytes.len() > remaining {
-                format!("(BDAT counts octets: the chunk ended after {remaining} of these {}; the rest, up to the CRLF of your Enter, is read as a command.)", bytes.len())
+                trf("(BDAT counts octets: the chunk ended after {} of these {}; the rest, up to the CRLF of your Enter, is read as a command.)", &[room, count])
             } else if left > 0 {
                 self.chunk_remaining = Some(left);
-                format!("({} octets sent, with the CRLF of your Enter; {left} still owed to this chunk.)", bytes.len())
+                trf(
+                    "({} octets sent, with the CRLF of your Enter; {} still owed to this chunk.)",
+                    &[count, &left.to_string()],
+                )
             } else {
-                "(The chunk is complete: its last two octets were the CRLF of your Enter.)"
+                tr("(The chunk is complete: its last two octets were the CRLF of your Enter.)")
                     .to_owned()
             }
         } else if bytes.len() <= remaining {
             if bytes.len() < remaining {
                 self.chunk_remaining = Some(remaining - bytes.len());
             }
-            format!("({} octets sent without a line end: BDAT counts octets, so the Enter that ended your typing is not part of the chunk.)", bytes.len())
+            trf("({} octets sent without a line end: BDAT counts octets, so the Enter that ended your typing is not part of the chunk.)", &[count])
         } else {
-            format!("(BDAT counts octets: the chunk ended after {remaining} of these {}; the rest is read as a command.)", bytes.len())
+            trf("(BDAT counts octets: the chunk ended after {} of these {}; the rest is read as a command.)", &[room, count])
         };
         self.push(LineKind::ShellOutput, note);
         self.feed(&bytes, line, now, None);
@@ -555,7 +569,7 @@ impl Lab {
         if !self.connected() {
             self.push(LineKind::ShellInput, format!("$ {draft}^C"));
         } else if self.via_telnet {
-            self.push(LineKind::ShellOutput, "^C (telnet passes Ctrl+C to the server, which ignores it: press Ctrl+] to leave telnet)");
+            self.push(LineKind::ShellOutput, tr("^C (telnet passes Ctrl+C to the server, which ignores it: press Ctrl+] to leave telnet)"));
         } else {
             self.push(LineKind::ShellOutput, "^C");
             self.hang_up();
@@ -567,7 +581,7 @@ impl Lab {
         if !self.connected() || !self.via_telnet {
             self.push(
                 LineKind::ShellOutput,
-                "(Ctrl+] is telnet's escape key: it does something only while telnet is connected)",
+                tr("(Ctrl+] is telnet's escape key: it does something only while telnet is connected)"),
             );
             return;
         }
@@ -625,7 +639,7 @@ impl Lab {
                 Output::Event(_) => {}
                 Output::StartTls => self.push(
                     LineKind::ShellOutput,
-                    "(TLS handshake simulated: from here on the connection counts as encrypted)",
+                    tr("(TLS handshake simulated: from here on the connection counts as encrypted)"),
                 ),
                 Output::Close => closed = true,
             }
@@ -657,14 +671,14 @@ impl Lab {
         self.server = Server::Free(None);
         self.remote = None;
         self.memory = ServerMemory::default();
-        let note = format!(
-            "Server settings changed (profile: {profile_name}).{}",
-            if was_connected {
-                " Reconnecting with the new settings..."
-            } else {
-                ""
-            }
-        );
+        let note = if was_connected {
+            trf(
+                "Server settings changed (profile: {}). Reconnecting with the new settings...",
+                &[profile_name],
+            )
+        } else {
+            trf("Server settings changed (profile: {}).", &[profile_name])
+        };
         self.push(LineKind::ShellOutput, note);
         self.enter(Phase::Closed);
         if was_connected {
@@ -722,9 +736,12 @@ fn dial(program: &str, args: &[&str]) -> Dial {
         [host, port] => (*host, *port),
         _ => {
             return Dial::Usage(if telnet {
-                "usage: telnet host [port]   (try: telnet localhost smtp)".into()
+                tr("usage: telnet host [port]   (try: telnet localhost smtp)").into()
             } else {
-                format!("usage: {program} host port   (try: {program} localhost 25)")
+                trf(
+                    "usage: {} host port   (try: {} localhost 25)",
+                    &[program, program],
+                )
             })
         }
     };
@@ -745,7 +762,8 @@ fn dial(program: &str, args: &[&str]) -> Dial {
     }
     if !matches!(port, "25" | "smtp" | "2525" | "587" | "submission") {
         return Dial::Refused(if telnet {
-            "Trying 127.0.0.1...\ntelnet: Unable to connect to remote host: Connection refused\n(the mail server listens on port 25, \"smtp\")".to_owned()
+            let hint = tr("(the mail server listens on port 25, \"smtp\")");
+            format!("Trying 127.0.0.1...\ntelnet: Unable to connect to remote host: Connection refused\n{hint}")
         } else {
             format!("{program}: connect to {host} port {port} (tcp) failed: Connection refused")
         });

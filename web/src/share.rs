@@ -274,7 +274,7 @@ fn query_value(text: &str) -> String {
 /// `<smtp-lab>` element, and the iframe route for hosts that strip scripts.
 /// `base` is the URL of the smtplab site, ending in `/`. A lesson session
 /// embeds the lesson (only built-in lessons can be embedded: the widget has
-/// no teacher's packs).
+/// no teacher's packs). A page not in English gives the widget its `lang`.
 pub fn embed_snippet(base: &str, shared: &Shared) -> String {
     let script = shared.script.join("\n");
     let (name, value) = match &shared.lesson {
@@ -286,6 +286,10 @@ pub fn embed_snippet(base: &str, shared: &Shared) -> String {
     if !script.is_empty() {
         element.push_str(&format!(" script=\"{}\"", attribute(&script)));
         query.push_str(&format!("&amp;script={}", query_value(&script)));
+    }
+    if shared.lang != Lang::En {
+        element.push_str(&format!(" lang=\"{}\"", shared.lang.tag()));
+        query.push_str(&format!("&amp;lang={}", shared.lang.tag()));
     }
     format!(
         "<script type=\"module\" src=\"{base}widget/smtp-lab.js\"></script>\n{element}></smtp-lab>\n\n<!-- Where pages may not load scripts: -->\n<iframe title=\"smtplab\" src=\"{base}embed.html?{query}\" width=\"100%\" height=\"420\"></iframe>\n"
@@ -314,6 +318,26 @@ mod tests {
         assert!(snippet.starts_with("<script type=\"module\" src=\"https://lab.example/smtp/widget/smtp-lab.js\"></script>\n"));
         assert!(snippet.contains("<smtp-lab profile=\"strict\" script=\"telnet localhost smtp\nMAIL FROM:&lt;a@example.com&gt; &quot;x&quot; &amp; y\"></smtp-lab>"));
         assert!(snippet.contains("embed.html?profile=strict&amp;script=telnet%20localhost%20smtp%0AMAIL%20FROM%3A%3Ca%40example.com%3E%20%22x%22%20%26%20y\""));
+    }
+
+    #[test]
+    fn a_chinese_page_embeds_a_chinese_widget() {
+        let shared = Shared {
+            profile: "default".into(),
+            script: Vec::new(),
+            lesson: None,
+            switches: Vec::new(),
+            lang: Lang::ZhCn,
+        };
+        let snippet = embed_snippet("https://lab.example/", &shared);
+        assert!(
+            snippet.contains("<smtp-lab profile=\"default\" lang=\"zh-CN\"></smtp-lab>"),
+            "{snippet}"
+        );
+        assert!(
+            snippet.contains("embed.html?profile=default&amp;lang=zh-CN\""),
+            "{snippet}"
+        );
     }
 
     #[test]

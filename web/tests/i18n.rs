@@ -1,7 +1,9 @@
 //! The zh-CN table (`web/i18n/zh-CN.json`) translates every text the page
-//! shows through `tr`: the catalogue's texts, the web's own tables, and
-//! every `tr("...")` / `trf("...")` literal in `web/src`; and it holds no
-//! key nothing uses any more.
+//! shows through `tr`: the catalogue's texts, the web's own tables (the
+//! shell's `help` too), every `tr("...")` / `trf("...")` literal in
+//! `web/src`, and every `t("...")` / `tf("...")` literal of the explainer
+//! (`crates/smtplab-explain/src`, which the Transcript tab's module shows
+//! in the page's language); and it holds no key nothing uses any more.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -12,6 +14,7 @@ use smtplab_engine::profile::PRESETS;
 use smtplab_engine::Extension;
 use smtplab_web::components::state_diagram::STATES;
 use smtplab_web::guide::GUIDES;
+use smtplab_web::lab::SHELL_HELP;
 use smtplab_web::policies::POLICY_TOGGLES;
 
 /// The catalogue texts the Explain panel, the command table and the
@@ -44,6 +47,31 @@ fn table_texts() -> BTreeSet<String> {
             .map(|(_, label, ..)| (*label).to_owned()),
     );
     texts.extend(PRESETS.iter().map(|(_, about)| (*about).to_owned()));
+    texts.extend(
+        SHELL_HELP
+            .iter()
+            .filter(|line| !line.is_empty())
+            .map(|line| (*line).to_owned()),
+    );
+    texts.insert(smtplab_explain::replay::SERVER_CLOSED.to_owned());
+    texts
+}
+
+/// What the explainer module writes: every `t("...")`/`tf("...")` literal
+/// outside its unit tests, and the tool-line descriptions its format table
+/// holds.
+fn explainer_texts() -> BTreeSet<String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/smtplab-explain/src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    assert!(!files.is_empty(), "no sources under {}", src.display());
+    let mut texts = BTreeSet::new();
+    for file in files {
+        let source = std::fs::read_to_string(&file).unwrap_or_default();
+        let code = source.split("#[cfg(test)]").next().unwrap_or_default();
+        texts.extend(literals_after(code, &["t(", "tf("]));
+    }
+    texts.extend(smtplab_explain::format::tool_descriptions().map(str::to_owned));
     texts
 }
 
@@ -61,8 +89,9 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The string literals that follow each of `openers` in `source`
-/// (escapes `\"`, `\\`, `\n` undone).
+/// The string literals that follow each of `openers` (`tr(`, `label: `)
+/// in `source`, whitespace and line breaks between allowed (rustfmt puts a
+/// long literal on a line of its own); escapes `\"`, `\\`, `\n` undone.
 fn literals_after(source: &str, openers: &[&str]) -> Vec<String> {
     let mut found = Vec::new();
     for opener in openers {
@@ -71,8 +100,14 @@ fn literals_after(source: &str, openers: &[&str]) -> Vec<String> {
             if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
                 continue;
             }
+            let Some(literal) = source[start + opener.len()..]
+                .trim_start()
+                .strip_prefix('"')
+            else {
+                continue;
+            };
             let mut text = String::new();
-            let mut chars = source[start + opener.len()..].chars();
+            let mut chars = literal.chars();
             while let Some(c) = chars.next() {
                 match c {
                     '"' => break,
@@ -99,9 +134,9 @@ fn source_texts() -> BTreeSet<String> {
     let mut texts = BTreeSet::new();
     for file in files {
         let source = std::fs::read_to_string(&file).unwrap_or_default();
-        texts.extend(literals_after(&source, &["tr(\"", "trf(\""]));
+        texts.extend(literals_after(&source, &["tr(", "trf("]));
         if file.ends_with("panels.rs") {
-            texts.extend(literals_after(&source, &["label: \""]));
+            texts.extend(literals_after(&source, &["label:"]));
         }
     }
     // i18n.rs's own unit test uses made-up keys.
@@ -126,6 +161,7 @@ fn every_text_the_page_shows_has_a_chinese_translation_and_no_key_is_stale() {
     let mut needed = catalogue_texts();
     needed.extend(table_texts());
     needed.extend(source_texts());
+    needed.extend(explainer_texts());
     let missing: Vec<&String> = needed
         .iter()
         .filter(|text| table.get(*text).is_none_or(|t| t.trim().is_empty()))
@@ -149,5 +185,66 @@ fn translations_keep_their_placeholders() {
             chinese.matches("{}").count(),
             "{english:?} -> {chinese:?}"
         );
+    }
+}
+
+/// The Transcript tab's module explains in Chinese once the page hands it
+/// the table: titles, meanings, findings, the summary; the SMTP stays.
+#[test]
+fn the_explainer_explains_in_chinese_with_the_table() {
+    use smtplab_explain::{explain, html, text};
+    thread_local! {
+        static TABLE: BTreeMap<String, String> = table();
+    }
+    fn chinese(english: &str) -> Option<String> {
+        TABLE.with(|t| t.get(english).cloned())
+    }
+    text::set_lookup(Some(chinese));
+    let explanation = explain(b"S: 220 mx.example ESMTP\r\nC: DATA\r\nS: 503 5.5.1 no\r\n");
+    let mut out = String::new();
+    for line in &explanation.lines {
+        html::line(&mut out, line);
+    }
+    html::summary(&mut out, &explanation.summary);
+    text::set_lookup(None);
+    for chinese in [
+        "220 服务就绪",
+        "<dt>含义</dt>",
+        "这是对连接的打开（问候）的回应。",
+        "没有被接受的 MAIL 就发送邮件内容",
+        "读取了 3 行，格式为 C:/S: 行 (3)",
+    ] {
+        assert!(out.contains(chinese), "{chinese:?} not in {out}");
+    }
+    assert!(out.contains("<code class=\"text\">S: 220 mx.example ESMTP</code>"));
+    assert!(!out.contains("What it means"), "{out}");
+    let english = explain(b"S: 220 mx.example ESMTP\r\n");
+    assert_eq!(english.lines[0].note.title, "220 Service ready");
+}
+
+/// The pretend shell's help and hints read in Chinese; what telnet and the
+/// server print stays as a real one prints it.
+#[test]
+fn the_shell_hints_in_chinese_and_the_wire_stays_english() {
+    use smtplab_engine::Settings;
+    use smtplab_web::i18n::{install_table, set_current, Lang};
+    use smtplab_web::lab::Lab;
+    install_table(table());
+    set_current(Lang::ZhCn);
+    let mut lab = Lab::new("default", Settings::default());
+    for line in ["help", "ls", "EHLO x", "sleep x", "telnet localhost smtp"] {
+        lab.submit(line, 0);
+    }
+    set_current(Lang::En);
+    let shown: Vec<&str> = lab.lines.iter().map(|l| l.text.as_str()).collect();
+    for expected in [
+        "这是一个模拟终端，本机上有一台邮件服务器。",
+        "ls：找不到命令。试试 telnet localhost smtp，或者输入 help",
+        "EHLO：找不到命令。这是 SMTP 命令：请先用 telnet localhost smtp 连接",
+        "用法：sleep 秒数（最多 86400）",
+        "Connected to localhost.",
+        "220 mail.example.com ESMTP smtplab",
+    ] {
+        assert!(shown.contains(&expected), "{expected:?} not in {shown:#?}");
     }
 }

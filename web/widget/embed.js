@@ -1,6 +1,6 @@
 // The iframe route (embed.html): the same widget, configured from URL
 // parameters (profile, script, autoplay, panels, height, theme, lesson,
-// click-to-load), for hosts that strip scripts from their own pages.
+// lang, click-to-load), for hosts that strip scripts from their own pages.
 // In a frame it talks to its parent page by postMessage: every event goes up
 // as { source: 'smtp-lab', type, detail }, and the parent may call
 //   { target: 'smtp-lab', method: 'send' | 'reset' | 'load' | 'transcript', args, id }
@@ -13,7 +13,7 @@ const METHODS = ['send', 'reset', 'load', 'transcript'];
 
 const params = new URLSearchParams(location.search);
 const lab = document.createElement('smtp-lab');
-for (const name of ['profile', 'script', 'panels', 'height', 'theme', 'lesson']) {
+for (const name of ['profile', 'script', 'panels', 'height', 'theme', 'lesson', 'lang']) {
   const value = params.get(name);
   if (value !== null) lab.setAttribute(name, value);
 }

@@ -4,12 +4,46 @@
 // Each element renders into its own shadow root and runs its own session.
 // Attributes: profile, script, autoplay, panels, height, theme (light|dark),
 // lesson (a built-in lesson id; loads the larger lesson build, once),
-// click-to-load (shows the script and loads the engine on the first click).
+// click-to-load (shows the script and loads the engine on the first click),
+// lang (en or zh-CN; without it, the browser's language).
 // The element tells the page what happens (events command, reply,
 // state-change, goal-complete, lesson-complete) and takes calls: el.ready,
 // el.send(text), el.reset(), el.load(script), el.transcript().
 const bundles = new Map();
 const sheets = new Map();
+const tables = new Map();
+
+/** Whether an element reads in Chinese: its lang attribute, else the browser's language. */
+function chinese(element) {
+  return /^zh/i.test(element.getAttribute('lang') || navigator.language || '');
+}
+
+/** The zh-CN table's JSON text (fetched once per page), or undefined for
+ *  English or when it cannot be fetched (the console then reads in English). */
+function table(element) {
+  if (!chinese(element)) return Promise.resolve(undefined);
+  const url = new URL('../i18n/zh-CN.json', import.meta.url).href;
+  if (!tables.has(url)) {
+    tables.set(url, fetch(url).then((response) => (response.ok ? response.text() : undefined), () => undefined));
+  }
+  return tables.get(url);
+}
+
+// The click-to-load preview's texts: it shows before the table is fetched.
+const PREVIEW = {
+  en: {
+    caption: 'An SMTP console that types these lines in when it starts:',
+    empty: '(an empty SMTP console)',
+    start: 'Start the console',
+    starting: 'Starting the console…',
+  },
+  zh: {
+    caption: '一个 SMTP 控制台，启动时会输入以下各行：',
+    empty: '（一个空的 SMTP 控制台）',
+    start: '启动控制台',
+    starting: '正在启动控制台……',
+  },
+};
 
 /** Loads and starts one wasm build, once per page. */
 function bundle(path) {
@@ -110,16 +144,17 @@ class SmtpLab extends HTMLElement {
     shadow.adoptedStyleSheets = [previewStyle()];
     const preview = document.createElement('div');
     preview.className = 'preview';
+    const text = PREVIEW[chinese(this) ? 'zh' : 'en'];
     const caption = document.createElement('p');
-    caption.textContent = 'An SMTP console that types these lines in when it starts:';
+    caption.textContent = text.caption;
     const script = document.createElement('pre');
     script.setAttribute('aria-label', 'Script');
-    script.textContent = scriptText(this.getAttribute('script') ?? '') || '(an empty SMTP console)';
+    script.textContent = scriptText(this.getAttribute('script') ?? '') || text.empty;
     const button = document.createElement('button');
     button.type = 'button';
-    button.textContent = 'Start the console';
+    button.textContent = text.start;
     button.addEventListener('click', () => {
-      button.textContent = 'Starting the console…';
+      button.textContent = text.starting;
       this.focusOnReady = true;
       this.start();
     });
@@ -141,8 +176,9 @@ class SmtpLab extends HTMLElement {
     const lesson = this.getAttribute('lesson');
     const path = lesson ? './lessons/smtplab_widget.js' : './smtplab_widget.js';
     let module;
+    let translations;
     try {
-      module = await bundle(path);
+      [module, translations] = await Promise.all([bundle(path), table(this)]);
     } catch (error) {
       const failure = new Error(`smtplab could not start: ${error?.message ?? error}`);
       container.setAttribute('role', 'alert');
@@ -155,6 +191,7 @@ class SmtpLab extends HTMLElement {
     if (!this.isConnected) return;
     shadow.adoptedStyleSheets = [styleSheet(path, module)];
     shadow.replaceChildren(container);
+    container.lang = translations ? 'zh-CN' : 'en';
     this.handle = module.mount(
       container,
       this.getAttribute('profile') ?? 'default',
@@ -163,6 +200,7 @@ class SmtpLab extends HTMLElement {
       this.getAttribute('panels') ?? '',
       this.getAttribute('height') ?? undefined,
       lesson ?? undefined,
+      translations,
       (type, detail) => this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true })),
     );
     const problem = this.handle.problem();

@@ -4,11 +4,31 @@
 //! redraws its progress between them), then takes the lines as HTML
 //! (escaped by `smtplab_explain::html`) a page at a time, and the inputs
 //! of a replay, which it runs against its own simulated server.
+//!
+//! The page hands its translation table over (the JSON text of
+//! `i18n/zh-CN.json`) when its language is not English, so the
+//! explanations read in that language (`smtplab_explain::text`).
 
 use js_sys::{Array, Uint8Array};
 use smtplab_explain::replay::replay_inputs;
+use smtplab_explain::text::{set_lookup, Lookup};
 use smtplab_explain::{html, ExplainedLine, Explainer, Summary};
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
+
+thread_local! {
+    /// The page's translation table (a parsed JSON object), or undefined.
+    static TABLE: RefCell<JsValue> = const { RefCell::new(JsValue::UNDEFINED) };
+}
+
+/// A text's translation in the page's table, if it has one.
+fn translation(english: &str) -> Option<String> {
+    TABLE.with(|table| {
+        let table = table.borrow();
+        let text = js_sys::Reflect::get(&table, &JsValue::from_str(english)).ok()?;
+        text.as_string()
+    })
+}
 
 /// One explanation in progress, then done.
 #[wasm_bindgen]
@@ -21,9 +41,17 @@ pub struct TranscriptExplainer {
 
 #[wasm_bindgen]
 impl TranscriptExplainer {
-    /// A new explanation, waiting for its first slice.
+    /// A new explanation, waiting for its first slice, written in the
+    /// language of `table` (a JSON object of English text -> translation;
+    /// none, or not such an object: English).
     #[wasm_bindgen(constructor)]
-    pub fn new() -> Self {
+    pub fn new(table: Option<String>) -> Self {
+        let parsed = table
+            .and_then(|json| js_sys::JSON::parse(&json).ok())
+            .filter(JsValue::is_object);
+        let lookup: Lookup = translation;
+        set_lookup(parsed.is_some().then_some(lookup));
+        TABLE.with(|t| *t.borrow_mut() = parsed.unwrap_or(JsValue::UNDEFINED));
         Self {
             explainer: Some(Explainer::new()),
             ..Self::default()

@@ -14,6 +14,7 @@ use smtplab_engine::session::parse_verb;
 use smtplab_engine::{EnhancedCode, Extension, ReplyKey, Verb};
 
 use crate::limits::MAX_OUTSTANDING;
+use crate::text::{t, tf};
 use crate::{Finding, Kind, Note, Severity};
 
 /// What a reply answers.
@@ -36,12 +37,12 @@ pub(crate) enum Awaited {
 impl Awaited {
     fn describe(&self) -> String {
         match self {
-            Self::Greeting => "the connection opening (the greeting)".into(),
+            Self::Greeting => t("the connection opening (the greeting)"),
             Self::Command { text, line: 0, .. } => format!("`{text}`"),
-            Self::Command { text, line, .. } => format!("`{text}` (line {line})"),
-            Self::DataEnd { line: 0 } => "the end of the message content (not shown)".into(),
-            Self::DataEnd { line } => format!("the end of the message content (line {line})"),
-            Self::AuthData { line } => format!("the AUTH data (line {line})"),
+            Self::Command { text, line, .. } => tf("`{}` (line {})", &[text, line]),
+            Self::DataEnd { line: 0 } => t("the end of the message content (not shown)"),
+            Self::DataEnd { line } => tf("the end of the message content (line {})", &[line]),
+            Self::AuthData { line } => tf("the AUTH data (line {})", &[line]),
         }
     }
 
@@ -56,7 +57,7 @@ impl Awaited {
 
     fn allowed(&self) -> (&'static [u16], String) {
         match self {
-            Self::Greeting => (GREETING_CODES, "the greeting".into()),
+            Self::Greeting => (GREETING_CODES, t("the greeting")),
             Self::Command {
                 verb: Some(verb),
                 text,
@@ -66,8 +67,8 @@ impl Awaited {
                 (allowed_codes(*verb), word)
             }
             Self::Command { verb: None, .. } => (&[], String::new()),
-            Self::DataEnd { .. } => (DATA_END_CODES, "the end of data".into()),
-            Self::AuthData { .. } => (allowed_codes(Verb::Auth), "AUTH data".into()),
+            Self::DataEnd { .. } => (DATA_END_CODES, t("the end of data")),
+            Self::AuthData { .. } => (allowed_codes(Verb::Auth), t("AUTH data")),
         }
     }
 }
@@ -219,7 +220,7 @@ impl Conversation {
                 };
                 Reading::new(
                     Kind::Content,
-                    note("BDAT chunk content", "Octets of the message inside a BDAT chunk: counted, not dot-stuffed, not ended by a dot.", "BDAT announced how many octets follow.", "RFC 3030 section 2"),
+                    note(t("BDAT chunk content"), t("Octets of the message inside a BDAT chunk: counted, not dot-stuffed, not ended by a dot."), t("BDAT announced how many octets follow."), "RFC 3030 section 2"),
                 )
             }
             Mode::AuthData => {
@@ -227,11 +228,11 @@ impl Conversation {
                 self.await_reply(Awaited::AuthData { line: number });
                 let mut reading = Reading::new(
                     Kind::AuthData,
-                    note("AUTH data", "The client's answer to the 334 challenge: base64 (a user name, a password, or both for PLAIN), or * to cancel.", "The server sent 334 and waits for this line.", "RFC 4954 section 4"),
+                    note(t("AUTH data"), t("The client's answer to the 334 challenge: base64 (a user name, a password, or both for PLAIN), or * to cancel."), t("The server sent 334 and waits for this line."), "RFC 4954 section 4"),
                 );
                 if text == b"*" {
                     reading.note.meaning =
-                        "A lone * cancels the AUTH exchange; the server answers 501.".into();
+                        t("A lone * cancels the AUTH exchange; the server answers 501.");
                 }
                 reading
             }
@@ -252,15 +253,15 @@ impl Conversation {
         let mut findings = self.command_findings(verb, &line, text);
         let reading_note = match verb.and_then(|v| command_info(word).filter(|i| i.verb == v)) {
             Some(info) => note(
-                format!("{} command", info.name),
-                format!("{} Syntax: {}", info.purpose, info.syntax),
+                tf("{} command", &[&info.name]),
+                tf("{} Syntax: {}", &[&t(info.purpose), &info.syntax]),
                 self.why_now(info.verb),
                 info.rfc,
             ),
-            None if verb == Some(Verb::Obsolete) => note(format!("{word}: an RFC 821 command"), "SEND, SOML, SAML, TURN and ETRN-era commands that RFC 5321 dropped or left to extensions.", "Old clients and scanners still try them; servers answer 502.", "RFC 5321 appendix F"),
+            None if verb == Some(Verb::Obsolete) => note(tf("{}: an RFC 821 command", &[&word]), t("SEND, SOML, SAML, TURN and ETRN-era commands that RFC 5321 dropped or left to extensions."), t("Old clients and scanners still try them; servers answer 502."), "RFC 5321 appendix F"),
             None => {
-                findings.push(finding(Severity::Warning, format!("`{}` is not an SMTP command", escape_bytes(word.as_bytes())), "RFC 5321 section 4.1"));
-                note("Not an SMTP command", "The first word is not a command SMTP or its common extensions define; a server answers 500.", "A typo, a protocol mix-up (HTTP, POP3) or a client probing.", "RFC 5321 section 4.2.4")
+                findings.push(finding(Severity::Warning, tf("`{}` is not an SMTP command", &[&escape_bytes(word.as_bytes())]), "RFC 5321 section 4.1"));
+                note(t("Not an SMTP command"), t("The first word is not a command SMTP or its common extensions define; a server answers 500."), t("A typo, a protocol mix-up (HTTP, POP3) or a client probing."), "RFC 5321 section 4.2.4")
             }
         };
         self.after_command(verb, &line, number);
@@ -274,17 +275,17 @@ impl Conversation {
 
     fn why_now(&self, verb: Verb) -> String {
         match verb {
-            Verb::Helo | Verb::Ehlo if self.hello.is_some() => "Again: a new EHLO/HELO (also needed after STARTTLS) resets the session to just-greeted and drops any transaction.".into(),
-            Verb::Helo | Verb::Ehlo => "The first thing a client says after the 220 greeting: it names itself, and EHLO asks for the extension list.".into(),
-            Verb::Mail => "The session is greeted and no transaction is open, so MAIL starts one with the envelope sender.".into(),
-            Verb::Rcpt => format!("A transaction is open; each RCPT adds one recipient ({} sent before this one).", self.recipients_sent),
-            Verb::Data => format!("The envelope is complete ({} of {} recipients accepted so far); DATA asks to send the message itself.", self.recipients_accepted, self.recipients_sent),
-            Verb::Bdat => "Sends a counted chunk of the message; the octets follow the command line at once.".into(),
-            Verb::Rset if self.mail != MailState::None => "Abandons the open transaction, keeping the connection.".into(),
-            Verb::Quit => "The client is done and says goodbye.".into(),
-            Verb::Auth => "Logs in before MAIL, so the server lets the client relay.".into(),
-            Verb::Starttls => "Asks to switch to TLS before anything secret is sent.".into(),
-            _ => "It can be sent at any point between commands.".into(),
+            Verb::Helo | Verb::Ehlo if self.hello.is_some() => t("Again: a new EHLO/HELO (also needed after STARTTLS) resets the session to just-greeted and drops any transaction."),
+            Verb::Helo | Verb::Ehlo => t("The first thing a client says after the 220 greeting: it names itself, and EHLO asks for the extension list."),
+            Verb::Mail => t("The session is greeted and no transaction is open, so MAIL starts one with the envelope sender."),
+            Verb::Rcpt => tf("A transaction is open; each RCPT adds one recipient ({} sent before this one).", &[&self.recipients_sent]),
+            Verb::Data => tf("The envelope is complete ({} of {} recipients accepted so far); DATA asks to send the message itself.", &[&self.recipients_accepted, &self.recipients_sent]),
+            Verb::Bdat => t("Sends a counted chunk of the message; the octets follow the command line at once."),
+            Verb::Rset if self.mail != MailState::None => t("Abandons the open transaction, keeping the connection."),
+            Verb::Quit => t("The client is done and says goodbye."),
+            Verb::Auth => t("Logs in before MAIL, so the server lets the client relay."),
+            Verb::Starttls => t("Asks to switch to TLS before anything secret is sent."),
+            _ => t("It can be sent at any point between commands."),
         }
     }
 
@@ -339,23 +340,23 @@ impl Conversation {
         if raw.contains(&0) {
             out.push(finding(
                 Severity::Error,
-                "a NUL octet in a command line",
+                t("a NUL octet in a command line"),
                 "RFC 5321 section 2.4",
             ));
         }
         if raw.contains(&b'\r') {
             out.push(finding(
                 Severity::Error,
-                "a bare CR inside the command line: SMTP lines end only in CRLF",
+                t("a bare CR inside the command line: SMTP lines end only in CRLF"),
                 "RFC 5321 section 2.3.8",
             ));
         }
         if raw.len() + 2 > MAX_COMMAND_LINE {
             out.push(finding(
                 Severity::Warning,
-                format!(
-                    "the command line is {} octets with CRLF; the limit is {MAX_COMMAND_LINE}",
-                    raw.len() + 2
+                tf(
+                    "the command line is {} octets with CRLF; the limit is {}",
+                    &[&(raw.len() + 2), &MAX_COMMAND_LINE],
                 ),
                 "RFC 5321 section 4.5.3.1.4",
             ));
@@ -363,12 +364,12 @@ impl Conversation {
         if self.finished {
             out.push(finding(
                 Severity::Warning,
-                "a command after QUIT (or after the server closed)",
+                t("a command after QUIT (or after the server closed)"),
                 "RFC 5321 section 4.1.1.10",
             ));
         }
         if self.last_refused.as_deref() == Some(line) {
-            out.push(finding(Severity::Advice, "the same command again after a 5xx: a permanent failure means do not repeat it unchanged", "RFC 5321 section 4.2.1"));
+            out.push(finding(Severity::Advice, t("the same command again after a 5xx: a permanent failure means do not repeat it unchanged"), "RFC 5321 section 4.2.1"));
         }
         self.pipelining_findings(&mut out);
         if let Some(verb) = verb {
@@ -399,26 +400,36 @@ impl Conversation {
             ) {
                 out.push(finding(
                     Severity::Warning,
-                    format!("sent before the reply to `{text}`, which must end a pipelined group"),
+                    tf(
+                        "sent before the reply to `{}`, which must end a pipelined group",
+                        &[text],
+                    ),
                     "RFC 2920 section 3.1",
                 ));
             }
         } else if self.hello.is_some() {
-            out.push(finding(Severity::Warning, format!("sent before the reply to `{text}` came, but the server did not offer PIPELINING"), "RFC 2920 section 3"));
+            out.push(finding(
+                Severity::Warning,
+                tf(
+                    "sent before the reply to `{}` came, but the server did not offer PIPELINING",
+                    &[text],
+                ),
+                "RFC 2920 section 3",
+            ));
         }
     }
 
     fn order_findings(&self, verb: Verb, out: &mut Vec<Finding>) {
         let problem = match verb {
-            Verb::Mail if self.hello.is_none() => Some((Severity::Warning, "MAIL before EHLO/HELO: a client introduces itself first (lenient servers let it pass)", "RFC 5321 section 4.1.4")),
-            Verb::Mail if self.mail != MailState::None => Some((Severity::Error, "MAIL inside an open transaction (nested MAIL); RSET first", "RFC 5321 section 4.1.4")),
-            Verb::Rcpt if self.mail == MailState::None => Some((Severity::Error, "RCPT without an accepted MAIL: there is no transaction", "RFC 5321 section 3.3 and 4.1.4")),
-            Verb::Data | Verb::Bdat if self.mail == MailState::None => Some((Severity::Error, "message content without an accepted MAIL", "RFC 5321 section 3.3 and 4.1.4")),
-            Verb::Data | Verb::Bdat if self.recipients_sent == 0 => Some((Severity::Error, "message content before any RCPT", "RFC 5321 section 3.3")),
-            Verb::Data | Verb::Bdat if self.recipients_answered == self.recipients_sent && self.recipients_accepted == 0 => Some((Severity::Warning, "content after every RCPT was refused: nobody to deliver to", "RFC 5321 section 3.3")),
-            Verb::Data if self.chunked => Some((Severity::Error, "DATA in a transaction that used BDAT", "RFC 3030 section 2")),
-            Verb::Auth if self.authenticated => Some((Severity::Error, "AUTH again after a successful AUTH", "RFC 4954 section 4")),
-            Verb::Auth if self.mail != MailState::None => Some((Severity::Error, "AUTH inside a mail transaction", "RFC 4954 section 4")),
+            Verb::Mail if self.hello.is_none() => Some((Severity::Warning, t("MAIL before EHLO/HELO: a client introduces itself first (lenient servers let it pass)"), "RFC 5321 section 4.1.4")),
+            Verb::Mail if self.mail != MailState::None => Some((Severity::Error, t("MAIL inside an open transaction (nested MAIL); RSET first"), "RFC 5321 section 4.1.4")),
+            Verb::Rcpt if self.mail == MailState::None => Some((Severity::Error, t("RCPT without an accepted MAIL: there is no transaction"), "RFC 5321 section 3.3 and 4.1.4")),
+            Verb::Data | Verb::Bdat if self.mail == MailState::None => Some((Severity::Error, t("message content without an accepted MAIL"), "RFC 5321 section 3.3 and 4.1.4")),
+            Verb::Data | Verb::Bdat if self.recipients_sent == 0 => Some((Severity::Error, t("message content before any RCPT"), "RFC 5321 section 3.3")),
+            Verb::Data | Verb::Bdat if self.recipients_answered == self.recipients_sent && self.recipients_accepted == 0 => Some((Severity::Warning, t("content after every RCPT was refused: nobody to deliver to"), "RFC 5321 section 3.3")),
+            Verb::Data if self.chunked => Some((Severity::Error, t("DATA in a transaction that used BDAT"), "RFC 3030 section 2")),
+            Verb::Auth if self.authenticated => Some((Severity::Error, t("AUTH again after a successful AUTH"), "RFC 4954 section 4")),
+            Verb::Auth if self.mail != MailState::None => Some((Severity::Error, t("AUTH inside a mail transaction"), "RFC 4954 section 4")),
             _ => None,
         };
         if let Some((severity, message, rfc)) = problem {
@@ -437,7 +448,7 @@ impl Conversation {
             if self.offered(keyword) == Some(false) {
                 out.push(finding(
                     Severity::Warning,
-                    format!("{keyword} was not offered in the EHLO reply"),
+                    tf("{} was not offered in the EHLO reply", &[&keyword]),
                     rfc,
                 ));
             }
@@ -458,14 +469,21 @@ impl Conversation {
                 _ => continue,
             };
             if self.offered(extension) == Some(false) {
-                out.push(finding(Severity::Warning, format!("{keyword}= needs the {extension} extension, which the server did not offer"), rfc));
+                out.push(finding(
+                    Severity::Warning,
+                    tf(
+                        "{}= needs the {} extension, which the server did not offer",
+                        &[&keyword, &extension],
+                    ),
+                    rfc,
+                ));
             }
             let declared = value.parse::<u64>().ok();
             if let (Some(size), Some(limit)) =
                 (declared.filter(|_| keyword == "SIZE"), self.size_limit)
             {
                 if size > limit {
-                    out.push(finding(Severity::Warning, format!("SIZE={size} is over the {limit} octets the server announced; it will refuse the message"), "RFC 1870 section 6"));
+                    out.push(finding(Severity::Warning, tf("SIZE={} is over the {} octets the server announced; it will refuse the message", &[&size, &limit]), "RFC 1870 section 6"));
                 }
             }
         }
@@ -478,7 +496,7 @@ impl Conversation {
         if !allowed {
             out.push(finding(
                 Severity::Warning,
-                "a non-ASCII address without the SMTPUTF8 parameter",
+                t("a non-ASCII address without the SMTPUTF8 parameter"),
                 "RFC 6531 section 3.4",
             ));
         }
@@ -488,38 +506,38 @@ impl Conversation {
         if text == b"." {
             self.mode = Mode::Commands;
             self.await_reply(Awaited::DataEnd { line: number });
-            return Reading::new(Kind::Content, note("End of data", "A line with only a dot ends the message; the server now answers for the whole message.", "The content is complete.", "RFC 5321 section 4.1.1.4"));
+            return Reading::new(Kind::Content, note(t("End of data"), t("A line with only a dot ends the message; the server now answers for the whole message."), t("The content is complete."), "RFC 5321 section 4.1.1.4"));
         }
         let findings = content_findings(text);
         let reading_note = if text.is_empty() && headers {
             self.mode = Mode::Content { headers: false };
             note(
-                "End of the header section",
-                "The empty line between the headers and the body.",
-                "Headers come first, each `Name: value`; the first empty line ends them.",
+                t("End of the header section"),
+                t("The empty line between the headers and the body."),
+                t("Headers come first, each `Name: value`; the first empty line ends them."),
                 "RFC 5322 section 2.1",
             )
         } else if headers && matches!(text.first(), Some(b' ' | b'\t')) {
             note(
-                "Header continuation",
-                "A folded header line: it continues the field above.",
-                "Long header fields are folded at whitespace.",
+                t("Header continuation"),
+                t("A folded header line: it continues the field above."),
+                t("Long header fields are folded at whitespace."),
                 "RFC 5322 section 2.2.3",
             )
         } else if headers && header_name(text).is_some() {
             let name = header_name(text).unwrap_or_default();
-            note(format!("Header field {name}:"), "A line of the message's header section, which the recipient's mail program shows or uses.", "Message content after 354; headers come first.", "RFC 5322 section 3.6")
+            note(tf("Header field {}:", &[&name]), t("A line of the message's header section, which the recipient's mail program shows or uses."), t("Message content after 354; headers come first."), "RFC 5322 section 3.6")
         } else {
             self.mode = Mode::Content { headers: false };
-            let stuffed = if text.starts_with(b"..") {
-                " Its first dot was doubled by the client (dot-stuffing); the server removes it."
+            let meaning = if text.starts_with(b"..") {
+                t("A line of the message body. Its first dot was doubled by the client (dot-stuffing); the server removes it.")
             } else {
-                ""
+                t("A line of the message body.")
             };
             note(
-                "Message body",
-                format!("A line of the message body.{stuffed}"),
-                "Message content after 354, until the line with a lone dot.",
+                t("Message body"),
+                meaning,
+                t("Message content after 354, until the line with a lone dot."),
                 "RFC 5321 section 4.5.2",
             )
         };
@@ -547,9 +565,9 @@ impl Conversation {
         if text.len() + 2 > MAX_REPLY_LINE {
             findings.push(finding(
                 Severity::Warning,
-                format!(
-                    "a reply line of {} octets with CRLF; the limit is {MAX_REPLY_LINE}",
-                    text.len() + 2
+                tf(
+                    "a reply line of {} octets with CRLF; the limit is {}",
+                    &[&(text.len() + 2), &MAX_REPLY_LINE],
                 ),
                 "RFC 5321 section 4.5.3.1.5",
             ));
@@ -591,9 +609,9 @@ impl Conversation {
         if progress.code != code {
             findings.push(finding(
                 Severity::Error,
-                format!(
-                    "this line's code {code} differs from the {} the reply started with",
-                    progress.code
+                tf(
+                    "this line's code {} differs from the {} the reply started with",
+                    &[&code, &progress.code],
                 ),
                 "RFC 5321 section 4.2.1",
             ));
@@ -623,7 +641,7 @@ impl Conversation {
         if answering.is_none() && code != 421 {
             findings.push(finding(
                 Severity::Warning,
-                "a reply when no command was waiting for one",
+                t("a reply when no command was waiting for one"),
                 "RFC 5321 section 4.2",
             ));
         }
@@ -642,20 +660,20 @@ impl Conversation {
             .and_then(|a| context_entry(a, code))
             .or_else(|| shown.catalogue_entry());
         let answered = answering.as_ref().map_or_else(
-            || "No command was waiting.".to_owned(),
-            |a| format!("In answer to {}.", a.describe()),
+            || t("No command was waiting."),
+            |a| tf("In answer to {}.", &[&a.describe()]),
         );
         let reading_note = match info {
             Some(info) => note(
-                format!("{code} {}", info.title),
-                info.meaning,
-                format!("{} {answered}", info.why),
+                format!("{code} {}", t(info.title)),
+                t(info.meaning),
+                format!("{} {answered}", t(info.why)),
                 info.rfc,
             ),
             None => note(
-                format!("{code} reply"),
-                code_meaning(code).unwrap_or(class_meaning(code)),
-                format!("{} {answered}", class_meaning(code)),
+                tf("{} reply", &[&code]),
+                t(code_meaning(code).unwrap_or(class_meaning(code))),
+                format!("{} {answered}", t(class_meaning(code))),
                 "RFC 5321 section 4.2",
             ),
         };
@@ -672,19 +690,19 @@ impl Conversation {
         );
         if !ehlo {
             return note(
-                format!("{} reply, continued", progress.code),
-                "Another line of the same reply.",
-                format!(
+                tf("{} reply, continued", &[&progress.code]),
+                t("Another line of the same reply."),
+                tf(
                     "A dash after the code says more lines follow (reply began on line {}).",
-                    progress.first_line
+                    &[&progress.first_line],
                 ),
                 "RFC 5321 section 4.2.1",
             );
         }
         let keyword = text.split(' ').next().unwrap_or("").to_ascii_uppercase();
         match Extension::from_keyword(&keyword) {
-            Some(extension) => note(format!("Extension {}", extension.keyword()), extension.about(), "EHLO asked the server to list what it supports, one keyword per line.", extension.rfc()),
-            None => note(format!("Extension {keyword}"), "An extension keyword this catalogue does not describe; a client that does not know it ignores it.", "EHLO asked the server to list what it supports, one keyword per line.", "RFC 5321 section 4.1.1.1"),
+            Some(extension) => note(tf("Extension {}", &[&extension.keyword()]), t(extension.about()), t("EHLO asked the server to list what it supports, one keyword per line."), extension.rfc()),
+            None => note(tf("Extension {}", &[&keyword]), t("An extension keyword this catalogue does not describe; a client that does not know it ignores it."), t("EHLO asked the server to list what it supports, one keyword per line."), "RFC 5321 section 4.1.1.1"),
         }
     }
 
@@ -699,10 +717,10 @@ impl Conversation {
             self.outstanding.pop_front();
         }
         if code / 100 == 4 && code != 421 {
-            findings.push(finding(Severity::Advice, "a temporary failure: the client should keep the message and try again later, not give up", "RFC 5321 section 4.2.5 and 4.5.4.1"));
+            findings.push(finding(Severity::Advice, t("a temporary failure: the client should keep the message and try again later, not give up"), "RFC 5321 section 4.2.5 and 4.5.4.1"));
         }
         if code == 421 {
-            findings.push(finding(Severity::Advice, "the server is closing the connection: nothing more will be answered; a client reconnects later", "RFC 5321 section 3.8"));
+            findings.push(finding(Severity::Advice, t("the server is closing the connection: nothing more will be answered; a client reconnects later"), "RFC 5321 section 3.8"));
             self.finished = true;
         }
         if code / 100 == 5 {
@@ -793,7 +811,7 @@ impl Conversation {
             None => Awaited::Command {
                 verb: None,
                 line: 0,
-                text: "a command the log does not name".into(),
+                text: t("a command the log does not name"),
             },
         };
         let saved = core::mem::replace(&mut self.outstanding, VecDeque::from([awaited]));
@@ -825,7 +843,10 @@ fn code_findings(awaited: &Awaited, code: u16, findings: &mut Vec<Finding>) {
         let list: Vec<String> = allowed.iter().map(u16::to_string).collect();
         findings.push(finding(
             severity,
-            format!("RFC 5321 lists {} for {what}, not {code}", list.join(", ")),
+            tf(
+                "RFC 5321 lists {} for {}, not {}",
+                &[&list.join(", "), &what, &code],
+            ),
             "RFC 5321 section 4.3.2",
         ));
     }
@@ -836,7 +857,10 @@ fn enhanced_class_findings(code: u16, text: &str, findings: &mut Vec<Finding>) {
         if u16::from(enhanced.class) != code / 100 {
             findings.push(finding(
                 Severity::Warning,
-                format!("enhanced code {enhanced} has another class than reply code {code}"),
+                tf(
+                    "enhanced code {} has another class than reply code {}",
+                    &[&enhanced, &code],
+                ),
                 "RFC 3463 section 2",
             ));
         }
@@ -844,10 +868,10 @@ fn enhanced_class_findings(code: u16, text: &str, findings: &mut Vec<Finding>) {
 }
 
 fn not_a_reply() -> Reading {
-    let mut reading = Reading::new(Kind::Reply, note("Not a reply line", "Server lines start with a three-digit code from 200 to 599 and a space (last line) or dash (more lines follow).", "Something other than SMTP answered, or the copy is garbled.", "RFC 5321 section 4.2"));
+    let mut reading = Reading::new(Kind::Reply, note(t("Not a reply line"), t("Server lines start with a three-digit code from 200 to 599 and a space (last line) or dash (more lines follow)."), t("Something other than SMTP answered, or the copy is garbled."), "RFC 5321 section 4.2"));
     reading.findings.push(finding(
         Severity::Error,
-        "a server line without a reply code",
+        t("a server line without a reply code"),
         "RFC 5321 section 4.2",
     ));
     reading
@@ -858,25 +882,25 @@ fn content_findings(text: &[u8]) -> Vec<Finding> {
     if text.len() + 2 > MAX_TEXT_LINE {
         findings.push(finding(
             Severity::Warning,
-            format!(
-                "a message line of {} octets with CRLF; the limit is {MAX_TEXT_LINE}",
-                text.len() + 2
+            tf(
+                "a message line of {} octets with CRLF; the limit is {}",
+                &[&(text.len() + 2), &MAX_TEXT_LINE],
             ),
             "RFC 5321 section 4.5.3.1.6",
         ));
     }
     if text.contains(&b'\r') {
-        findings.push(finding(Severity::Error, "a bare CR in the message: only CRLF may end a line (servers differ on it, which SMTP smuggling exploits)", "RFC 5321 section 2.3.8"));
+        findings.push(finding(Severity::Error, t("a bare CR in the message: only CRLF may end a line (servers differ on it, which SMTP smuggling exploits)"), "RFC 5321 section 2.3.8"));
     }
     if text.contains(&0) {
         findings.push(finding(
             Severity::Warning,
-            "a NUL octet in the message",
+            t("a NUL octet in the message"),
             "RFC 5322 section 2.3",
         ));
     }
     if text.starts_with(b".") && !text.starts_with(b"..") {
-        findings.push(finding(Severity::Warning, "a line starting with one dot: the client should have doubled it, and the server drops the first dot", "RFC 5321 section 4.5.2"));
+        findings.push(finding(Severity::Warning, t("a line starting with one dot: the client should have doubled it, and the server drops the first dot"), "RFC 5321 section 4.5.2"));
     }
     findings
 }

@@ -24,13 +24,13 @@ pub enum Format {
 
 impl Format {
     /// How the format is called in messages.
-    pub fn name(self) -> &'static str {
+    pub fn name(self) -> String {
         match self {
-            Self::Swaks => "swaks output",
-            Self::Markers => "C:/S: lines",
-            Self::Plain => "telnet/nc copy",
-            Self::PostfixLog => "Postfix log",
-            Self::EximLog => "Exim log",
+            Self::Swaks => crate::text::t("swaks output"),
+            Self::Markers => crate::text::t("C:/S: lines"),
+            Self::Plain => crate::text::t("telnet/nc copy"),
+            Self::PostfixLog => crate::text::t("Postfix log"),
+            Self::EximLog => crate::text::t("Exim log"),
         }
     }
 }
@@ -103,6 +103,15 @@ const SHELL: &[(&str, &str)] = &[
     ("Connection to ", "nc: connection report"),
     ("(", "smtplab: a note from the pretend shell"),
 ];
+
+/// What the tool lines around a session are, as [`Piece::Tool`] says (the
+/// explanations show them through [`crate::text::t`]).
+pub fn tool_descriptions() -> impl Iterator<Item = &'static str> {
+    let swaks = SWAKS.iter().map(|(_, _, what)| *what);
+    swaks
+        .chain(SHELL.iter().map(|(_, what)| *what))
+        .filter(|what| !what.is_empty())
+}
 
 /// Recognises one line (its bytes without the line end).
 pub fn recognise(line: &[u8]) -> (Option<Format>, Piece) {

@@ -5,7 +5,30 @@
 use smtplab_engine::markup::escape_into as escape;
 
 use crate::render::{kind_word, severity_word, tag};
-use crate::{ExplainedLine, Summary};
+use crate::text::{t, tf};
+use crate::{ExplainedLine, Kind, Severity, Summary};
+
+/// How a kind is named in the summary, in the installed language.
+fn kind_label(kind: Kind) -> String {
+    match kind {
+        Kind::Command => t("commands"),
+        Kind::Reply => t("replies"),
+        Kind::Content => t("content"),
+        Kind::AuthData => t("AUTH data"),
+        Kind::Tool => t("tool output"),
+        Kind::Log => t("log entries"),
+        Kind::Unknown => t("unknown"),
+    }
+}
+
+/// How a severity is named on a badge, in the installed language.
+fn severity_label(severity: Severity) -> String {
+    match severity {
+        Severity::Error => t("error"),
+        Severity::Warning => t("warning"),
+        Severity::Advice => t("advice"),
+    }
+}
 
 /// `<tag class="class">text</tag>`, the text escaped.
 fn element(out: &mut String, tag: &str, class: &str, text: &str) {
@@ -37,22 +60,23 @@ pub fn line(out: &mut String, line: &ExplainedLine) {
     element(out, "span", "title", &line.note.title);
     for finding in &line.findings {
         let word = severity_word(finding.severity);
-        element(out, "span", &format!("finding {word}"), word);
+        let label = severity_label(finding.severity);
+        element(out, "span", &format!("finding {word}"), &label);
     }
     out.push_str("</summary><dl>");
     let note = &line.note;
     for (term, text) in [
-        ("What it means", &note.meaning),
-        ("Why now", &note.why),
-        ("Where it is written", &note.rfc),
+        (t("What it means"), &note.meaning),
+        (t("Why now"), &note.why),
+        (t("Where it is written"), &note.rfc),
     ] {
         if !text.is_empty() {
-            element(out, "dt", "", term);
+            element(out, "dt", "", &term);
             element(out, "dd", "", text);
         }
     }
     for finding in &line.findings {
-        let term = format!("Finding ({})", severity_word(finding.severity));
+        let term = tf("Finding ({})", &[&severity_label(finding.severity)]);
         element(out, "dt", "", &term);
         element(
             out,
@@ -73,20 +97,19 @@ pub fn summary(out: &mut String, summary: &Summary) {
         .map(|(format, n)| format!("{} ({n})", format.name()))
         .collect();
     let formats = if formats.is_empty() {
-        "no known format".to_owned()
+        t("no known format")
     } else {
         formats.join(", ")
     };
     let kinds: Vec<String> = summary
         .kinds
         .iter()
-        .map(|(kind, n)| format!("{} {n}", kind_word(*kind)))
+        .map(|(kind, n)| format!("{} {n}", kind_label(*kind)))
         .collect();
     out.push_str("<div class=\"summary\" role=\"status\">");
-    let counts = format!(
-        "{} lines read as {formats}: {}.",
-        summary.lines,
-        kinds.join(", ")
+    let counts = tf(
+        "{} lines read as {}: {}.",
+        &[&summary.lines, &formats, &kinds.join(", ")],
     );
     element(out, "p", "", &counts);
     for notice in &summary.notices {

@@ -102,9 +102,9 @@ pub fn binary_reason(start: &[u8]) -> Option<String> {
     let invalid = invalid.saturating_sub(3);
     let odd = nul + control + invalid;
     (sample.len() >= 16 && odd * 10 > sample.len()).then(|| {
-        format!(
-            "This looks like a binary file, not a transcript: of its first {} octets, {nul} are NUL, {control} are other control bytes and {invalid} are not UTF-8 text. Explain works on text: a swaks run, a telnet or nc copy, C:/S: lines or a mail log.",
-            sample.len()
+        crate::text::tf(
+            "This looks like a binary file, not a transcript: of its first {} octets, {} are NUL, {} are other control bytes and {} are not UTF-8 text. Explain works on text: a swaks run, a telnet or nc copy, C:/S: lines or a mail log.",
+            &[&sample.len(), &nul, &control, &invalid],
         )
     })
 }

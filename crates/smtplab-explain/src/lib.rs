@@ -36,6 +36,7 @@ pub mod limits;
 mod logs;
 pub mod render;
 pub mod replay;
+pub mod text;
 
 use std::collections::BTreeMap;
 
@@ -46,6 +47,7 @@ use crate::format::{recognise, Format, Piece, Side};
 use crate::input::{binary_reason, LineEnd, LineSplitter, RawLine};
 use crate::limits::{BINARY_SNIFF, MAX_INPUT_BYTES, MAX_LINES};
 use crate::logs::{LogFact, Status};
+use crate::text::{t, tf};
 
 /// What a line is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -285,11 +287,9 @@ impl Explainer {
 
     fn stop_early(&mut self) {
         self.stopped = true;
-        self.notices.push(format!(
-            "Stopped after {} lines ({} octets): explain reads at most {MAX_LINES} lines and {} MiB at once. The rest of the input was not read; split it into smaller transcripts.",
-            self.number,
-            self.bytes,
-            MAX_INPUT_BYTES / (1024 * 1024)
+        self.notices.push(tf(
+            "Stopped after {} lines ({} octets): explain reads at most {} lines and {} MiB at once. The rest of the input was not read; split it into smaller transcripts.",
+            &[&self.number, &self.bytes, &MAX_LINES, &(MAX_INPUT_BYTES / (1024 * 1024))],
         ));
     }
 
@@ -363,14 +363,14 @@ impl Explainer {
             return (Some(Side::Client), conversation.client(text, number));
         }
         let why = if text.is_empty() {
-            "An empty line outside message content: not a command, not a reply."
+            t("An empty line outside message content: not a command, not a reply.")
         } else {
-            "No format claims this line: it is not a command, a reply, message content, or a line swaks, telnet or a mail log writes."
+            t("No format claims this line: it is not a command, a reply, message content, or a line swaks, telnet or a mail log writes.")
         };
         let note = Note {
-            title: "Unknown line".into(),
-            meaning: why.into(),
-            why: "Shown as it is, so nothing is lost.".into(),
+            title: t("Unknown line"),
+            meaning: why,
+            why: t("Shown as it is, so nothing is lost."),
             rfc: String::new(),
         };
         (
@@ -400,10 +400,10 @@ impl Explainer {
         if message.starts_with("connect from ") {
             self.log_sessions.remove(session);
         }
-        let log_note = |title: &str, meaning: String| Note {
-            title: title.into(),
+        let log_note = |title: String, meaning: String| Note {
+            title,
             meaning,
-            why: format!("Logged by {program}."),
+            why: tf("Logged by {}.", &[&program]),
             rfc: String::new(),
         };
         match fact {
@@ -427,11 +427,15 @@ impl Explainer {
                     message: text.clone(),
                     rfc: "RFC 5321",
                 };
-                let mut reading = log_reading(log_note("A problem the server logged", text));
+                let mut reading = log_reading(log_note(t("A problem the server logged"), text));
                 reading.findings.push(finding);
                 (None, Vec::new(), reading)
             }
-            LogFact::Event(text) => (None, Vec::new(), log_reading(log_note("Log entry", text))),
+            LogFact::Event(text) => (
+                None,
+                Vec::new(),
+                log_reading(log_note(t("Log entry"), text)),
+            ),
         }
     }
 
@@ -457,7 +461,7 @@ impl Explainer {
         if wire && raw.end == LineEnd::Lf && self.crlf_lines > self.lf_lines {
             reading.findings.push(Finding {
                 severity: Severity::Error,
-                message: "a bare LF ends this line: SMTP lines end in CRLF, and servers that accept LF alone can be tricked into SMTP smuggling".into(),
+                message: t("a bare LF ends this line: SMTP lines end in CRLF, and servers that accept LF alone can be tricked into SMTP smuggling"),
                 rfc: "RFC 5321 section 2.3.8",
             });
         }
@@ -476,15 +480,15 @@ impl Explainer {
         if formats.len() > 1 {
             let list: Vec<String> = formats
                 .iter()
-                .map(|(f, n)| format!("{} ({n} lines)", f.name()))
+                .map(|(f, n)| tf("{} ({} lines)", &[&f.name(), n]))
                 .collect();
-            self.notices.push(format!(
+            self.notices.push(tf(
                 "This input mixes formats: {}. Each line was read in its own format and the conversation followed as one; if these are separate sessions, explain them one at a time.",
-                list.join(", ")
+                &[&list.join(", ")],
             ));
         }
         if self.number == 0 && !self.stopped {
-            self.notices.push("The input is empty: paste a transcript (swaks output, a telnet copy, C:/S: lines or a mail log).".into());
+            self.notices.push(t("The input is empty: paste a transcript (swaks output, a telnet copy, C:/S: lines or a mail log)."));
         }
         Summary {
             lines: self.number,
@@ -508,9 +512,9 @@ fn log_reading(note: Note) -> Reading {
 
 fn tool_reading(what: &'static str) -> Reading {
     let note = Note {
-        title: "Tool output".into(),
-        meaning: capitalised(what),
-        why: "Printed by the program around the SMTP session, not sent over it.".into(),
+        title: t("Tool output"),
+        meaning: capitalised(&t(what)),
+        why: t("Printed by the program around the SMTP session, not sent over it."),
         rfc: String::new(),
     };
     Reading {
@@ -531,13 +535,13 @@ fn capitalised(text: &str) -> String {
 
 fn status_findings(status: Option<Status>, reading: &mut Reading) {
     let (severity, message) = match status {
-        Some(Status::Deferred) => (Severity::Advice, "deferred: the message stays in the queue and is retried later (until the queue lifetime ends)"),
-        Some(Status::Bounced) => (Severity::Advice, "bounced: the sending server gives up and sends a delivery status notification to the sender"),
+        Some(Status::Deferred) => (Severity::Advice, t("deferred: the message stays in the queue and is retried later (until the queue lifetime ends)")),
+        Some(Status::Bounced) => (Severity::Advice, t("bounced: the sending server gives up and sends a delivery status notification to the sender")),
         _ => return,
     };
     reading.findings.push(Finding {
         severity,
-        message: message.into(),
+        message,
         rfc: "RFC 5321 section 4.5.4.1 and 6.1",
     });
 }
@@ -546,7 +550,7 @@ fn status_findings(status: Option<Status>, reading: &mut Reading) {
 fn shown(raw: &RawLine) -> String {
     let mut text = escape_bytes(&raw.bytes);
     if raw.cut > 0 {
-        text.push_str(&format!(" [... {} more octets not shown]", raw.cut));
+        text.push_str(&tf(" [... {} more octets not shown]", &[&raw.cut]));
     }
     text
 }

@@ -3,6 +3,7 @@
 //! command it answered and what became of the message, or bookkeeping.
 
 use crate::format::Side;
+use crate::text::{t, tf};
 
 /// What became of a message, as the log says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,25 +46,25 @@ pub fn postfix(program: &str, message: &str) -> LogFact {
         return fact;
     }
     for (start, what) in [
-        ("lost connection after ", "the client hung up in the middle, without QUIT"),
-        ("timeout after ", "the client went silent and the server gave up"),
-        ("improper command pipelining after ", "the client sent commands before the server's replies, without PIPELINING (or before the greeting): a sign of spamware, and a reason Postfix refuses it (RFC 2920)"),
-        ("too many errors after ", "the client made too many mistakes and was cut off"),
+        ("lost connection after ", t("The client hung up in the middle, without QUIT")),
+        ("timeout after ", t("The client went silent and the server gave up")),
+        ("improper command pipelining after ", t("The client sent commands before the server's replies, without PIPELINING (or before the greeting): a sign of spamware, and a reason Postfix refuses it (RFC 2920)")),
+        ("too many errors after ", t("The client made too many mistakes and was cut off")),
     ] {
         if let Some(rest) = message.strip_prefix(start) {
-            return LogFact::Problem(format!("{} ({start}{rest})", capitalise(what)));
+            return LogFact::Problem(format!("{what} ({start}{rest})"));
         }
     }
     let what = if message.starts_with("connect from ") {
-        "Postfix's SMTP server accepted a TCP connection from this client.".to_owned()
+        t("Postfix's SMTP server accepted a TCP connection from this client.")
     } else if let Some(counts) = message.strip_prefix("disconnect from ") {
         disconnect_summary(counts)
     } else if message.starts_with("warning: ") {
-        format!("A Postfix warning from {program}.")
+        tf("A Postfix warning from {}.", &[&program])
     } else {
-        format!(
-            "Postfix bookkeeping ({program}: {}).",
-            program_role(program)
+        tf(
+            "Postfix bookkeeping ({}: {}).",
+            &[&program, &program_role(program)],
         )
     };
     LogFact::Event(what)
@@ -123,11 +124,17 @@ fn postfix_status(message: &str) -> Option<LogFact> {
     };
     if !starts_with_code(reply) {
         let what = match status {
-            Status::Sent => "delivered",
-            Status::Deferred => "kept in the queue to try again later",
-            Status::Bounced => "given up on; a bounce goes to the sender",
+            Status::Sent => tf("The message was delivered: {}.", &[&detail]),
+            Status::Deferred => tf(
+                "The message was kept in the queue to try again later: {}.",
+                &[&detail],
+            ),
+            Status::Bounced => tf(
+                "The message was given up on; a bounce goes to the sender: {}.",
+                &[&detail],
+            ),
         };
-        return Some(LogFact::Event(format!("The message was {what}: {detail}.")));
+        return Some(LogFact::Event(what));
     }
     Some(LogFact::Reply {
         reply: reply.to_owned(),
@@ -168,20 +175,23 @@ pub fn exim(message: &str) -> LogFact {
         };
     }
     if message.contains(" rejected ") {
-        return LogFact::Problem(format!("Exim refused a command from its client: {message}"));
+        return LogFact::Problem(tf(
+            "Exim refused a command from its client: {}",
+            &[&message],
+        ));
     }
     let what = match flag {
-        "<=" => "A message arrived (<=): sender, host, protocol (P=) and size (S=).",
-        "=>" => "A delivery (=>) to this address succeeded.",
-        "->" => "Another address (->) went with the same delivery.",
-        ">>" => "A cutthrough delivery (>>) was made while the client waited.",
-        "*>" => "A delivery was suppressed (*>) by -N.",
-        "**" => "A delivery failed for good (**): a bounce goes to the sender.",
-        "==" => "A delivery was deferred (==): Exim will retry.",
-        "Completed" => "Exim is done with this message (Completed).",
-        _ => "An Exim log entry (connection, queue run or housekeeping).",
+        "<=" => t("A message arrived (<=): sender, host, protocol (P=) and size (S=)."),
+        "=>" => t("A delivery (=>) to this address succeeded."),
+        "->" => t("Another address (->) went with the same delivery."),
+        ">>" => t("A cutthrough delivery (>>) was made while the client waited."),
+        "*>" => t("A delivery was suppressed (*>) by -N."),
+        "**" => t("A delivery failed for good (**): a bounce goes to the sender."),
+        "==" => t("A delivery was deferred (==): Exim will retry."),
+        "Completed" => t("Exim is done with this message (Completed)."),
+        _ => t("An Exim log entry (connection, queue run or housekeeping)."),
     };
-    LogFact::Event(what.to_owned())
+    LogFact::Event(what)
 }
 
 fn starts_with_code(text: &str) -> bool {
@@ -203,36 +213,27 @@ fn disconnect_summary(counts: &str) -> String {
         })
         .collect();
     if failed.is_empty() {
-        "The client disconnected; the counts say how many of each command it sent (all succeeded)."
-            .to_owned()
+        t("The client disconnected; the counts say how many of each command it sent (all succeeded).")
     } else {
-        format!(
+        tf(
             "The client disconnected. In the counts, ok/tried shows failed commands: {}.",
-            failed.join(", ")
+            &[&failed.join(", ")],
         )
     }
 }
 
-fn program_role(program: &str) -> &'static str {
+fn program_role(program: &str) -> String {
     match program {
-        "smtpd" => "the SMTP server",
-        "smtp" => "the SMTP client delivering to other servers",
-        "cleanup" => "checks and completes the headers",
-        "qmgr" => "the queue manager",
-        "local" => "delivery to local mailboxes",
-        "pickup" => "picks up locally submitted mail",
-        "bounce" => "writes bounce messages",
-        "anvil" => "connection rate statistics",
-        _ => "a Postfix daemon",
+        "smtpd" => t("the SMTP server"),
+        "smtp" => t("the SMTP client delivering to other servers"),
+        "cleanup" => t("checks and completes the headers"),
+        "qmgr" => t("the queue manager"),
+        "local" => t("delivery to local mailboxes"),
+        "pickup" => t("picks up locally submitted mail"),
+        "bounce" => t("writes bounce messages"),
+        "anvil" => t("connection rate statistics"),
+        _ => t("a Postfix daemon"),
     }
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

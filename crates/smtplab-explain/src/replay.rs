@@ -8,6 +8,10 @@ use smtplab_engine::{ClientInfo, Output, Session, Settings};
 use crate::format::Side;
 use crate::{ExplainedLine, Kind};
 
+/// What a step shows for the simulated server once it has closed the
+/// connection (the page shows it translated).
+pub const SERVER_CLOSED: &str = "(the simulated server has closed the connection)";
+
 /// One client line sent again, with both servers' answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -88,7 +92,7 @@ pub fn replay_inputs_against(
         let simulated = if input.line.is_none() {
             replies(&mut session)
         } else if session.is_closed() {
-            vec!["(the simulated server has closed the connection)".to_owned()]
+            vec![SERVER_CLOSED.to_owned()]
         } else {
             let mut bytes = input.sent.clone();
             bytes.extend_from_slice(b"\r\n");

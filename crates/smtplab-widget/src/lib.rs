@@ -6,6 +6,7 @@
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Reflect};
+use smtplab_web::i18n::{self, Lang};
 use smtplab_web::widget::{Widget, WidgetOptions};
 use smtplab_web::widget_host::{HostCall, HostEvent, HostLink, SharedHostLink};
 use wasm_bindgen::prelude::*;
@@ -138,7 +139,11 @@ pub fn widget_css() -> String {
 /// `lesson` (a built-in lesson id) works in the build with the `lessons`
 /// feature; the other build says it cannot show lessons.
 /// `panels` lists extra panels, space-separated: `diagram`, `table`,
-/// `explain` (on unless `noexplain` is given). `on_event(type, detail)` is
+/// `explain` (on unless `noexplain` is given). `table` is the zh-CN
+/// translation table's JSON text when the element reads in Chinese (its
+/// `lang` attribute, else the browser's language; smtp-lab.js fetches it),
+/// else absent: English. The language is the page's, so the last element
+/// mounted sets it for all. `on_event(type, detail)` is
 /// called for every event the host page hears (`command`, `reply`,
 /// `state-change`, `goal-complete`, `lesson-complete`).
 #[wasm_bindgen]
@@ -151,8 +156,11 @@ pub fn mount(
     panels: String,
     height: Option<String>,
     lesson: Option<String>,
+    table: Option<String>,
     on_event: Function,
 ) -> WidgetHandle {
+    let chinese = table.is_some_and(|json| i18n::install_json(json).is_ok());
+    i18n::set_current(if chinese { Lang::ZhCn } else { Lang::En });
     let link = Rc::new(HostLink::new(move |event| {
         // A listener's exception is the host's business, not the widget's.
         let _ = on_event.call2(&JsValue::NULL, &event.name().into(), &event_detail(event));

@@ -31,11 +31,11 @@ impl Prompt {
     pub fn of(lab: &Lab) -> Self {
         let in_content = lab.in_content();
         let placeholder = if !lab.connected() {
-            "try: telnet localhost smtp"
+            tr("try: telnet localhost smtp")
         } else if in_content {
-            "message text; a line with only . ends it"
+            tr("message text; a line with only . ends it")
         } else {
-            "type an SMTP command, then Enter"
+            tr("type an SMTP command, then Enter")
         };
         Self {
             prompt: lab.prompt(),
@@ -348,10 +348,10 @@ fn line_view(props: &LineProps) -> Html {
     };
     // A symbol as well as a colour, so the class never depends on colour alone.
     let (class_name, symbol, label) = match reply.code / 100 {
-        2 => ("ok", "✓", "success"),
-        3 => ("more", "…", "go on"),
-        4 => ("transient", "⟳", "temporary failure"),
-        _ => ("permanent", "✗", "permanent failure"),
+        2 => ("ok", "✓", tr("success")),
+        3 => ("more", "…", tr("go on")),
+        4 => ("transient", "⟳", tr("temporary failure")),
+        _ => ("permanent", "✗", tr("permanent failure")),
     };
     let id = line.id;
     let onclick = props.on_select.reform(move |_: MouseEvent| id);

@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
 use smtplab_engine::Settings;
-use smtplab_explain::replay::{replay_inputs_against, ReplayStep};
+use smtplab_explain::replay::{replay_inputs_against, ReplayStep, SERVER_CLOSED};
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
@@ -203,7 +203,7 @@ fn progress(job: &Job) -> Html {
     html! {
         <p class="progress" role="status" aria-live="polite">
             <progress max="100" value={percent.to_string()}></progress>
-            { format!(" Explaining: {} lines so far ({percent}% read)", job.lines) }
+            { trf(" Explaining: {} lines so far ({}% read)", &[&job.lines.to_string(), &percent.to_string()]) }
         </p>
     }
 }
@@ -218,18 +218,31 @@ fn lines_view(job: &Job, shown: usize) -> Html {
     html! { <ol class="explained">{ Html::from_html_unchecked(AttrValue::from(markup)) }</ol> }
 }
 
+/// The simulated server's lines; the replay's own note in the page's language.
+fn simulated_text(lines: &[String]) -> String {
+    let lines: Vec<&str> = lines
+        .iter()
+        .map(|line| match line.as_str() {
+            SERVER_CLOSED => tr(SERVER_CLOSED),
+            other => other,
+        })
+        .collect();
+    lines.join("\n")
+}
+
 fn replay_view(steps: &[ReplayStep], profile: &str) -> Html {
     let rows = steps.iter().map(|step| {
-        let sent = step
-            .line
-            .map_or_else(|| "(connect)".to_owned(), |n| format!("{n}: {}", step.sent));
+        let sent = step.line.map_or_else(
+            || tr("(connect)").to_owned(),
+            |n| format!("{n}: {}", step.sent),
+        );
         let code = |lines: &[String]| lines.last().map(|l| l.chars().take(3).collect::<String>());
         let differs = !step.recorded.is_empty() && code(&step.recorded) != code(&step.simulated);
         html! {
             <tr class={classes!(differs.then_some("differs"))}>
                 <td><code>{ sent }</code></td>
                 <td><pre>{ step.recorded.join("\n") }</pre></td>
-                <td><pre>{ step.simulated.join("\n") }</pre></td>
+                <td><pre>{ simulated_text(&step.simulated) }</pre></td>
             </tr>
         }
     });

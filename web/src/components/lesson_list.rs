@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use crate::i18n::{tr, trf};
 use crate::lessons::storage::progress_key;
+use crate::lessons::translated::pack_title;
 use crate::lessons::LessonAction;
 use crate::state::{Action, AppState};
 
@@ -133,9 +134,9 @@ fn pack_view(
         }
     });
     html! {
-        <section class="pack" aria-label={pack.title().to_owned()}>
+        <section class="pack" aria-label={pack_title(pack).to_owned()}>
             <h2>
-                { pack.title() }
+                { pack_title(pack) }
                 if !pack.is_builtin() { <span class="tag">{ tr("teacher's") }</span> }
                 <span class="count">{ trf(" {} of {} done", &[&done.to_string(), &pack.lessons().len().to_string()]) }</span>
             </h2>

@@ -43,7 +43,6 @@ impl PartialEq for MailboxesProps {
     }
 }
 
-const OUTBOX: &str = "(outbox)";
 /// The section title of this machine's own server.
 const LOCALHOST: &str = "localhost";
 
@@ -60,7 +59,11 @@ pub fn mailboxes(props: &MailboxesProps) -> Html {
         .iter()
         .map(|user| (LOCALHOST, user.clone(), store.mailbox(user).collect()))
         .collect();
-    boxes.push((LOCALHOST, OUTBOX.to_owned(), store.outbox().collect()));
+    boxes.push((
+        LOCALHOST,
+        tr("(outbox)").to_owned(),
+        store.outbox().collect(),
+    ));
     for host in props.network.iter() {
         for (user, messages) in &host.boxes {
             boxes.push((&host.host, user.clone(), messages.iter().collect()));
@@ -72,7 +75,7 @@ pub fn mailboxes(props: &MailboxesProps) -> Html {
             .filter(|(h, _, _)| *h == host)
             .map(|(_, name, messages)| mailbox_view(host, name, messages, &chosen));
         let title = if host == LOCALHOST {
-            "localhost (this machine's server)".to_owned()
+            tr("localhost (this machine's server)").to_owned()
         } else {
             host.to_owned()
         };

@@ -13,6 +13,7 @@ use smtplab_engine::network::{dns, queue::QueueEvent, Network};
 use smtplab_engine::Output;
 
 use super::{Lab, LineKind, Server};
+use crate::i18n::{tr, trf};
 
 /// The seed of the free lab's network (queue ids, session ids).
 const NETWORK_SEED: u64 = 10;
@@ -91,9 +92,12 @@ fn unknown_host_hint(network: &Network, name: &str, port: u16) -> String {
         .answers
         .is_empty();
     if has_mx {
-        format!("({name} has no address of its own: mail for it goes to the hosts its MX records name. Try: dig MX {name}, then telnet one of them {port})")
+        trf("({} has no address of its own: mail for it goes to the hosts its MX records name. Try: dig MX {}, then telnet one of them {})", &[name, name, &port.to_string()])
     } else {
-        format!("(no host {name} in this network; dig {name} shows what DNS knows)")
+        trf(
+            "(no host {} in this network; dig {} shows what DNS knows)",
+            &[name, name],
+        )
     }
 }
 
@@ -183,7 +187,7 @@ impl Lab {
         }
         let output = match self.simulation() {
             Some(network) => dns_tool(network.network(), words, now),
-            None => Some("(this lesson has no network: there is no DNS to ask)\n".to_owned()),
+            None => Some(tr("(this lesson has no network: there is no DNS to ask)").to_owned()),
         };
         for line in output.unwrap_or_default().lines() {
             self.push(LineKind::ShellOutput, line.to_owned());
@@ -220,7 +224,10 @@ impl Lab {
                 let network = self.simulation().map(|s| s.network().clone());
                 let lines = match network {
                     Some(network) => failure_lines(&network, program, &error),
-                    None => vec![format!("{program}: {error}"), NO_NETWORK.to_owned()],
+                    None => vec![
+                        format!("{program}: {error}"),
+                        tr("(in this lesson only localhost exists)").to_owned(),
+                    ],
                 };
                 for line in lines {
                     self.push(LineKind::ShellOutput, line);
@@ -274,14 +281,14 @@ impl Lab {
         if let Some(seconds) = next {
             self.push(
                 LineKind::ShellOutput,
-                format!("[mail] a queue still holds mail: its next try is in {seconds} seconds"),
+                trf(
+                    "[mail] a queue still holds mail: its next try is in {} seconds",
+                    &[&seconds.to_string()],
+                ),
             );
         }
     }
 }
-
-/// Said when a lesson without a network is asked for another host.
-const NO_NETWORK: &str = "(in this lesson only localhost exists)";
 
 #[cfg(test)]
 mod tests {

@@ -58,7 +58,7 @@ impl Lab {
         );
         self.push(
             LineKind::ShellOutput,
-            "(in this sandbox only localhost and mail.example.com exist)",
+            crate::i18n::tr("(in this sandbox only localhost and mail.example.com exist)"),
         );
     }
 

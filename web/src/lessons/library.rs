@@ -5,6 +5,8 @@ use std::rc::Rc;
 
 use smtplab_lessons::{builtin, Lesson, Pack};
 
+use crate::i18n::trf;
+
 /// The packs on offer.
 #[derive(Debug, Clone)]
 pub struct Library {
@@ -34,12 +36,13 @@ impl Library {
     /// Why `pack`/`lesson` cannot be opened, in a sentence; `None` when it can.
     pub fn missing(&self, pack: &str, lesson: &str) -> Option<String> {
         match self.pack(pack) {
-            None => Some(format!(
-                "The lesson pack `{pack}` is not loaded in this browser: load it again (Lessons tab, \"For teachers: load a lesson pack\"), or open the teacher's ?pack= link."
+            None => Some(trf(
+                "The lesson pack `{}` is not loaded in this browser: load it again (Lessons tab, \"For teachers: load a lesson pack\"), or open the teacher's ?pack= link.",
+                &[pack],
             )),
-            Some(found) if found.lesson(lesson).is_none() => Some(format!(
-                "The pack \"{}\" has no lesson `{lesson}`.",
-                found.title()
+            Some(found) if found.lesson(lesson).is_none() => Some(trf(
+                "The pack \"{}\" has no lesson `{}`.",
+                &[found.title(), lesson],
             )),
             Some(_) => None,
         }

@@ -20,6 +20,7 @@ pub use solution::{solution_steps, SolutionStep};
 use storage::{load_packs, load_progress, progress_key, save_packs, save_progress};
 
 use crate::clock::now_seconds;
+use crate::i18n::{tr, trf};
 use crate::lab::Lab;
 
 /// A lab as the app state holds it.
@@ -207,7 +208,7 @@ impl LessonState {
                 self.open = None;
                 LessonEffect {
                     lab: Some(new_lab(Lab::new("default", smtplab_engine::Settings::default()))),
-                    notice: Some("Free sandbox: the default server, no goals. Type telnet localhost smtp to start.".into()),
+                    notice: Some(tr("Free sandbox: the default server, no goals. Type telnet localhost smtp to start.").into()),
                     ..LessonEffect::default()
                 }
             }
@@ -230,7 +231,7 @@ impl LessonState {
             LessonAction::ResetProgress => {
                 save_progress(&BTreeSet::new());
                 self.progress = Rc::new(BTreeSet::new());
-                LessonEffect::notice("Progress reset: every lesson is unticked.")
+                LessonEffect::notice(tr("Progress reset: every lesson is unticked."))
             }
         }
     }
@@ -273,7 +274,7 @@ impl LessonState {
             reopened.hints_shown = open.hints_shown;
         }
         effect.show_lessons = false;
-        effect.notice = Some("Started over: a new attempt from an empty console.".into());
+        effect.notice = Some(tr("Started over: a new attempt from an empty console.").into());
         effect
     }
 
@@ -287,7 +288,7 @@ impl LessonState {
         self.observe(&own.borrow());
         LessonEffect {
             lab: Some(own),
-            notice: Some("Back to your own attempt, as you left it.".into()),
+            notice: Some(tr("Back to your own attempt, as you left it.").into()),
             ..LessonEffect::default()
         }
     }
@@ -302,8 +303,9 @@ impl LessonState {
         let pack = match Pack::from_json(json) {
             Ok(pack) => pack,
             Err(error) => {
-                return LessonEffect::notice(format!(
-                    "Could not load the lesson pack from {source}: {error}"
+                return LessonEffect::notice(trf(
+                    "Could not load the lesson pack from {}: {}",
+                    &[&source, &error.to_string()],
                 ))
             }
         };
@@ -322,7 +324,7 @@ impl LessonState {
             });
         }
         let kept = if keep {
-            " It stays in this browser until you remove it."
+            tr(" It stays in this browser until you remove it.")
         } else {
             ""
         };
@@ -330,8 +332,9 @@ impl LessonState {
             Some(lesson) => self.open_lesson(&id, &lesson, &[]),
             None => LessonEffect::default(),
         };
-        effect.notice = Some(format!(
-            "Loaded the teacher's pack \"{title}\" ({count} lessons) from {source}.{kept}"
+        effect.notice = Some(trf(
+            "Loaded the teacher's pack \"{}\" ({} lessons) from {}.{}",
+            &[&title, &count.to_string(), &source, kept],
         ));
         effect.show_lessons = true;
         effect
@@ -342,8 +345,9 @@ impl LessonState {
         library.remove(id);
         self.library = Rc::new(library);
         self.keep_packs(|kept| kept.retain(|(kept_id, _, _)| kept_id != id));
-        LessonEffect::notice(format!(
-            "Removed the teacher's pack `{id}` from this browser."
+        LessonEffect::notice(trf(
+            "Removed the teacher's pack `{}` from this browser.",
+            &[id],
         ))
     }
 

@@ -1,15 +1,27 @@
 //! A lesson's texts in the page's language: its pack's translation for the
 //! language chosen (`translations` in the pack format), else its own.
 
-use smtplab_lessons::{Lesson, LessonTranslation};
+use smtplab_lessons::{Lesson, LessonTranslation, Pack};
 
-use crate::i18n::{current, Lang};
+use crate::i18n::{current, tr, Lang};
 
 /// The lesson's translation into the page's language, if it has one.
 fn translation(lesson: &Lesson) -> Option<&LessonTranslation> {
     match current() {
         Lang::En => None,
         lang => lesson.translation(lang.tag()),
+    }
+}
+
+/// The built-in curriculum's title, as `lessons/builtin.json` names it.
+const BUILTIN_TITLE: &str = "SMTP by hand";
+
+/// A pack's title: the built-in one's through `tr`, a teacher's as written.
+pub fn pack_title(pack: &Pack) -> &str {
+    if pack.is_builtin() && pack.title() == BUILTIN_TITLE {
+        tr("SMTP by hand")
+    } else {
+        pack.title()
     }
 }
 
