@@ -4,7 +4,6 @@
 
 use std::rc::Rc;
 
-use crate::i18n::tr;
 use smtplab_engine::network::simulation::Connection;
 use smtplab_engine::{
     ClientInfo, Event, Mailstore, Output, Phase, Reply, ServerMemory, Session, Settings,
