@@ -21,6 +21,7 @@ mod default;
 pub mod diagram;
 pub mod dns;
 pub mod dsn;
+mod edit;
 pub mod hop;
 pub mod queue;
 mod record;
@@ -40,6 +41,7 @@ pub use record::{
     absolute, is_dns_name, normalize_name, Record, RecordData, RecordError, RecordType,
     DEFAULT_TTL, MAX_TXT_STRING,
 };
+pub use edit::{ZoneEdit, ZoneEditError};
 pub use validate::{NetworkError, NetworkProblem};
 
 /// RFC 5321 section 4.5.4: the SMTP port, where MX hosts receive mail.

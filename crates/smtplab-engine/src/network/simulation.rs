@@ -23,7 +23,7 @@ use super::checks::ReceiverChecks;
 use super::diagram::Diagram;
 use super::hop::{run_queue_checked, HopRun, Memories, QueueRun};
 use super::queue::{HopResult, HopTry, Queue, QueueEvent, QueuePolicy};
-use super::{Network, NetworkError};
+use super::{Network, NetworkError, ZoneEdit, ZoneEditError};
 use crate::address::Mailbox;
 use crate::client::Recipient;
 use crate::world::{Delivery, Destination, Envelope, Mailstore, JUNK_FOLDER};
@@ -260,6 +260,12 @@ impl Simulation {
     /// The network being simulated.
     pub fn network(&self) -> &Network {
         &self.network
+    }
+
+    /// Changes the network's DNS (see [`ZoneEdit`]); the next check or
+    /// route asks the changed zones. A refused edit changes nothing.
+    pub fn edit_dns(&mut self, edit: &ZoneEdit) -> Result<(), ZoneEditError> {
+        self.network.apply_edit(edit)
     }
 
     /// The simulated time (Unix seconds).
