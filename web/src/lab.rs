@@ -14,6 +14,10 @@ use smtplab_lessons::{Lesson, LessonSession};
 
 #[cfg(feature = "network")]
 mod net;
+#[cfg(feature = "network")]
+pub use net::DnsChange;
+#[cfg(feature = "lessons")]
+mod auth;
 #[cfg(not(feature = "network"))]
 #[path = "lab/no_net.rs"]
 mod net;
@@ -139,7 +143,17 @@ pub struct Lab {
     /// How much of the network's event log the console has reported.
     #[cfg_attr(not(feature = "network"), allow(dead_code))]
     log_reported: usize,
+    /// What the receivers' checks found for mail filed before a DNS change.
+    #[cfg(feature = "lessons")]
+    frozen_checks: auth::Frozen,
 }
+
+/// What the console says when STARTTLS is accepted: the handshake a real
+/// client would now make, step by step, and why EHLO comes again.
+const TLS_STEPS: &[&str] = &[
+    "(TLS handshake, simulated: 1. the client says hello with the ciphers it knows; 2. the server sends its certificate; 3. both derive the keys. From here on the connection counts as encrypted.)",
+    "(Everything said before TLS is forgotten, EHLO included: send EHLO again. The capabilities change after TLS: STARTTLS is no longer offered, and a server that keeps AUTH for encrypted connections lists it only now.)",
+];
 
 /// Shown for `help` at the shell prompt.
 const SHELL_HELP: &[&str] = &[
@@ -185,7 +199,21 @@ impl Lab {
             network: net::default_simulation(),
             remote: None,
             log_reported: 0,
+            #[cfg(feature = "lessons")]
+            frozen_checks: auth::Frozen::new(),
         }
+    }
+
+    /// What `host`'s checks (SPF, DKIM, DMARC) found for `delivery`, if
+    /// it checked it: as it was when filed, whatever DNS says since.
+    #[cfg(feature = "lessons")]
+    pub fn checked_mail(
+        &self,
+        host: &str,
+        delivery: &smtplab_engine::Delivery,
+    ) -> Option<crate::components::mailboxes::CheckedMail> {
+        let simulation = self.simulation()?;
+        auth::checked(simulation, &self.frozen_checks, host, delivery)
     }
 
     #[cfg(feature = "lessons")]
@@ -601,10 +629,11 @@ impl Lab {
                 }
                 Output::Event(Event::Command { verb, .. }) => self.last_verb = *verb,
                 Output::Event(_) => {}
-                Output::StartTls => self.push(
-                    LineKind::ShellOutput,
-                    "(TLS handshake simulated: from here on the connection counts as encrypted)",
-                ),
+                Output::StartTls => {
+                    for line in TLS_STEPS {
+                        self.push(LineKind::ShellOutput, *line);
+                    }
+                }
                 Output::Close => closed = true,
             }
         }
@@ -744,6 +773,35 @@ mod tests {
 
     fn texts(lab: &Lab) -> Vec<&str> {
         lab.lines.iter().map(|l| l.text.as_str()).collect()
+    }
+
+    #[test]
+    fn with_tls_before_auth_auth_appears_only_in_the_ehlo_after_starttls() {
+        let mut settings = Settings::default();
+        let (_, _, _, write) = crate::policies::POLICY_TOGGLES
+            .iter()
+            .find(|(id, ..)| *id == "tls-before-auth")
+            .unwrap();
+        write(&mut settings.profile, true);
+        let mut lab = Lab::new("default", settings);
+        let offers_auth = |lab: &Lab, from: usize| {
+            lab.lines[from..]
+                .iter()
+                .any(|l| l.text.lines().any(|t| t.starts_with("250-AUTH") || t.starts_with("250 AUTH")))
+        };
+        lab.submit("telnet localhost smtp", 0);
+        lab.submit("EHLO client.example", 0);
+        assert!(!offers_auth(&lab, 0), "{:?}", texts(&lab));
+        lab.submit("AUTH PLAIN AHlvdQBzZWNyZXQ=", 0);
+        assert!(lab.lines.last().unwrap().text.starts_with("530"), "{:?}", texts(&lab));
+        lab.submit("STARTTLS", 0);
+        let tail = texts(&lab)[texts(&lab).len() - 3..].to_vec();
+        assert!(tail[0].starts_with("220") && tail[0].contains("Ready to start TLS"), "{tail:?}");
+        assert_eq!(tail[1..], *TLS_STEPS);
+        let after_tls = lab.lines.len();
+        lab.submit("EHLO client.example", 0);
+        assert!(offers_auth(&lab, after_tls), "{:?}", texts(&lab));
+        assert!(!lab.lines[after_tls..].iter().any(|l| l.text.contains("STARTTLS")));
     }
 
     #[test]

@@ -61,18 +61,24 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The string literals that follow each of `openers` in `source`
-/// (escapes `\"`, `\\`, `\n` undone).
+/// The string literals that follow each of `openers` (which end in `"`)
+/// in `source`, with any white space before the quote (rustfmt moves a
+/// long literal to a line of its own); escapes `\"`, `\\`, `\n` undone.
 fn literals_after(source: &str, openers: &[&str]) -> Vec<String> {
     let mut found = Vec::new();
     for opener in openers {
-        for (start, _) in source.match_indices(opener) {
+        let head = opener.trim_end_matches('"');
+        for (start, _) in source.match_indices(head) {
             let before = source[..start].chars().next_back();
             if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
                 continue;
             }
+            let rest = source[start + head.len()..].trim_start();
+            let Some(literal) = rest.strip_prefix('"') else {
+                continue;
+            };
             let mut text = String::new();
-            let mut chars = source[start + opener.len()..].chars();
+            let mut chars = literal.chars();
             while let Some(c) = chars.next() {
                 match c {
                     '"' => break,
