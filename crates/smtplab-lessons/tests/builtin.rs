@@ -128,6 +128,8 @@ fn the_curriculum_covers_the_seed_table_and_ehlo() {
             "null-mx",
             "dmarc-lookalike",
             "spf-publish",
+            "forwarding-breaks-spf",
+            "dkim-tamper",
             "dmarc-none-to-reject",
         ]
     );
@@ -483,7 +485,22 @@ const LOOKALIKE: [&str; 10] = [
     "QUIT",
 ];
 
-/// Wrong attempts at the lessons where the learner edits DNS.
+/// A signed message to Bob's forwarded address at alumni.example.
+const SUBMIT_SIGNED_TO_ALUMNI_BOB: [&str; 11] = [
+    "connect smtp.isp.example 587",
+    "EHLO pc42.dsl.isp.example",
+    "AUTH PLAIN AHlvdQBzZWNyZXQ=",
+    "MAIL FROM:<you@isp.example>",
+    "RCPT TO:<bob@alumni.example>",
+    "DATA",
+    "From: You <you@isp.example>",
+    "",
+    "Hello Bob.",
+    ".",
+    "QUIT",
+];
+
+/// Wrong attempts at the email authentication lessons.
 fn auth_wrong_attempts() -> Vec<(&'static str, Vec<&'static [&'static str]>, &'static [usize])> {
     vec![
         // A record that names the wrong machine (the PC, not the server):
@@ -518,6 +535,10 @@ fn auth_wrong_attempts() -> Vec<(&'static str, Vec<&'static [&'static str]>, &'s
             ],
             &[0, 1],
         ),
+        // Straight to Bob's work address: no forwarder on the way.
+        ("forwarding-breaks-spf", vec![&SUBMIT_TO_BOB], &[0, 1, 2]),
+        // Only the forwarded copy: nothing tampered with it.
+        ("dkim-tamper", vec![&SUBMIT_SIGNED_TO_ALUMNI_BOB], &[1]),
         // The policy left at p=none: the second look-alike is delivered too.
         ("dmarc-none-to-reject", vec![&LOOKALIKE, &LOOKALIKE], &[1]),
     ]
