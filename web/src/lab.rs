@@ -785,23 +785,34 @@ mod tests {
         write(&mut settings.profile, true);
         let mut lab = Lab::new("default", settings);
         let offers_auth = |lab: &Lab, from: usize| {
-            lab.lines[from..]
-                .iter()
-                .any(|l| l.text.lines().any(|t| t.starts_with("250-AUTH") || t.starts_with("250 AUTH")))
+            lab.lines[from..].iter().any(|l| {
+                l.text
+                    .lines()
+                    .any(|t| t.starts_with("250-AUTH") || t.starts_with("250 AUTH"))
+            })
         };
         lab.submit("telnet localhost smtp", 0);
         lab.submit("EHLO client.example", 0);
         assert!(!offers_auth(&lab, 0), "{:?}", texts(&lab));
         lab.submit("AUTH PLAIN AHlvdQBzZWNyZXQ=", 0);
-        assert!(lab.lines.last().unwrap().text.starts_with("530"), "{:?}", texts(&lab));
+        assert!(
+            lab.lines.last().unwrap().text.starts_with("530"),
+            "{:?}",
+            texts(&lab)
+        );
         lab.submit("STARTTLS", 0);
         let tail = texts(&lab)[texts(&lab).len() - 3..].to_vec();
-        assert!(tail[0].starts_with("220") && tail[0].contains("Ready to start TLS"), "{tail:?}");
+        assert!(
+            tail[0].starts_with("220") && tail[0].contains("Ready to start TLS"),
+            "{tail:?}"
+        );
         assert_eq!(tail[1..], *TLS_STEPS);
         let after_tls = lab.lines.len();
         lab.submit("EHLO client.example", 0);
         assert!(offers_auth(&lab, after_tls), "{:?}", texts(&lab));
-        assert!(!lab.lines[after_tls..].iter().any(|l| l.text.contains("STARTTLS")));
+        assert!(!lab.lines[after_tls..]
+            .iter()
+            .any(|l| l.text.contains("STARTTLS")));
     }
 
     #[test]

@@ -337,7 +337,10 @@ mod tests {
         let (queue_id, checked) = &hosts[0].checks[0];
         assert_eq!(queue_id, &bob.queue_id);
         assert!(checked.sentences.len() >= 3, "{checked:?}");
-        assert!(checked.sentences[0].starts_with("SPF passed"), "{checked:?}");
+        assert!(
+            checked.sentences[0].starts_with("SPF passed"),
+            "{checked:?}"
+        );
         // What was found stays true of this message after the DNS changes.
         lab.change_dns(&crate::lab::DnsChange {
             delete: Some("isp.example. 3600 IN TXT \"v=spf1 ip4:203.0.113.0/24 -all\"".into()),
@@ -377,7 +380,10 @@ mod tests {
         assert!(first.signed_body_hash.is_some());
         assert_eq!(first.signed_body_hash, first.computed_body_hash);
         let hashed = first.canonical_headers.to_ascii_lowercase();
-        assert!(hashed.contains("subject:") && hashed.contains("signed"), "{hashed}");
+        assert!(
+            hashed.contains("subject:") && hashed.contains("signed"),
+            "{hashed}"
+        );
         assert!(hashed.contains("dkim-signature:"), "{hashed}");
         assert!(!first.canonical_headers.contains('\r'));
     }

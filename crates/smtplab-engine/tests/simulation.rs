@@ -642,7 +642,11 @@ fn a_forwarded_mailbox_is_sent_on_from_the_forwarders_address_with_the_sender_ke
         .iter()
         .map(|c| c.message.contains("the class of 2010 list. To leave"))
         .collect();
-    assert_eq!(footers.iter().filter(|f| **f).count(), 1, "only the list adds it");
+    assert_eq!(
+        footers.iter().filter(|f| **f).count(),
+        1,
+        "only the list adds it"
+    );
     assert!(copies.iter().all(|c| c.message.contains("Hi.\r\n")));
 }
 
@@ -666,5 +670,8 @@ fn a_forward_must_name_a_user_and_another_domain() {
     alumni.forwards[0].to = "bob@example.org".into();
     alumni.forwards[0].user = "nobody".into();
     let error = network.validate().unwrap_err();
-    assert!(error.to_string().contains("`nobody` is not a user"), "{error}");
+    assert!(
+        error.to_string().contains("`nobody` is not a user"),
+        "{error}"
+    );
 }

@@ -198,9 +198,9 @@ impl<'de> Deserialize<'de> for Step {
                     "wait" => Step::Wait(map.next_value::<u64>()?),
                     "dns" => {
                         let text = map.next_value::<String>()?;
-                        let edit = text.parse().map_err(|e| {
-                            serde::de::Error::custom(format!("`{text}`: {e}"))
-                        })?;
+                        let edit = text
+                            .parse()
+                            .map_err(|e| serde::de::Error::custom(format!("`{text}`: {e}")))?;
                         Step::Dns(edit)
                     }
                     other => {
@@ -436,12 +436,14 @@ impl Reader {
                 .ok_or(AttemptProblem::WaitBeforeConnect)?
                 .push(Step::Wait(seconds));
         } else if let Some(edit) = trimmed.strip_prefix("dns ") {
-            let edit = edit.parse().map_err(|e: smtplab_engine::network::ZoneEditError| {
-                AttemptProblem::BadDnsEdit {
-                    line: trimmed.to_owned(),
-                    reason: e.to_string(),
-                }
-            })?;
+            let edit = edit
+                .parse()
+                .map_err(|e: smtplab_engine::network::ZoneEditError| {
+                    AttemptProblem::BadDnsEdit {
+                        line: trimmed.to_owned(),
+                        reason: e.to_string(),
+                    }
+                })?;
             self.attempt.script.dns(edit);
         } else if let Some((key, value)) = trimmed.split_once(':') {
             self.header(trimmed, key.trim(), value.trim())?;
@@ -542,11 +544,16 @@ mod tests {
         attempt.script.dns(spf.parse().unwrap());
         attempt.script.connect();
         attempt.script.send("QUIT");
-        attempt
-            .script
-            .dns("delete example.org. 3600 IN TXT \"v=spf1 mx -all\"".parse().unwrap());
+        attempt.script.dns(
+            "delete example.org. 3600 IN TXT \"v=spf1 mx -all\""
+                .parse()
+                .unwrap(),
+        );
         let text = attempt.to_text();
-        assert!(text.contains(&format!("\ndns {spf}\n\nconnect\n")), "{text}");
+        assert!(
+            text.contains(&format!("\ndns {spf}\n\nconnect\n")),
+            "{text}"
+        );
         assert_eq!(Attempt::from_text(&text), Ok(attempt.clone()));
         assert_eq!(attempt.script.before.len(), 1);
         assert!(matches!(attempt.script.connections[0][1], Step::Dns(_)));

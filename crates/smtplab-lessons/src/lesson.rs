@@ -688,7 +688,10 @@ fn apply_dns(mut network: Network, server: &ServerSpec) -> Result<Network, (Stri
             .parse::<ZoneEdit>()
             .and_then(|edit| network.apply_edit(&edit));
         if let Err(error) = applied {
-            return Err((format!("server.dns[{index}]"), Reason::Dns(error.to_string())));
+            return Err((
+                format!("server.dns[{index}]"),
+                Reason::Dns(error.to_string()),
+            ));
         }
     }
     Ok(network)

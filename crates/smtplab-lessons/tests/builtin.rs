@@ -559,7 +559,10 @@ fn a_dns_edit_changes_the_next_delivery_in_a_lesson() {
     run.edit_dns(&edit.parse().unwrap()).unwrap();
     // A refused change says why and records nothing.
     let refused = run.edit_dns(&edit.parse().unwrap()).unwrap_err();
-    assert!(refused.to_string().contains("published already"), "{refused}");
+    assert!(
+        refused.to_string().contains("published already"),
+        "{refused}"
+    );
     send(&mut run);
     let network = run.simulation().unwrap();
     let results: Vec<String> = network

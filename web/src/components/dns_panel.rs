@@ -59,11 +59,12 @@ pub fn problem_text(problem: &ZoneEditError) -> String {
             "There is no record {} any more: it was changed meanwhile.",
             &[line],
         ),
-        ZoneEditError::Invalid(reason) => trf(
-            "Not changed: the network would break. {}",
-            &[reason],
-        ),
-        ZoneEditError::NoNetwork => tr("There is no network here, so there is no DNS to change.").to_owned(),
+        ZoneEditError::Invalid(reason) => {
+            trf("Not changed: the network would break. {}", &[reason])
+        }
+        ZoneEditError::NoNetwork => {
+            tr("There is no network here, so there is no DNS to change.").to_owned()
+        }
     }
 }
 
@@ -191,14 +192,22 @@ fn record_row(line: &str, state: &RowState) -> Html {
         return edit_row(line, state);
     }
     let onedit = {
-        let (editing, edit_text, line) = (state.editing.clone(), state.edit_text.clone(), line.to_owned());
+        let (editing, edit_text, line) = (
+            state.editing.clone(),
+            state.edit_text.clone(),
+            line.to_owned(),
+        );
         Callback::from(move |_: MouseEvent| {
             edit_text.set(line.clone());
             editing.set(Some(line.clone()));
         })
     };
     let ondelete = {
-        let (pending, on_change, line) = (state.pending.clone(), state.on_change.clone(), line.to_owned());
+        let (pending, on_change, line) = (
+            state.pending.clone(),
+            state.on_change.clone(),
+            line.to_owned(),
+        );
         Callback::from(move |_: MouseEvent| {
             pending.set(Pending::Delete(line.clone()));
             on_change.emit(DnsChange {

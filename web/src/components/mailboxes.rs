@@ -173,12 +173,20 @@ fn authentication_view(message: &Delivery, checked: Option<&CheckedMail>) -> Htm
 /// One DKIM signature: what was hashed, and the body hashes side by side.
 fn signature_view(signature: &SignatureDetail) -> Html {
     let (signed, computed) = (
-        signature.signed_body_hash.clone().unwrap_or_else(|| "-".into()),
-        signature.computed_body_hash.clone().unwrap_or_else(|| "-".into()),
+        signature
+            .signed_body_hash
+            .clone()
+            .unwrap_or_else(|| "-".into()),
+        signature
+            .computed_body_hash
+            .clone()
+            .unwrap_or_else(|| "-".into()),
     );
     let verdict = match (&signature.signed_body_hash, &signature.computed_body_hash) {
         (Some(a), Some(b)) if a == b => tr("The hashes match: the body is as it was signed."),
-        (Some(_), Some(_)) => tr("The hashes differ: the body changed after it was signed (body hash mismatch)."),
+        (Some(_), Some(_)) => {
+            tr("The hashes differ: the body changed after it was signed (body hash mismatch).")
+        }
         _ => tr("The body was not hashed: the signature failed before that."),
     };
     let summary = trf(

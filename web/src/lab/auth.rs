@@ -47,12 +47,10 @@ fn check_now(simulation: &Simulation, host: &str, delivery: &Delivery) -> Option
 }
 
 fn signature_detail(verification: &DkimVerification) -> SignatureDetail {
-    let canonicalization = verification.signature.as_ref().map(|s| {
-        format!(
-            "{}/{}",
-            s.header_canonicalization, s.body_canonicalization
-        )
-    });
+    let canonicalization = verification
+        .signature
+        .as_ref()
+        .map(|s| format!("{}/{}", s.header_canonicalization, s.body_canonicalization));
     SignatureDetail {
         domain: verification.domain.clone(),
         selector: verification.selector.clone(),

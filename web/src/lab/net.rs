@@ -296,10 +296,14 @@ impl DnsChange {
     fn edits(&self) -> Result<Vec<ZoneEdit>, ZoneEditError> {
         let mut edits = Vec::new();
         if let Some(line) = &self.delete {
-            edits.push(ZoneEdit::Delete(line.parse().map_err(ZoneEditError::BadRecord)?));
+            edits.push(ZoneEdit::Delete(
+                line.parse().map_err(ZoneEditError::BadRecord)?,
+            ));
         }
         if let Some(line) = &self.add {
-            edits.push(ZoneEdit::Add(line.parse().map_err(ZoneEditError::BadRecord)?));
+            edits.push(ZoneEdit::Add(
+                line.parse().map_err(ZoneEditError::BadRecord)?,
+            ));
         }
         Ok(edits)
     }

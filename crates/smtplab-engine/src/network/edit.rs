@@ -189,11 +189,16 @@ mod tests {
         network.apply_edit(&edit(&format!("delete {SPF}"))).unwrap();
         assert!(txt(&network, "example.org").is_empty());
         network
-            .apply_edit(&edit("add example.org. 300 IN TXT \"v=spf1 ip4:192.0.2.1 -all\""))
+            .apply_edit(&edit(
+                "add example.org. 300 IN TXT \"v=spf1 ip4:192.0.2.1 -all\"",
+            ))
             .unwrap();
         let answers = txt(&network, "example.org");
         assert_eq!(answers.len(), 1);
-        assert!(answers[0].contains("v=spf1 ip4:192.0.2.1 -all"), "{answers:?}");
+        assert!(
+            answers[0].contains("v=spf1 ip4:192.0.2.1 -all"),
+            "{answers:?}"
+        );
     }
 
     #[test]

@@ -37,11 +37,11 @@ use crate::profile::Profile;
 use crate::session::{RelayPolicy, Settings};
 use crate::world::World;
 
+pub use edit::{ZoneEdit, ZoneEditError};
 pub use record::{
     absolute, is_dns_name, normalize_name, Record, RecordData, RecordError, RecordType,
     DEFAULT_TTL, MAX_TXT_STRING,
 };
-pub use edit::{ZoneEdit, ZoneEditError};
 pub use validate::{NetworkError, NetworkProblem};
 
 /// RFC 5321 section 4.5.4: the SMTP port, where MX hosts receive mail.
