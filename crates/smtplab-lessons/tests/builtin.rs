@@ -169,6 +169,9 @@ fn attempt(lesson: &str, connections: &[&[&str]]) -> Attempt {
     attempt
 }
 
+/// Lesson, connections typed, indexes of the goals left unmet.
+type WrongAttempt<'a> = (&'a str, Vec<&'a [&'a str]>, &'a [usize]);
+
 /// A message to bob@example.org submitted on the provider's port 587.
 const SUBMIT_TO_BOB: [&str; 10] = [
     "connect smtp.isp.example 587",
@@ -195,8 +198,6 @@ fn a_plausible_wrong_attempt_at_each_lesson_fails_with_the_expected_goal() {
         ".",
         "QUIT",
     ];
-    /// Lesson, connections typed, indexes of the goals left unmet.
-    type WrongAttempt<'a> = (&'a str, Vec<&'a [&'a str]>, &'a [usize]);
     let mut cases: Vec<WrongAttempt> = vec![
         // Forgot the lone dot: QUIT became part of the message.
         (
@@ -501,7 +502,7 @@ const SUBMIT_SIGNED_TO_ALUMNI_BOB: [&str; 11] = [
 ];
 
 /// Wrong attempts at the email authentication lessons.
-fn auth_wrong_attempts() -> Vec<(&'static str, Vec<&'static [&'static str]>, &'static [usize])> {
+fn auth_wrong_attempts() -> Vec<WrongAttempt<'static>> {
     vec![
         // A record that names the wrong machine (the PC, not the server):
         // the provider's relay fails SPF, and the PC's own mail passes.
