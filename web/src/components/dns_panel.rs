@@ -108,7 +108,7 @@ pub fn dns_panel(props: &DnsPanelProps) -> Html {
                 Pending::Edit => editing.set(None),
                 // The deleted line waits in the add box: one click puts it back.
                 Pending::Delete(line) => add_text.set(line.clone()),
-                Pending::Nothing => {}
+                Pending::Nothing => return,
             }
             pending.set(Pending::Nothing);
         });
