@@ -84,3 +84,52 @@ export async function dmarcNoneToRejectLessonWithTheDnsTab(page, t) {
   assert.match(attempt, /\ndns delete _dmarc\.example\.org\. 3600 IN TXT "v=DMARC1; p=none"\ndns add _dmarc\.example\.org\. 3600 IN TXT "v=DMARC1; p=reject"\n/);
   await page.screenshot({ path: path.join(t.artifacts, 'auth-lesson-dmarc-none-to-reject.png'), fullPage: true });
 }
+
+function submitTo(to, subject) {
+  return [
+    'telnet smtp.isp.example 587',
+    'EHLO pc42.dsl.isp.example',
+    'AUTH PLAIN AHlvdQBzZWNyZXQ=',
+    'MAIL FROM:<you@isp.example>',
+    `RCPT TO:<${to}>`,
+    'DATA',
+    'From: You <you@isp.example>',
+    `Subject: ${subject}`,
+    '',
+    'See you in June.',
+    '.',
+    'QUIT',
+  ];
+}
+
+/** dkim-tamper: the forwarded copy passes DKIM, the list's copy shows a body hash mismatch in the mailbox view. */
+export async function dkimTamperLessonShowsTheBodyHashes(page, t) {
+  const { lesson, panel } = await openLesson(page, t, 'dkim-tamper');
+  for (const line of submitTo('bob@alumni.example', 'For Bob only')) await send(page, line);
+  for (const line of submitTo('friends@alumni.example', 'For the class')) await send(page, line);
+  await panel.getByText('Lesson complete! Every goal is met.').waitFor();
+  assert.equal(await page.locator('.goal.met').count(), lesson.goals.length);
+
+  await page.getByRole('tab', { name: 'Mailboxes' }).click();
+  const mail = page.getByRole('tabpanel');
+  await mail.getByRole('heading', { name: 'mx1.example.org' }).waitFor();
+  // The forwarded copy: the hashes match.
+  await mail.getByRole('button', { name: /For Bob only/ }).click();
+  const checks = mail.locator('section.auth-results');
+  await checks.getByRole('heading', { name: 'Authentication-Results: what the receiver checked' }).waitFor();
+  assert.match(await checks.locator('pre').first().textContent(), /dkim=pass/);
+  await checks.locator('details.dkim-detail summary').first().click();
+  await checks.getByText('The hashes match: the body is as it was signed.').first().waitFor();
+  // The list's copy: its footer changed the body.
+  await mail.getByRole('button', { name: /For the class/ }).click();
+  assert.match(await checks.locator('pre').first().textContent(), /dkim=fail reason="body hash mismatch/);
+  await checks.locator('details.dkim-detail summary').first().click();
+  const detail = checks.locator('details.dkim-detail').first();
+  await detail.getByText('The hashes differ: the body changed after it was signed (body hash mismatch).').waitFor();
+  const hashes = await detail.locator('dd code').allTextContents();
+  assert.equal(hashes.length, 2);
+  assert.notEqual(hashes[0], hashes[1]);
+  assert.match(await detail.locator('pre.canonical').textContent(), /from:You <you@isp\.example>/i);
+  await checks.getByText(/^DKIM fail: isp\.example's signature/).first().waitFor();
+  await page.screenshot({ path: path.join(t.artifacts, 'auth-lesson-dkim-tamper.png'), fullPage: true });
+}

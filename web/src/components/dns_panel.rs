@@ -219,8 +219,10 @@ fn record_row(line: &str, state: &RowState) -> Html {
     html! {
         <li class="dns-record">
             <code>{ line }</code>
-            <button type="button" onclick={onedit} aria-label={trf("Edit {}", &[line])}>{ tr("Edit") }</button>
-            <button type="button" onclick={ondelete} aria-label={trf("Delete {}", &[line])}>{ tr("Delete") }</button>
+            <span class="dns-actions">
+                <button type="button" onclick={onedit} aria-label={trf("Edit {}", &[line])}>{ tr("Edit") }</button>
+                <button type="button" onclick={ondelete} aria-label={trf("Delete {}", &[line])}>{ tr("Delete") }</button>
+            </span>
         </li>
     }
 }
