@@ -297,7 +297,8 @@ fn message_view(message: &Delivery, checked: Option<&CheckedMail>) -> Html {
     let trace = message.trace_headers.join("\r\n");
     let added = message.added_headers.join("\r\n");
     html! {
-        <article class="message">
+        // Keyed by the message, so a detail opened for one is closed for the next.
+        <article class="message" key={message.queue_id.clone()}>
             <div class="side-by-side">
                 <section>
                     <h3>{ tr("Envelope (SMTP commands)") }</h3>
