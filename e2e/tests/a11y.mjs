@@ -51,6 +51,14 @@ export async function classroomHasNoSeriousViolations(page, t) {
   // The classroom carries the mail network and its sequence diagram.
   await page.getByRole('tab', { name: 'Diagram' }).click();
   found.push(...(await seriousViolations(page)).map((v) => `Diagram: ${v}`));
+  // And its DNS, editable: a network lesson lists every zone.
+  // A new document: a change of the fragment alone would not reopen the page.
+  await page.goto('about:blank');
+  await page.goto(t.url + 'lessons.html#lesson=spf-publish');
+  await page.getByRole('region', { name: 'Lesson' }).waitFor();
+  await page.getByRole('tab', { name: 'DNS' }).click();
+  await page.getByRole('heading', { name: /^isp\.example/ }).waitFor();
+  found.push(...(await seriousViolations(page)).map((v) => `DNS: ${v}`));
   assert.deepEqual(found, []);
 }
 

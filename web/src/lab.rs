@@ -16,6 +16,10 @@ use crate::i18n::{tr, trf};
 
 #[cfg(feature = "network")]
 mod net;
+#[cfg(feature = "network")]
+pub use net::DnsChange;
+#[cfg(feature = "lessons")]
+mod auth;
 #[cfg(not(feature = "network"))]
 #[path = "lab/no_net.rs"]
 mod net;
@@ -144,7 +148,17 @@ pub struct Lab {
     /// A command asked for the mail network, which this page loads on
     /// first use (the sandbox build; see `full_app.rs`).
     network_asked: bool,
+    /// What the receivers' checks found for mail filed before a DNS change.
+    #[cfg(feature = "lessons")]
+    frozen_checks: auth::Frozen,
 }
+
+/// What the console says when STARTTLS is accepted: the handshake a real
+/// client would now make, step by step, and why EHLO comes again.
+pub const TLS_STEPS: &[&str] = &[
+    "(TLS handshake, simulated: 1. the client says hello with the ciphers it knows; 2. the server sends its certificate; 3. both derive the keys. From here on the connection counts as encrypted.)",
+    "(Everything said before TLS is forgotten, EHLO included: send EHLO again. The capabilities change after TLS: STARTTLS is no longer offered, and a server that keeps AUTH for encrypted connections lists it only now.)",
+];
 
 /// Shown for `help` at the shell prompt (each line through `tr`).
 pub const SHELL_HELP: &[&str] = &[
@@ -191,6 +205,8 @@ impl Lab {
             remote: None,
             log_reported: 0,
             network_asked: false,
+            #[cfg(feature = "lessons")]
+            frozen_checks: auth::Frozen::new(),
         }
     }
 
@@ -209,6 +225,18 @@ impl Lab {
             LineKind::ShellOutput,
             tr("(The mail network could not be loaded: only localhost and mail.example.com answer here.)"),
         );
+    }
+
+    /// What `host`'s checks (SPF, DKIM, DMARC) found for `delivery`, if
+    /// it checked it: as it was when filed, whatever DNS says since.
+    #[cfg(feature = "lessons")]
+    pub fn checked_mail(
+        &self,
+        host: &str,
+        delivery: &smtplab_engine::Delivery,
+    ) -> Option<crate::components::mailboxes::CheckedMail> {
+        let simulation = self.simulation()?;
+        auth::checked(simulation, &self.frozen_checks, host, delivery)
     }
 
     #[cfg(feature = "lessons")]
@@ -636,10 +664,11 @@ impl Lab {
                 }
                 Output::Event(Event::Command { verb, .. }) => self.last_verb = *verb,
                 Output::Event(_) => {}
-                Output::StartTls => self.push(
-                    LineKind::ShellOutput,
-                    tr("(TLS handshake simulated: from here on the connection counts as encrypted)"),
-                ),
+                Output::StartTls => {
+                    for line in TLS_STEPS {
+                        self.push(LineKind::ShellOutput, tr(line));
+                    }
+                }
                 Output::Close => closed = true,
             }
         }
@@ -786,6 +815,46 @@ mod tests {
     }
 
     #[test]
+    fn with_tls_before_auth_auth_appears_only_in_the_ehlo_after_starttls() {
+        let mut settings = Settings::default();
+        let (_, _, _, write) = crate::policies::POLICY_TOGGLES
+            .iter()
+            .find(|(id, ..)| *id == "tls-before-auth")
+            .unwrap();
+        write(&mut settings.profile, true);
+        let mut lab = Lab::new("default", settings);
+        let offers_auth = |lab: &Lab, from: usize| {
+            lab.lines[from..].iter().any(|l| {
+                l.text
+                    .lines()
+                    .any(|t| t.starts_with("250-AUTH") || t.starts_with("250 AUTH"))
+            })
+        };
+        lab.submit("telnet localhost smtp", 0);
+        lab.submit("EHLO client.example", 0);
+        assert!(!offers_auth(&lab, 0), "{:?}", texts(&lab));
+        lab.submit("AUTH PLAIN AHlvdQBzZWNyZXQ=", 0);
+        assert!(
+            lab.lines.last().unwrap().text.starts_with("530"),
+            "{:?}",
+            texts(&lab)
+        );
+        lab.submit("STARTTLS", 0);
+        let tail = texts(&lab)[texts(&lab).len() - 3..].to_vec();
+        assert!(
+            tail[0].starts_with("220") && tail[0].contains("Ready to start TLS"),
+            "{tail:?}"
+        );
+        assert_eq!(tail[1..], *TLS_STEPS);
+        let after_tls = lab.lines.len();
+        lab.submit("EHLO client.example", 0);
+        assert!(offers_auth(&lab, after_tls), "{:?}", texts(&lab));
+        assert!(!lab.lines[after_tls..]
+            .iter()
+            .any(|l| l.text.contains("STARTTLS")));
+    }
+
+    #[test]
     fn telnet_connects_like_the_real_one_and_quit_returns_to_the_shell() {
         let mut lab = lab();
         lab.submit("telnet localhost smtp", 0);
@@ -905,6 +974,9 @@ mod tests {
                     match step {
                         smtplab_lessons::Step::Send(lines) => lab.submit(&lines.join("\n"), clock),
                         smtplab_lessons::Step::Wait(seconds) => clock += seconds,
+                        smtplab_lessons::Step::Dns(edit) => lab
+                            .change_dns(&crate::lessons::solution::dns_change(edit))
+                            .unwrap(),
                     }
                 }
             }

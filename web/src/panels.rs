@@ -58,6 +58,12 @@ pub const PANELS: &[Panel] = &[
     },
     #[cfg(feature = "network")]
     Panel {
+        tab: Tab::Dns,
+        label: "DNS",
+        view: dns_view,
+    },
+    #[cfg(feature = "network")]
+    Panel {
         tab: Tab::Diagram,
         label: "Diagram",
         view: diagram_view,
@@ -117,17 +123,15 @@ fn mailboxes_view(state: &UseReducerHandle<AppState>) -> Html {
         .map(|u| u.name.clone())
         .collect();
     let mailstore = lab.mailstore.clone();
-    let network = std::rc::Rc::new(network_mailboxes(lab.simulation()));
+    let network = std::rc::Rc::new(network_mailboxes(&lab));
     drop(lab);
     html! { <Mailboxes users={std::rc::Rc::new(users)} {mailstore} {network} /> }
 }
 
 /// Every network host that holds mail, each mailbox with its messages
 /// (and its Junk folder, when the receiver's checks filed mail there).
-fn network_mailboxes(
-    simulation: Option<&smtplab_engine::network::simulation::Simulation>,
-) -> Vec<HostMailboxes> {
-    let Some(simulation) = simulation else {
+fn network_mailboxes(lab: &crate::lab::Lab) -> Vec<HostMailboxes> {
+    let Some(simulation) = lab.simulation() else {
         return Vec::new();
     };
     simulation
@@ -147,59 +151,63 @@ fn network_mailboxes(
                     boxes.push((format!("{}/{JUNK_FOLDER}", user.name), junk));
                 }
             }
-            let explanations = explanations(simulation, &host.name, &boxes);
+            let checks = checks(lab, &host.name, &boxes);
             Some(HostMailboxes {
                 host: host.name.clone(),
                 boxes,
-                explanations,
+                checks,
             })
         })
         .collect()
 }
 
-/// One sentence per check for each message that carries
-/// Authentication-Results, by queue id: the checks run again as the
-/// receiver ran them (the client's address and HELO from its Received
-/// field), which gives the same answers, everything being deterministic.
+/// What the receiver's checks found for each message that carries
+/// Authentication-Results, by queue id (`Lab::checked_mail`).
 #[cfg(feature = "lessons")]
-fn explanations(
-    simulation: &smtplab_engine::network::simulation::Simulation,
+fn checks(
+    lab: &crate::lab::Lab,
     host: &str,
     boxes: &[(String, Vec<smtplab_engine::Delivery>)],
-) -> Vec<(String, Vec<String>)> {
-    use smtplab_engine::network::trace::received_chain;
-    let explain = |delivery: &smtplab_engine::Delivery| {
-        delivery.header("Authentication-Results")?;
-        let chain = received_chain(&delivery.raw);
-        let hop = chain.iter().rev().find(|hop| {
-            hop.by
-                .as_deref()
-                .is_some_and(|by| by.eq_ignore_ascii_case(host))
-        })?;
-        let address = hop.client_address.as_deref()?.parse().ok()?;
-        let helo = hop.helo.as_deref().unwrap_or_default();
-        let report = smtplab_mailauth::evaluate(
-            simulation.network(),
-            address,
-            helo,
-            &delivery.envelope.mail_from,
-            &delivery.raw,
-        );
-        Some((delivery.queue_id.clone(), report.explanations()))
-    };
+) -> Vec<(String, crate::components::mailboxes::CheckedMail)> {
     boxes
         .iter()
-        .flat_map(|(_, messages)| messages.iter().filter_map(explain))
+        .flat_map(|(_, messages)| messages.iter())
+        .filter_map(|m| Some((m.queue_id.clone(), lab.checked_mail(host, m)?)))
         .collect()
 }
 
 #[cfg(not(feature = "lessons"))]
-fn explanations(
-    _simulation: &smtplab_engine::network::simulation::Simulation,
+fn checks(
+    _lab: &crate::lab::Lab,
     _host: &str,
     _boxes: &[(String, Vec<smtplab_engine::Delivery>)],
-) -> Vec<(String, Vec<String>)> {
+) -> Vec<(String, crate::components::mailboxes::CheckedMail)> {
     Vec::new()
+}
+
+/// The network's zones, with edit, delete and add.
+#[cfg(feature = "network")]
+fn dns_view(state: &UseReducerHandle<AppState>) -> Html {
+    use crate::components::dns_panel::{DnsPanel, ZoneView};
+
+    let lab = state.lab.borrow();
+    let zones: Vec<ZoneView> = lab
+        .simulation()
+        .map(|s| s.network().domains.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .map(|zone| ZoneView {
+            name: zone.name.clone(),
+            organisation: zone.organisation.clone(),
+            records: zone.records.iter().map(ToString::to_string).collect(),
+        })
+        .collect();
+    drop(lab);
+    let problem = state.dns_problem.clone();
+    let applied = state.dns_applied;
+    let state = state.clone();
+    let on_change = Callback::from(move |change| state.dispatch(Action::ChangeDns(change)));
+    html! { <DnsPanel zones={std::rc::Rc::new(zones)} {problem} {applied} {on_change} /> }
 }
 
 /// The network's sequence diagram, with its SVG download.
@@ -281,7 +289,7 @@ mod tests {
     #[test]
     fn network_mailboxes_list_the_hosts_holding_mail_with_every_user() {
         let mut lab = Lab::new("default", Settings::default());
-        assert!(network_mailboxes(lab.simulation()).is_empty());
+        assert!(network_mailboxes(&lab).is_empty());
         for line in [
             "telnet mx1.example.org 25",
             "HELO x",
@@ -293,7 +301,7 @@ mod tests {
         ] {
             lab.submit(line, 1_000);
         }
-        let hosts = network_mailboxes(lab.simulation());
+        let hosts = network_mailboxes(&lab);
         assert_eq!(hosts.len(), 1);
         assert_eq!(hosts[0].host, "mx1.example.org");
         let counts: Vec<(&str, usize)> = hosts[0]
@@ -321,13 +329,62 @@ mod tests {
         ] {
             lab.submit(line, 1_000);
         }
-        let hosts = network_mailboxes(lab.simulation());
+        let hosts = network_mailboxes(&lab);
         let bob = &hosts[0].boxes[1].1[0];
         assert!(bob
             .header("Authentication-Results")
             .is_some_and(|r| r.contains("spf=pass")));
-        let (queue_id, sentences) = &hosts[0].explanations[0];
+        let (queue_id, checked) = &hosts[0].checks[0];
         assert_eq!(queue_id, &bob.queue_id);
-        assert!(sentences.len() >= 3, "{sentences:?}");
+        assert!(checked.sentences.len() >= 3, "{checked:?}");
+        assert!(
+            checked.sentences[0].starts_with("SPF passed"),
+            "{checked:?}"
+        );
+        // What was found stays true of this message after the DNS changes.
+        lab.change_dns(&crate::lab::DnsChange {
+            delete: Some("isp.example. 3600 IN TXT \"v=spf1 ip4:203.0.113.0/24 -all\"".into()),
+            add: None,
+        })
+        .unwrap();
+        let after = network_mailboxes(&lab);
+        assert_eq!(after[0].checks[0].1, *checked);
+    }
+
+    #[cfg(feature = "lessons")]
+    #[test]
+    fn a_signature_shows_its_hashed_fields_and_both_body_hashes() {
+        let mut lab = Lab::new("default", Settings::default());
+        for line in [
+            "telnet smtp.isp.example 587",
+            "EHLO pc42.dsl.isp.example",
+            "AUTH PLAIN AHlvdQBzZWNyZXQ=",
+            "MAIL FROM:<you@isp.example>",
+            "RCPT TO:<bob@example.org>",
+            "DATA",
+            "From: You <you@isp.example>",
+            "Subject: Signed",
+            "",
+            "hi",
+            ".",
+        ] {
+            lab.submit(line, 1_000);
+        }
+        let hosts = network_mailboxes(&lab);
+        let mx1 = hosts.iter().find(|h| h.host == "mx1.example.org").unwrap();
+        let signatures = &mx1.checks[0].1.signatures;
+        assert!(!signatures.is_empty(), "{:?}", mx1.checks);
+        let first = &signatures[0];
+        assert_eq!(first.result, "pass");
+        assert_eq!(first.domain, "isp.example");
+        assert!(first.signed_body_hash.is_some());
+        assert_eq!(first.signed_body_hash, first.computed_body_hash);
+        let hashed = first.canonical_headers.to_ascii_lowercase();
+        assert!(
+            hashed.contains("subject:") && hashed.contains("signed"),
+            "{hashed}"
+        );
+        assert!(hashed.contains("dkim-signature:"), "{hashed}");
+        assert!(!first.canonical_headers.contains('\r'));
     }
 }

@@ -67,6 +67,12 @@ pub const POLICY_TOGGLES: &[PolicyToggle] = &[
         },
     ),
     (
+        "tls-before-auth",
+        "AUTH only after STARTTLS (as submission servers do)",
+        |p| p.require_tls_for_auth,
+        |p, on| p.require_tls_for_auth = on,
+    ),
+    (
         "greylist",
         "Greylist first attempts (451)",
         |p| p.faults.greylist,

@@ -49,6 +49,12 @@ pub struct AppState {
     /// Bumped with every notice, so the same message shown twice is
     /// announced twice.
     pub notice_count: u32,
+    /// Why the DNS tab's last change was refused, if it was.
+    #[cfg(feature = "network")]
+    pub dns_problem: Option<smtplab_engine::network::ZoneEditError>,
+    /// How many DNS changes went through (the tab clears its draft on each).
+    #[cfg(feature = "network")]
+    pub dns_applied: u32,
     /// Lessons: packs, the open lesson, progress.
     #[cfg(feature = "lessons")]
     pub lessons: LessonState,
@@ -75,6 +81,10 @@ impl AppState {
             guide: None,
             notice: None,
             notice_count: 0,
+            #[cfg(feature = "network")]
+            dns_problem: None,
+            #[cfg(feature = "network")]
+            dns_applied: 0,
             #[cfg(feature = "lessons")]
             lessons: LessonState::default(),
         }
@@ -85,6 +95,10 @@ impl PartialEq for AppState {
     fn eq(&self, other: &Self) -> bool {
         #[cfg(feature = "lessons")]
         if self.lessons != other.lessons {
+            return false;
+        }
+        #[cfg(feature = "network")]
+        if self.dns_problem != other.dns_problem || self.dns_applied != other.dns_applied {
             return false;
         }
         Rc::ptr_eq(&self.lab, &other.lab)
@@ -137,6 +151,9 @@ pub enum Action {
     NetworkRefused,
     /// Start again from an empty console with this profile.
     Reset(String),
+    /// Change the network's DNS (the DNS tab).
+    #[cfg(feature = "network")]
+    ChangeDns(crate::lab::DnsChange),
     /// Something about lessons.
     #[cfg(feature = "lessons")]
     Lesson(LessonAction),
@@ -252,6 +269,21 @@ impl AppState {
         self.guide = None;
     }
 
+    /// A change from the DNS tab: made whole, or refused with the reason.
+    #[cfg(feature = "network")]
+    fn change_dns(&mut self, change: &crate::lab::DnsChange) {
+        let result = self.lab.borrow_mut().change_dns(change);
+        match result {
+            Ok(()) => {
+                self.dns_problem = None;
+                self.dns_applied = self.dns_applied.wrapping_add(1);
+                #[cfg(feature = "lessons")]
+                self.lessons.observe(&self.lab.borrow());
+            }
+            Err(problem) => self.dns_problem = Some(problem),
+        }
+    }
+
     fn restore(&mut self, shared: Shared) {
         #[cfg(feature = "lessons")]
         if let Some(link) = &shared.lesson {
@@ -327,6 +359,8 @@ impl Reducible for AppState {
                 next.forget_lesson();
                 next.draft.clear();
             }
+            #[cfg(feature = "network")]
+            Action::ChangeDns(change) => next.change_dns(&change),
             #[cfg(feature = "lessons")]
             Action::Lesson(action) => {
                 let lab = next.lab.clone();

@@ -12,6 +12,8 @@ pub enum Tab {
     Commands,
     /// Delivered messages.
     Mailboxes,
+    /// The network's DNS zones, editable.
+    Dns,
     /// The network's sequence diagram.
     Diagram,
     /// Server settings.

@@ -14,7 +14,7 @@ use smtplab_engine::profile::PRESETS;
 use smtplab_engine::Extension;
 use smtplab_web::components::state_diagram::STATES;
 use smtplab_web::guide::GUIDES;
-use smtplab_web::lab::SHELL_HELP;
+use smtplab_web::lab::{SHELL_HELP, TLS_STEPS};
 use smtplab_web::policies::POLICY_TOGGLES;
 
 /// The catalogue texts the Explain panel, the command table and the
@@ -50,6 +50,7 @@ fn table_texts() -> BTreeSet<String> {
     texts.extend(
         SHELL_HELP
             .iter()
+            .chain(TLS_STEPS)
             .filter(|line| !line.is_empty())
             .map(|line| (*line).to_owned()),
     );
@@ -89,21 +90,20 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The string literals that follow each of `openers` (`tr(`, `label: `)
-/// in `source`, whitespace and line breaks between allowed (rustfmt puts a
-/// long literal on a line of its own); escapes `\"`, `\\`, `\n` undone.
+/// The string literals that follow each of `openers` (which end in `"`)
+/// in `source`, with any white space before the quote (rustfmt moves a
+/// long literal to a line of its own); escapes `\"`, `\\`, `\n` undone.
 fn literals_after(source: &str, openers: &[&str]) -> Vec<String> {
     let mut found = Vec::new();
     for opener in openers {
-        for (start, _) in source.match_indices(opener) {
+        let head = opener.trim_end_matches('"');
+        for (start, _) in source.match_indices(head) {
             let before = source[..start].chars().next_back();
             if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
                 continue;
             }
-            let Some(literal) = source[start + opener.len()..]
-                .trim_start()
-                .strip_prefix('"')
-            else {
+            let rest = source[start + head.len()..].trim_start();
+            let Some(literal) = rest.strip_prefix('"') else {
                 continue;
             };
             let mut text = String::new();

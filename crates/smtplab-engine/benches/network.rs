@@ -40,6 +40,7 @@ fn relay_host() -> Host {
         relay_domains: Vec::new(),
         smarthost: None,
         smarthost_login: None,
+        forwards: Vec::new(),
         profile: Profile::default(),
         world: World {
             domains: vec!["relay.isp.example".into()],

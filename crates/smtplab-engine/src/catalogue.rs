@@ -231,7 +231,7 @@ pub static REPLIES: &[ReplyInfo] = &[
         "Start TLS now",
         "The server is ready for the TLS handshake. In smtplab the encryption is simulated; the session restarts as if just greeted.",
         "STARTTLS asks to encrypt the connection. Afterwards everything learnt before (the EHLO name, any transaction) is forgotten.",
-        "Send EHLO again: the extension list may change (STARTTLS is no longer offered).",
+        "Send EHLO again: the capabilities are asked afresh after TLS, and they change (STARTTLS is no longer offered; a submission server that offers AUTH only over TLS lists it now).",
         "RFC 3207 section 4 and 4.2"),
     entry(ReplyKey::ShuttingDown, 421, code(4, 3, 2), "Service shutting down, closing transmission channel",
         "Shutting down",

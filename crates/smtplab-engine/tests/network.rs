@@ -36,6 +36,7 @@ fn network() -> Network {
         relay_domains: Vec::new(),
         smarthost: None,
         smarthost_login: None,
+        forwards: Vec::new(),
         profile: Profile::default(),
         world: World {
             domains: vec!["relay.isp.example".into()],

@@ -463,6 +463,7 @@ fn smarthost_network() -> Network {
         relay_domains: Vec::new(),
         smarthost: None,
         smarthost_login: None,
+        forwards: Vec::new(),
         profile: Profile::default(),
         world: World {
             domains: vec!["relay.isp.example".into()],
@@ -609,4 +610,68 @@ fn a_long_running_front_end_takes_the_log_and_the_mail_out() {
     assert!(sim.diagram().steps.is_empty());
     submit(&mut sim, "you@isp.example", &["<bob@example.org>"], "");
     assert_eq!(sim.mailbox("mx1.example.org", "bob").len(), 1, "it runs on");
+}
+
+#[test]
+fn a_forwarded_mailbox_is_sent_on_from_the_forwarders_address_with_the_sender_kept() {
+    let mut sim = simulation();
+    let reply = submit(
+        &mut sim,
+        "you@isp.example",
+        &["<bob@alumni.example>", "<friends@alumni.example>"],
+        "",
+    );
+    assert!(reply.starts_with("250 2.0.0 Ok: queued"), "{reply}");
+    // Nothing stays at the alumni service; both reach Bob's work mailbox.
+    assert!(sim.mailbox("mail.alumni.example", "bob").is_empty());
+    assert!(sim.mailbox("mail.alumni.example", "friends").is_empty());
+    let copies = sim.mailbox("mx1.example.org", "bob");
+    assert_eq!(copies.len(), 2, "{:#?}", sim.log());
+    for copy in &copies {
+        assert_eq!(copy.envelope.mail_from, "you@isp.example", "no SRS");
+        assert!(copy.raw.starts_with(b"Return-Path: <you@isp.example>\r\n"));
+        let hops: Vec<String> = chain(copy).into_iter().map(|(_, by, _)| by).collect();
+        assert_eq!(
+            hops,
+            ["smtp.isp.example", "mail.alumni.example", "mx1.example.org"]
+        );
+        let last = received_chain(&copy.raw).pop().unwrap();
+        assert_eq!(last.client_address.as_deref(), Some("192.0.2.40"));
+    }
+    let footers: Vec<bool> = copies
+        .iter()
+        .map(|c| c.message.contains("the class of 2010 list. To leave"))
+        .collect();
+    assert_eq!(
+        footers.iter().filter(|f| **f).count(),
+        1,
+        "only the list adds it"
+    );
+    assert!(copies.iter().all(|c| c.message.contains("Hi.\r\n")));
+}
+
+#[test]
+fn a_forward_must_name_a_user_and_another_domain() {
+    let mut network = Network::default();
+    let alumni = network
+        .hosts
+        .iter_mut()
+        .find(|h| h.name == "mail.alumni.example")
+        .unwrap();
+    alumni.forwards[0].to = "bob@alumni.example".into();
+    let error = network.validate().unwrap_err();
+    assert!(error.field.ends_with(".forwards[0]"), "{error}");
+    assert!(error.to_string().contains("is delivered here"), "{error}");
+    let alumni = network
+        .hosts
+        .iter_mut()
+        .find(|h| h.name == "mail.alumni.example")
+        .unwrap();
+    alumni.forwards[0].to = "bob@example.org".into();
+    alumni.forwards[0].user = "nobody".into();
+    let error = network.validate().unwrap_err();
+    assert!(
+        error.to_string().contains("`nobody` is not a user"),
+        "{error}"
+    );
 }

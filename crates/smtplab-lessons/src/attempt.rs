@@ -21,12 +21,14 @@
 //! `>` starts a submission (a line typed and sent with Enter), `|` adds a
 //! line to the submission above (lines pasted and sent together, as a
 //! pipelining client does), `connect` opens a new connection, `wait N`
-//! lets N seconds pass. Blank lines and lines starting with `#` are
-//! ignored.
+//! lets N seconds pass, `dns add LINE` / `dns delete LINE` changes the
+//! network's DNS (before the first `connect` too). Blank lines and lines
+//! starting with `#` are ignored.
 
 use core::fmt;
 
 use serde::Deserialize;
+use smtplab_engine::network::ZoneEdit;
 
 /// The first line of every attempt file.
 pub const ATTEMPT_MAGIC: &str = "smtplab attempt 1";
@@ -45,6 +47,8 @@ pub enum Step {
     Send(Vec<String>),
     /// Time passing, in seconds, before the next step.
     Wait(u64),
+    /// A change to the network's DNS, made at the shell or in the DNS tab.
+    Dns(ZoneEdit),
 }
 
 /// What was typed, connection by connection. A new connection starts after
@@ -57,6 +61,9 @@ pub struct Script {
     /// Where each connection went, by index: a network host, or `None`
     /// (or missing) for localhost.
     pub targets: Vec<Option<Endpoint>>,
+    /// DNS changes made before the first connection; later ones are steps
+    /// of the connection they came during (or after).
+    pub before: Vec<ZoneEdit>,
 }
 
 /// A network host and port a connection went to (`connect HOST PORT`).
@@ -130,6 +137,15 @@ impl Script {
         }
     }
 
+    /// Records a DNS change: a step of the last connection, or one made
+    /// before any.
+    pub fn dns(&mut self, edit: ZoneEdit) {
+        match self.connections.last_mut() {
+            Some(steps) => steps.push(Step::Dns(edit)),
+            None => self.before.push(edit),
+        }
+    }
+
     /// How many lines were typed in all.
     pub fn line_count(&self) -> usize {
         self.connections
@@ -137,7 +153,7 @@ impl Script {
             .flatten()
             .map(|step| match step {
                 Step::Send(lines) => lines.len(),
-                Step::Wait(_) => 0,
+                Step::Wait(_) | Step::Dns(_) => 0,
             })
             .sum()
     }
@@ -153,8 +169,8 @@ pub(crate) fn split_lines(text: &str) -> Vec<String> {
 }
 
 /// In lesson JSON a solution step is a string (one line entered), an
-/// object `{"pipeline": [lines]}` (lines sent together) or `{"wait":
-/// seconds}`.
+/// object `{"pipeline": [lines]}` (lines sent together), `{"wait":
+/// seconds}` or `{"dns": "add LINE"}` (`delete LINE`).
 impl<'de> Deserialize<'de> for Step {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct StepVisitor;
@@ -162,7 +178,9 @@ impl<'de> Deserialize<'de> for Step {
             type Value = Step;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(r#"a typed line, {"pipeline": [lines]} or {"wait": seconds}"#)
+                f.write_str(
+                    r#"a typed line, {"pipeline": [lines]}, {"wait": seconds} or {"dns": "add LINE"}"#,
+                )
             }
 
             fn visit_str<E: serde::de::Error>(self, line: &str) -> Result<Step, E> {
@@ -178,16 +196,23 @@ impl<'de> Deserialize<'de> for Step {
                 let step = match key.as_str() {
                     "pipeline" => Step::Send(map.next_value::<Vec<String>>()?),
                     "wait" => Step::Wait(map.next_value::<u64>()?),
+                    "dns" => {
+                        let text = map.next_value::<String>()?;
+                        let edit = text
+                            .parse()
+                            .map_err(|e| serde::de::Error::custom(format!("`{text}`: {e}")))?;
+                        Step::Dns(edit)
+                    }
                     other => {
                         return Err(serde::de::Error::unknown_field(
                             other,
-                            &["pipeline", "wait"],
+                            &["pipeline", "wait", "dns"],
                         ))
                     }
                 };
                 if let Some(extra) = map.next_key::<String>()? {
                     return Err(serde::de::Error::custom(format!(
-                        "unexpected `{extra}`: a step is one line, one pipeline or one wait"
+                        "unexpected `{extra}`: a step is one line, one pipeline, one wait or one DNS change"
                     )));
                 }
                 Ok(step)
@@ -268,8 +293,16 @@ pub enum AttemptProblem {
     /// `connect` followed by something other than a host and a port.
     #[error("`{0}`: write `connect` (localhost) or `connect HOST PORT`")]
     NotAnEndpoint(String),
+    /// `dns` with something other than `add LINE` or `delete LINE`.
+    #[error("`{line}`: {reason}")]
+    BadDnsEdit {
+        /// The line as written.
+        line: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A line that is none of the above.
-    #[error("`{0}` is not understood: typed lines start with `> `, and other lines are `connect`, `wait N`, headers or # comments")]
+    #[error("`{0}` is not understood: typed lines start with `> `, and other lines are `connect`, `wait N`, `dns add|delete RECORD`, headers or # comments")]
     NotUnderstood(String),
 }
 
@@ -302,6 +335,12 @@ impl Attempt {
             out.push_str(SOLUTION_SHOWN_HEADER);
             out.push('\n');
         }
+        if !self.script.before.is_empty() {
+            out.push('\n');
+        }
+        for edit in &self.script.before {
+            out.push_str(&format!("dns {edit}\n"));
+        }
         for (index, steps) in self.script.connections.iter().enumerate() {
             match self.script.target(index) {
                 Some(endpoint) => out.push_str(&format!("\nconnect {endpoint}\n")),
@@ -322,6 +361,7 @@ impl Attempt {
                         }
                     }
                     Step::Wait(seconds) => out.push_str(&format!("wait {seconds}\n")),
+                    Step::Dns(edit) => out.push_str(&format!("dns {edit}\n")),
                 }
             }
         }
@@ -395,6 +435,16 @@ impl Reader {
             steps
                 .ok_or(AttemptProblem::WaitBeforeConnect)?
                 .push(Step::Wait(seconds));
+        } else if let Some(edit) = trimmed.strip_prefix("dns ") {
+            let edit = edit
+                .parse()
+                .map_err(|e: smtplab_engine::network::ZoneEditError| {
+                    AttemptProblem::BadDnsEdit {
+                        line: trimmed.to_owned(),
+                        reason: e.to_string(),
+                    }
+                })?;
+            self.attempt.script.dns(edit);
         } else if let Some((key, value)) = trimmed.split_once(':') {
             self.header(trimmed, key.trim(), value.trim())?;
         } else {
@@ -485,6 +535,35 @@ mod tests {
         attempt.script.connect();
         attempt.script.send("# not a comment when typed");
         attempt
+    }
+
+    #[test]
+    fn dns_changes_round_trip_before_and_inside_connections() {
+        let mut attempt = Attempt::new("builtin", "spf-publish");
+        let spf = "add isp.example. 3600 IN TXT \"v=spf1 a:smtp.isp.example -all\"";
+        attempt.script.dns(spf.parse().unwrap());
+        attempt.script.connect();
+        attempt.script.send("QUIT");
+        attempt.script.dns(
+            "delete example.org. 3600 IN TXT \"v=spf1 mx -all\""
+                .parse()
+                .unwrap(),
+        );
+        let text = attempt.to_text();
+        assert!(
+            text.contains(&format!("\ndns {spf}\n\nconnect\n")),
+            "{text}"
+        );
+        assert_eq!(Attempt::from_text(&text), Ok(attempt.clone()));
+        assert_eq!(attempt.script.before.len(), 1);
+        assert!(matches!(attempt.script.connections[0][1], Step::Dns(_)));
+        let broken = "smtplab attempt 1\npack: p\nlesson: l\ndns add nowhere IN TXT\n";
+        let error = Attempt::from_text(broken).unwrap_err();
+        assert_eq!(error.line, 4);
+        assert!(
+            matches!(&error.problem, AttemptProblem::BadDnsEdit { reason, .. } if reason.starts_with("not a record")),
+            "{error}"
+        );
     }
 
     #[test]

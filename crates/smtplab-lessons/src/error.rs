@@ -188,6 +188,9 @@ pub enum Reason {
     /// that loads (the engine's reason, with its own field path).
     #[error("{0}")]
     Network(String),
+    /// A change in `server.dns` that cannot be made.
+    #[error("{0}")]
+    Dns(String),
     /// A network goal (or outage) in a lesson whose server runs no network.
     #[error("this goal needs a network: set \"network\": \"default\" in `server`")]
     NeedsNetwork,

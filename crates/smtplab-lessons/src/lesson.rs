@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer};
-use smtplab_engine::network::Network;
+use smtplab_engine::network::{Network, ZoneEdit};
 use smtplab_engine::patch::{self, Patch, PatchError};
 use smtplab_engine::profile::{RejectRule, PRESETS};
 use smtplab_engine::world::{Alias, MailingList, User};
@@ -56,6 +56,10 @@ pub struct ServerSpec {
     /// Network hosts switched off when the lesson starts.
     #[serde(default)]
     pub outages: Vec<Outage>,
+    /// Changes to the network's DNS before the lesson starts, each
+    /// `add LINE` or `delete LINE` (a zone-file line), in order.
+    #[serde(default)]
+    pub dns: Vec<String>,
     /// Whether the network's hosts check mail as real ones do: the
     /// submission server DKIM-signs, final delivery runs SPF, DKIM and
     /// DMARC (adds Authentication-Results, files quarantined mail in Junk,
@@ -90,6 +94,7 @@ impl Default for ServerSpec {
             add_lists: Vec::new(),
             network: None,
             outages: Vec::new(),
+            dns: Vec::new(),
             mail_auth: false,
         }
     }
@@ -351,7 +356,8 @@ pub(crate) fn validate_lesson(lesson: &mut Lesson) -> FieldProblems {
     };
     let world = settings.as_ref().map(|s| &s.world);
     problems.extend(check_goals(&lesson.goals, world));
-    let network = match lesson.server.network.as_ref().map(resolve_network) {
+    let resolved = lesson.server.network.as_ref().map(resolve_network);
+    let network = match resolved.map(|n| n.and_then(|n| apply_dns(n, &lesson.server))) {
         Some(Ok(network)) => Some(network),
         Some(Err(problem)) => {
             problems.push(problem);
@@ -459,7 +465,7 @@ fn check_solution(solution: &Script, problem: &mut impl FnMut(&str, Reason)) {
                     }
                 }
                 Step::Wait(0) => problem(&field, Reason::ZeroWait),
-                Step::Wait(_) => {}
+                Step::Wait(_) | Step::Dns(_) => {}
             }
         }
     }
@@ -675,6 +681,22 @@ fn resolve_network(spec: &Patch) -> Result<Network, (String, Reason)> {
         .map_err(|error| (error.field().to_owned(), Reason::Network(error.to_string())))
 }
 
+/// `server.dns`: each change applied in order to the lesson's network.
+fn apply_dns(mut network: Network, server: &ServerSpec) -> Result<Network, (String, Reason)> {
+    for (index, text) in server.dns.iter().enumerate() {
+        let applied = text
+            .parse::<ZoneEdit>()
+            .and_then(|edit| network.apply_edit(&edit));
+        if let Err(error) = applied {
+            return Err((
+                format!("server.dns[{index}]"),
+                Reason::Dns(error.to_string()),
+            ));
+        }
+    }
+    Ok(network)
+}
+
 /// The network goals' hosts and mailboxes, and the outages' hosts.
 fn check_network_goals(lesson: &Lesson, network: Option<&Network>) -> FieldProblems {
     let mut problems: FieldProblems = Vec::new();
@@ -725,6 +747,9 @@ fn check_network_goals(lesson: &Lesson, network: Option<&Network>) -> FieldProbl
     }
     if lesson.server.mail_auth && lesson.server.network.is_none() {
         problems.push(("server.mail_auth".into(), Reason::NeedsNetwork));
+    }
+    if !lesson.server.dns.is_empty() && lesson.server.network.is_none() {
+        problems.push(("server.dns".into(), Reason::NeedsNetwork));
     }
     problems.extend(auth_problems);
     problems

@@ -13,7 +13,7 @@ use core::fmt;
 use core::net::IpAddr;
 
 use smtplab_engine::network::simulation::{ConnectError, Connection, Simulation};
-use smtplab_engine::network::Availability;
+use smtplab_engine::network::{Availability, ZoneEdit, ZoneEditError};
 use smtplab_engine::{ClientInfo, CloseReason, Event, Output, ServerMemory, Session, Transcript};
 use smtplab_mailauth::MailAuthChecks;
 
@@ -222,6 +222,17 @@ impl LessonSession {
         self.settle(outputs)
     }
 
+    /// Changes the network's DNS (the DNS tab, `dns` in an attempt file):
+    /// recorded in the attempt and shown to the checker when it is made,
+    /// refused with the reason (and nothing recorded) when it cannot be.
+    pub fn edit_dns(&mut self, edit: &ZoneEdit) -> Result<(), ZoneEditError> {
+        let network = self.network.as_mut().ok_or(ZoneEditError::NoNetwork)?;
+        network.edit_dns(edit)?;
+        self.script.dns(edit.clone());
+        self.checker.observe_network(network);
+        Ok(())
+    }
+
     /// The network, if the lesson runs one.
     pub fn simulation(&self) -> Option<&Simulation> {
         self.network.as_ref()
@@ -244,6 +255,11 @@ impl LessonSession {
     /// Plays a whole script, returning every output in order.
     pub fn play(&mut self, script: &Script) -> Vec<Output> {
         let mut outputs = Vec::new();
+        for edit in &script.before {
+            // A change refused in the browser was never recorded; one
+            // refused here (an edited file) is skipped, as it changed nothing.
+            let _ = self.edit_dns(edit);
+        }
         for (index, steps) in script.connections.iter().enumerate() {
             match script.target(index) {
                 Some(endpoint) => {
@@ -257,6 +273,9 @@ impl LessonSession {
                 match step {
                     Step::Send(lines) => outputs.extend(self.send(&lines.join("\n"))),
                     Step::Wait(seconds) => self.wait(*seconds),
+                    Step::Dns(edit) => {
+                        let _ = self.edit_dns(edit);
+                    }
                 }
             }
         }

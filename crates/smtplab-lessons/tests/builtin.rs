@@ -127,13 +127,18 @@ fn the_curriculum_covers_the_seed_table_and_ehlo() {
             "bounce-and-dsn",
             "null-mx",
             "dmarc-lookalike",
+            "spf-publish",
+            "forwarding-breaks-spf",
+            "dkim-tamper",
+            "dmarc-none-to-reject",
         ]
     );
 }
 
 /// Builds an attempt: each inner list is a connection, each string one
-/// submission (`\n` separates pasted lines); `wait N` lets time pass. A
-/// connection starting `connect HOST PORT` goes to that network host.
+/// submission (`\n` separates pasted lines); `wait N` lets time pass and
+/// `dns add|delete RECORD` changes the DNS. A connection starting
+/// `connect HOST PORT` goes to that network host.
 fn attempt(lesson: &str, connections: &[&[&str]]) -> Attempt {
     let mut attempt = Attempt::new(BUILTIN_PACK_ID, lesson);
     for steps in connections {
@@ -152,14 +157,20 @@ fn attempt(lesson: &str, connections: &[&[&str]]) -> Attempt {
             }
         };
         for step in steps {
-            match step.strip_prefix("wait ") {
-                Some(seconds) => attempt.script.wait(seconds.parse().unwrap()),
-                None => attempt.script.send(step),
+            if let Some(edit) = step.strip_prefix("dns ") {
+                attempt.script.dns(edit.parse().unwrap());
+            } else if let Some(seconds) = step.strip_prefix("wait ") {
+                attempt.script.wait(seconds.parse().unwrap());
+            } else {
+                attempt.script.send(step);
             }
         }
     }
     attempt
 }
+
+/// Lesson, connections typed, indexes of the goals left unmet.
+type WrongAttempt<'a> = (&'a str, Vec<&'a [&'a str]>, &'a [usize]);
 
 /// A message to bob@example.org submitted on the provider's port 587.
 const SUBMIT_TO_BOB: [&str; 10] = [
@@ -187,9 +198,7 @@ fn a_plausible_wrong_attempt_at_each_lesson_fails_with_the_expected_goal() {
         ".",
         "QUIT",
     ];
-    /// Lesson, connections typed, indexes of the goals left unmet.
-    type WrongAttempt<'a> = (&'a str, Vec<&'a [&'a str]>, &'a [usize]);
-    let cases: Vec<WrongAttempt> = vec![
+    let mut cases: Vec<WrongAttempt> = vec![
         // Forgot the lone dot: QUIT became part of the message.
         (
             "first-message",
@@ -441,6 +450,7 @@ fn a_plausible_wrong_attempt_at_each_lesson_fails_with_the_expected_goal() {
             &[0, 1],
         ),
     ];
+    cases.extend(auth_wrong_attempts());
     let mut covered: Vec<&str> = Vec::new();
     for (lesson, connections, unmet) in cases {
         let report = builtin().replay(&attempt(lesson, &connections)).unwrap();
@@ -460,6 +470,116 @@ fn a_plausible_wrong_attempt_at_each_lesson_fails_with_the_expected_goal() {
             lesson.id()
         );
     }
+}
+
+/// A look-alike From: boss@example.org, sent straight to mx1.example.org.
+const LOOKALIKE: [&str; 10] = [
+    "connect mx1.example.org 25",
+    "EHLO pc42.dsl.isp.example",
+    "MAIL FROM:<you@isp.example>",
+    "RCPT TO:<bob@example.org>",
+    "DATA",
+    "From: Boss <boss@example.org>",
+    "",
+    "Pay now.",
+    ".",
+    "QUIT",
+];
+
+/// A signed message to Bob's forwarded address at alumni.example.
+const SUBMIT_SIGNED_TO_ALUMNI_BOB: [&str; 11] = [
+    "connect smtp.isp.example 587",
+    "EHLO pc42.dsl.isp.example",
+    "AUTH PLAIN AHlvdQBzZWNyZXQ=",
+    "MAIL FROM:<you@isp.example>",
+    "RCPT TO:<bob@alumni.example>",
+    "DATA",
+    "From: You <you@isp.example>",
+    "",
+    "Hello Bob.",
+    ".",
+    "QUIT",
+];
+
+/// Wrong attempts at the email authentication lessons.
+fn auth_wrong_attempts() -> Vec<WrongAttempt<'static>> {
+    vec![
+        // A record that names the wrong machine (the PC, not the server):
+        // the provider's relay fails SPF, and the PC's own mail passes.
+        (
+            "spf-publish",
+            vec![
+                &[
+                    "connect smtp.isp.example 587",
+                    "EHLO pc42.dsl.isp.example",
+                    "dns add isp.example. 3600 IN TXT \"v=spf1 ip4:203.0.113.42 -all\"",
+                    "AUTH PLAIN AHlvdQBzZWNyZXQ=",
+                    "MAIL FROM:<you@isp.example>",
+                    "RCPT TO:<bob@example.org>",
+                    "DATA",
+                    "From: You <you@isp.example>",
+                    "",
+                    "Hi",
+                    ".",
+                    "QUIT",
+                ],
+                &[
+                    "connect mx1.example.org 25",
+                    "EHLO pc42.dsl.isp.example",
+                    "MAIL FROM:<you@isp.example>",
+                    "RCPT TO:<bob@example.org>",
+                    "DATA",
+                    "Hi",
+                    ".",
+                    "QUIT",
+                ],
+            ],
+            &[0, 1],
+        ),
+        // Straight to Bob's work address: no forwarder on the way.
+        ("forwarding-breaks-spf", vec![&SUBMIT_TO_BOB], &[0, 1, 2]),
+        // Only the forwarded copy: nothing tampered with it.
+        ("dkim-tamper", vec![&SUBMIT_SIGNED_TO_ALUMNI_BOB], &[1]),
+        // The policy left at p=none: the second look-alike is delivered too.
+        ("dmarc-none-to-reject", vec![&LOOKALIKE, &LOOKALIKE], &[1]),
+    ]
+}
+
+#[test]
+fn a_dns_edit_changes_the_next_delivery_in_a_lesson() {
+    let lesson = builtin().lesson("spf-publish").unwrap();
+    let mut run = smtplab_lessons::LessonSession::new(lesson);
+    let send = |run: &mut smtplab_lessons::LessonSession| {
+        run.connect_to("smtp.isp.example", 587).unwrap();
+        for line in &SUBMIT_TO_BOB[1..] {
+            run.send(line);
+        }
+    };
+    send(&mut run);
+    let edit = "add isp.example. 3600 IN TXT \"v=spf1 a:smtp.isp.example -all\"";
+    run.edit_dns(&edit.parse().unwrap()).unwrap();
+    // A refused change says why and records nothing.
+    let refused = run.edit_dns(&edit.parse().unwrap()).unwrap_err();
+    assert!(
+        refused.to_string().contains("published already"),
+        "{refused}"
+    );
+    send(&mut run);
+    let network = run.simulation().unwrap();
+    let results: Vec<String> = network
+        .mailbox("mx1.example.org", "bob")
+        .iter()
+        .filter_map(|m| m.header("Authentication-Results"))
+        .collect();
+    assert_eq!(results.len(), 2, "{results:?}");
+    assert!(results[0].contains("spf=none"), "{}", results[0]);
+    assert!(results[1].contains("spf=pass"), "{}", results[1]);
+    let text = run.attempt(BUILTIN_PACK_ID).to_text();
+    assert_eq!(text.matches("\ndns add ").count(), 1, "{text}");
+    let replayed = builtin()
+        .replay(&Attempt::from_text(&text).unwrap())
+        .unwrap();
+    assert_eq!(replayed.goals[0].status, GoalStatus::Met, "{replayed}");
 }
 
 #[test]

@@ -93,6 +93,10 @@ fn rfc_8463_both_signatures_verify() {
             verification.computed_body_hash.as_deref(),
             Some(RFC8463_BODY_HASH)
         );
+        assert_eq!(
+            verification.signed_body_hash().as_deref(),
+            Some(RFC8463_BODY_HASH)
+        );
     }
     assert_eq!(results[0].selector, "brisbane");
     assert!(results[1].explain().starts_with(

@@ -135,6 +135,7 @@ fn the_start_up_table_maps_every_host_port_to_a_real_one() {
             "mail.down.example:25",
             "oldschool.example:25",
             "mail.example.com:25",
+            "mail.alumni.example:25",
         ]
     );
     assert!(server.doors.iter().all(|(_, a)| a.ip().is_loopback()));

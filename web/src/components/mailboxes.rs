@@ -19,8 +19,37 @@ pub struct HostMailboxes {
     /// messages, oldest first.
     pub boxes: Vec<(String, Vec<Delivery>)>,
     /// For messages the receiver checked (SPF, DKIM, DMARC), by queue id:
-    /// one plain sentence per result.
-    pub explanations: Vec<(String, Vec<String>)>,
+    /// what it found.
+    pub checks: Vec<(String, CheckedMail)>,
+}
+
+/// What a receiver's checks found for one message, for the learner.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckedMail {
+    /// One plain sentence per result: SPF, each DKIM signature, DMARC,
+    /// then what the receiver did.
+    pub sentences: Vec<String>,
+    /// Each DKIM signature, top first.
+    pub signatures: Vec<SignatureDetail>,
+}
+
+/// One DKIM signature as the receiver verified it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SignatureDetail {
+    /// `d=`.
+    pub domain: String,
+    /// `s=`.
+    pub selector: String,
+    /// `pass`, `fail`, ...
+    pub result: String,
+    /// `relaxed/relaxed` and the like (empty when it did not read).
+    pub canonicalization: String,
+    /// The header fields as they entered the hash, one a line.
+    pub canonical_headers: String,
+    /// `bh=`: the body's hash when it was signed.
+    pub signed_body_hash: Option<String>,
+    /// The hash of the body as it arrived.
+    pub computed_body_hash: Option<String>,
 }
 
 /// Props of [`Mailboxes`].
@@ -92,7 +121,7 @@ pub fn mailboxes(props: &MailboxesProps) -> Html {
             .iter()
             .find(|(h, n, _)| h == host && n == name)
             .and_then(|(_, _, messages)| messages.get(*index))
-            .map(|message| message_view(message, explanations_of(&props.network, host, message)))
+            .map(|message| message_view(message, checks_of(&props.network, host, message)))
     });
 
     html! {
@@ -106,35 +135,79 @@ pub fn mailboxes(props: &MailboxesProps) -> Html {
     }
 }
 
-/// The sentences explaining `message`'s checks at `host`, if it has some.
-fn explanations_of<'a>(
+/// What `message`'s checks at `host` found, if it was checked.
+fn checks_of<'a>(
     network: &'a [HostMailboxes],
     host: &str,
     message: &Delivery,
-) -> &'a [String] {
+) -> Option<&'a CheckedMail> {
     network
         .iter()
         .filter(|h| h.host == host)
-        .flat_map(|h| h.explanations.iter())
+        .flat_map(|h| h.checks.iter())
         .find(|(queue_id, _)| *queue_id == message.queue_id)
-        .map_or(&[], |(_, sentences)| sentences.as_slice())
+        .map(|(_, checked)| checked)
 }
 
 /// What the receiver found checking SPF, DKIM and DMARC, with a sentence
-/// for each result; nothing when it did not check.
-fn authentication_view(message: &Delivery, explanations: &[String]) -> Html {
+/// for each result and each signature's hashed data; nothing when it did
+/// not check.
+fn authentication_view(message: &Delivery, checked: Option<&CheckedMail>) -> Html {
     let Some(results) = message.header("Authentication-Results") else {
         return Html::default();
     };
-    let sentences = explanations
+    let checked = checked.cloned().unwrap_or_default();
+    let sentences = checked
+        .sentences
         .iter()
         .map(|line| html! { <li>{ line.clone() }</li> });
+    let signatures = checked.signatures.iter().map(signature_view);
     html! {
         <section class="auth-results">
-            <h3>{ "Authentication-Results: what the receiver checked" }</h3>
+            <h3>{ tr("Authentication-Results: what the receiver checked") }</h3>
             <pre class="added">{ results }</pre>
-            <ul class="explanations" aria-label="What each result means">{ for sentences }</ul>
+            <p class="muted">{ tr("spf= is whether the sending machine may send for the MAIL FROM domain; dkim= whether a signature still matches the message; dmarc= whether one of them passed for the domain in From:, and what that domain asks receivers to do if not.") }</p>
+            <ul class="explanations" aria-label={tr("What each result means")}>{ for sentences }</ul>
+            { for signatures }
         </section>
+    }
+}
+
+/// One DKIM signature: what was hashed, and the body hashes side by side.
+fn signature_view(signature: &SignatureDetail) -> Html {
+    let (signed, computed) = (
+        signature
+            .signed_body_hash
+            .clone()
+            .unwrap_or_else(|| "-".into()),
+        signature
+            .computed_body_hash
+            .clone()
+            .unwrap_or_else(|| "-".into()),
+    );
+    let verdict = match (&signature.signed_body_hash, &signature.computed_body_hash) {
+        (Some(a), Some(b)) if a == b => tr("The hashes match: the body is as it was signed."),
+        (Some(_), Some(_)) => {
+            tr("The hashes differ: the body changed after it was signed (body hash mismatch).")
+        }
+        _ => tr("The body was not hashed: the signature failed before that."),
+    };
+    let summary = trf(
+        "DKIM signature by {} (selector {}): {}",
+        &[&signature.domain, &signature.selector, &signature.result],
+    );
+    html! {
+        <details class="dkim-detail">
+            <summary>{ summary }</summary>
+            <p>{ trf("Canonicalisation (header/body): {}", &[&signature.canonicalization]) }</p>
+            <dl>
+                <dt>{ tr("Body hash in the signature (bh=)") }</dt><dd><code>{ signed }</code></dd>
+                <dt>{ tr("Body hash of the body as received") }</dt><dd><code>{ computed }</code></dd>
+            </dl>
+            <p>{ verdict }</p>
+            <h4>{ tr("Signed header fields, canonicalised: the bytes that were hashed") }</h4>
+            <pre class="canonical">{ signature.canonical_headers.clone() }</pre>
+        </details>
     }
 }
 
@@ -222,12 +295,13 @@ fn hop_view(hop: &ReceivedHop) -> Html {
     }
 }
 
-fn message_view(message: &Delivery, explanations: &[String]) -> Html {
+fn message_view(message: &Delivery, checked: Option<&CheckedMail>) -> Html {
     let header = |name: &str| message.header(name).unwrap_or_else(|| "(none)".into());
     let trace = message.trace_headers.join("\r\n");
     let added = message.added_headers.join("\r\n");
     html! {
-        <article class="message">
+        // Keyed by the message, so a detail opened for one is closed for the next.
+        <article class="message" key={message.queue_id.clone()}>
             <div class="side-by-side">
                 <section>
                     <h3>{ tr("Envelope (SMTP commands)") }</h3>
@@ -248,7 +322,7 @@ fn message_view(message: &Delivery, explanations: &[String]) -> Html {
             </div>
             <p class="muted">{ tr("The envelope decides where the message goes; the headers are only what the reader sees. They can differ: that is how Bcc works, and how forged mail looks.") }</p>
             { route_view(message) }
-            { authentication_view(message, explanations) }
+            { authentication_view(message, checked) }
             <h3>{ tr("Added by the server") }</h3>
             <pre class="added">{ format!("{trace}\n{added}").replace('\r', "") }</pre>
             <h3>{ tr("Raw message") }</h3>

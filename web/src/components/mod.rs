@@ -4,6 +4,8 @@
 
 pub mod command_table;
 pub mod console;
+#[cfg(feature = "network")]
+pub mod dns_panel;
 pub mod explain;
 pub mod explain_panel;
 pub mod guide_panel;

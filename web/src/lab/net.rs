@@ -9,7 +9,7 @@
 
 use smtplab_engine::network::shell::{self, QueryContext};
 use smtplab_engine::network::simulation::{ConnectError, LogEntry, NetworkEvent, Simulation};
-use smtplab_engine::network::{dns, queue::QueueEvent, Network};
+use smtplab_engine::network::{dns, queue::QueueEvent, Network, ZoneEdit, ZoneEditError};
 use smtplab_engine::Output;
 
 use super::{Lab, LineKind, Server};
@@ -290,6 +290,73 @@ impl Lab {
     }
 }
 
+/// A change the DNS tab asks for: delete one record, add one, or both
+/// (an edit), as zone-file lines.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DnsChange {
+    /// The record to withdraw, as the tab lists it.
+    pub delete: Option<String>,
+    /// The record to publish, as typed.
+    pub add: Option<String>,
+}
+
+impl DnsChange {
+    /// The edits, in order (the delete first), or the first line that is
+    /// not a record.
+    fn edits(&self) -> Result<Vec<ZoneEdit>, ZoneEditError> {
+        let mut edits = Vec::new();
+        if let Some(line) = &self.delete {
+            edits.push(ZoneEdit::Delete(
+                line.parse().map_err(ZoneEditError::BadRecord)?,
+            ));
+        }
+        if let Some(line) = &self.add {
+            edits.push(ZoneEdit::Add(
+                line.parse().map_err(ZoneEditError::BadRecord)?,
+            ));
+        }
+        Ok(edits)
+    }
+}
+
+impl Lab {
+    /// Changes the DNS of the network this lab talks to (the lesson's, in
+    /// a network lesson: recorded in the attempt), all of `change` or
+    /// nothing; the console says what changed.
+    pub fn change_dns(&mut self, change: &DnsChange) -> Result<(), ZoneEditError> {
+        let edits = change.edits()?;
+        let mut trial = self
+            .simulation()
+            .ok_or(ZoneEditError::NoNetwork)?
+            .network()
+            .clone();
+        for edit in &edits {
+            trial.apply_edit(edit)?;
+        }
+        // What the checks found so far stays true of the mail already filed.
+        #[cfg(feature = "lessons")]
+        {
+            let mut frozen = std::mem::take(&mut self.frozen_checks);
+            if let Some(simulation) = self.simulation() {
+                super::auth::freeze(simulation, &mut frozen);
+            }
+            self.frozen_checks = frozen;
+        }
+        for edit in &edits {
+            match &mut self.server {
+                Server::Free(_) => {
+                    let network = self.network.as_mut().ok_or(ZoneEditError::NoNetwork)?;
+                    network.edit_dns(edit)?;
+                }
+                #[cfg(feature = "lessons")]
+                Server::Lesson(lesson) => lesson.edit_dns(edit)?,
+            }
+            self.push(LineKind::ShellOutput, format!("[dns] {edit}"));
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -476,6 +543,77 @@ mod tests {
         assert!(shown(&lab)
             .contains(&"nc: connect to 198.51.100.10 port 587 (tcp) failed: Connection refused"));
         assert!(!lab.connected());
+    }
+
+    #[test]
+    fn a_dns_change_applies_whole_or_not_at_all_and_the_console_says_so() {
+        let mut lab = lab();
+        let old = "example.org. 3600 IN TXT \"v=spf1 mx -all\"";
+        let change = DnsChange {
+            delete: Some(old.to_owned()),
+            add: Some("example.org. 3600 IN TXT \"v=spf1 mx ~all\"".to_owned()),
+        };
+        lab.change_dns(&change).unwrap();
+        assert_eq!(
+            shown(&lab)[shown(&lab).len() - 2..],
+            [
+                format!("[dns] delete {old}"),
+                "[dns] add example.org. 3600 IN TXT \"v=spf1 mx ~all\"".to_owned()
+            ]
+        );
+        lab.submit("dig TXT example.org", 1_000);
+        assert!(shown(&lab).join("\n").contains("v=spf1 mx ~all"));
+        // The old line is gone, so this edit's delete fails, and its add
+        // (fine on its own) is not made either.
+        let lines = lab.lines.len();
+        let before = lab.simulation().unwrap().network().clone();
+        let stale = DnsChange {
+            delete: Some(old.to_owned()),
+            add: Some("example.org. 3600 IN TXT \"hello\"".to_owned()),
+        };
+        let error = lab.change_dns(&stale).unwrap_err();
+        assert!(matches!(error, ZoneEditError::NotFound(_)), "{error}");
+        assert_eq!(lab.simulation().unwrap().network(), &before);
+        assert_eq!(lab.lines.len(), lines, "nothing said");
+        let typo = DnsChange {
+            delete: None,
+            add: Some("example.org. 3600 IN TXT v=spf1 -all".to_owned()),
+        };
+        assert!(matches!(
+            lab.change_dns(&typo),
+            Err(ZoneEditError::BadRecord(_))
+        ));
+    }
+
+    #[cfg(feature = "lessons")]
+    #[test]
+    fn a_published_spf_record_changes_the_next_delivery() {
+        let mut lab = lab();
+        let deliver = |lab: &mut Lab| {
+            type_all(
+                lab,
+                &[
+                    "telnet mx1.example.org 25",
+                    "EHLO pc42.dsl.isp.example",
+                    "MAIL FROM:<you@isp.example>",
+                    "RCPT TO:<bob@example.org>",
+                    "DATA",
+                    "hi",
+                    ".",
+                    "QUIT",
+                ],
+            );
+        };
+        deliver(&mut lab);
+        let change = DnsChange {
+            delete: Some("isp.example. 3600 IN TXT \"v=spf1 ip4:203.0.113.0/24 -all\"".into()),
+            add: Some("isp.example. 3600 IN TXT \"v=spf1 a:smtp.isp.example -all\"".into()),
+        };
+        lab.change_dns(&change).unwrap();
+        deliver(&mut lab);
+        let bob = lab.simulation().unwrap().mailbox("mx1.example.org", "bob");
+        assert_eq!(bob.len(), 1, "the second one was refused");
+        assert!(lab.lines.iter().any(|l| l.text.starts_with("550 5.7.23")));
     }
 
     #[test]

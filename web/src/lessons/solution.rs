@@ -1,11 +1,12 @@
 //! The reference solution, played step by step in a lab of its own while
 //! the learner's lab is kept aside.
 
+use smtplab_engine::network::ZoneEdit;
 use smtplab_lessons::{Endpoint, Lesson, Step};
 
 use super::{new_lab, LessonEffect, LessonState, SharedLab};
 use crate::clock::now_seconds;
-use crate::lab::Lab;
+use crate::lab::{DnsChange, Lab};
 
 /// One step of a played solution.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,19 +15,40 @@ pub enum SolutionStep {
     Type(String),
     /// Let this many seconds pass.
     Wait(u64),
+    /// Change the DNS, as the DNS tab does.
+    Dns(DnsChange),
+}
+
+/// The DNS tab's change that makes `edit`.
+pub fn dns_change(edit: &ZoneEdit) -> DnsChange {
+    match edit {
+        ZoneEdit::Add(record) => DnsChange {
+            delete: None,
+            add: Some(record.to_string()),
+        },
+        ZoneEdit::Delete(record) => DnsChange {
+            delete: Some(record.to_string()),
+            add: None,
+        },
+    }
 }
 
 /// A lesson's reference solution as console steps: each connection opens
 /// with `telnet localhost smtp`, or `telnet HOST PORT` for a network host.
 pub fn solution_steps(lesson: &Lesson) -> Vec<SolutionStep> {
-    let mut steps = Vec::new();
     let solution = lesson.solution();
+    let mut steps: Vec<SolutionStep> = solution
+        .before
+        .iter()
+        .map(|edit| SolutionStep::Dns(dns_change(edit)))
+        .collect();
     for (index, connection) in solution.connections.iter().enumerate() {
         steps.push(SolutionStep::Type(connect_command(solution.target(index))));
         for step in connection {
             steps.push(match step {
                 Step::Send(lines) => SolutionStep::Type(lines.join("\n")),
                 Step::Wait(seconds) => SolutionStep::Wait(*seconds),
+                Step::Dns(edit) => SolutionStep::Dns(dns_change(edit)),
             });
         }
     }
@@ -49,6 +71,10 @@ fn played_lab(lesson: &Lesson, steps: &[SolutionStep]) -> Lab {
         match step {
             SolutionStep::Type(text) => lab.submit(text, now),
             SolutionStep::Wait(seconds) => lab.wait(*seconds),
+            SolutionStep::Dns(change) => {
+                // The reference solution's changes are checked when its pack loads.
+                let _ = lab.change_dns(change);
+            }
         }
     }
     lab

@@ -1,12 +1,15 @@
 //! The network a learner starts in: their provider, a recipient with a
 //! primary and a backup MX, a domain that takes no mail (null MX), one
-//! that is down, an old host found through its A record, and the
-//! single-server example.com of the one-host lab. Names and addresses are
+//! that is down, an old host found through its A record, the
+//! single-server example.com of the one-host lab, and an alumni service
+//! that forwards its addresses (and runs a list that adds a footer). Names and addresses are
 //! the reserved ones (RFC 2606, RFC 6761; RFC 5737 and RFC 3849).
 
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use super::{Availability, ClientHost, Domain, Host, Network, Record, SMTP_PORT, SUBMISSION_PORT};
+use super::{
+    Availability, ClientHost, Domain, Forward, Host, Network, Record, SMTP_PORT, SUBMISSION_PORT,
+};
 use crate::profile::Profile;
 use crate::world::{Alias, User, World};
 
@@ -47,6 +50,11 @@ impl Default for Network {
                     ORG_REVERSE,
                 ),
                 zone("2.0.192.in-addr.arpa", "Hosting addresses", HOSTING_REVERSE),
+                zone(
+                    "alumni.example",
+                    "An alumni service: addresses for life, forwarded",
+                    ALUMNI_RECORDS,
+                ),
             ],
             hosts: vec![
                 isp_host(),
@@ -55,6 +63,7 @@ impl Default for Network {
                 down_host(),
                 oldschool_host(),
                 com_host(),
+                alumni_host(),
             ],
             client: ClientHost {
                 name: "pc42.dsl.isp.example".into(),
@@ -107,6 +116,12 @@ const COM_RECORDS: &[&str] = &[
     "mail.example.com. 3600 IN A 192.0.2.10",
 ];
 
+const ALUMNI_RECORDS: &[&str] = &[
+    "alumni.example. 3600 IN MX 10 mail.alumni.example.",
+    "alumni.example. 3600 IN TXT \"v=spf1 a:mail.alumni.example -all\"",
+    "mail.alumni.example. 3600 IN A 192.0.2.40",
+];
+
 const ISP_REVERSE: &[&str] = &[
     "10.113.0.203.in-addr.arpa. 3600 IN PTR smtp.isp.example.",
     "42.113.0.203.in-addr.arpa. 3600 IN PTR pc42.dsl.isp.example.",
@@ -121,6 +136,7 @@ const ORG_REVERSE: &[&str] = &[
 const HOSTING_REVERSE: &[&str] = &[
     "10.2.0.192.in-addr.arpa. 3600 IN PTR mail.example.com.",
     "25.2.0.192.in-addr.arpa. 3600 IN PTR mail.down.example.",
+    "40.2.0.192.in-addr.arpa. 3600 IN PTR mail.alumni.example.",
     "80.2.0.192.in-addr.arpa. 3600 IN PTR nomail.example.",
 ];
 
@@ -172,6 +188,7 @@ fn host(name: &str, organisation: &str, address: IpAddr, world: World) -> Host {
         relay_domains: Vec::new(),
         smarthost: None,
         smarthost_login: None,
+        forwards: Vec::new(),
         profile: Profile::default(),
         world,
     }
@@ -262,6 +279,40 @@ fn com_host() -> Host {
     )
 }
 
+/// Bob's address for life, forwarded to his work address, and a list
+/// whose one member is Bob too, which signs every message with a footer.
+fn alumni_host() -> Host {
+    let users = vec![
+        user("office", "Alumni office", None),
+        user("bob", "Bob Example (class of 2010)", None),
+        user("friends", "The class of 2010 list", None),
+    ];
+    Host {
+        forwards: vec![
+            Forward {
+                user: "bob".into(),
+                to: "bob@example.org".into(),
+                footer: None,
+            },
+            Forward {
+                user: "friends".into(),
+                to: "bob@example.org".into(),
+                footer: Some(ALUMNI_FOOTER.into()),
+            },
+        ],
+        ..host(
+            "mail.alumni.example",
+            "Alumni service",
+            v4(192, 0, 2, 40),
+            world(&["alumni.example", "mail.alumni.example"], users),
+        )
+    }
+}
+
+/// What the friends list adds to every message it passes on.
+const ALUMNI_FOOTER: &str =
+    "\r\n--\r\nfriends@alumni.example, the class of 2010 list. To leave, write to office@alumni.example.\r\n";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,6 +326,7 @@ mod tests {
             DOWN_RECORDS,
             OLDSCHOOL_RECORDS,
             COM_RECORDS,
+            ALUMNI_RECORDS,
             ISP_REVERSE,
             ORG_REVERSE,
             HOSTING_REVERSE,

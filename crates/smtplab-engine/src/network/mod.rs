@@ -21,6 +21,7 @@ mod default;
 pub mod diagram;
 pub mod dns;
 pub mod dsn;
+mod edit;
 pub mod hop;
 pub mod queue;
 mod record;
@@ -36,6 +37,7 @@ use crate::profile::Profile;
 use crate::session::{RelayPolicy, Settings};
 use crate::world::World;
 
+pub use edit::{ZoneEdit, ZoneEditError};
 pub use record::{
     absolute, is_dns_name, normalize_name, Record, RecordData, RecordError, RecordType,
     DEFAULT_TTL, MAX_TXT_STRING,
@@ -117,6 +119,10 @@ pub struct Host {
     /// `smtp_sasl_password_maps`).
     #[cfg_attr(feature = "serde", serde(default))]
     pub smarthost_login: Option<Login>,
+    /// Mailboxes whose mail this host sends on to another address instead
+    /// of filing it (a `.forward` file, an alumni address for life).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub forwards: Vec<Forward>,
     /// How it answers.
     #[cfg_attr(feature = "serde", serde(default))]
     pub profile: Profile,
@@ -162,6 +168,35 @@ impl Host {
     /// Whether it listens on `port`.
     pub fn listens_on(&self, port: u16) -> bool {
         self.ports.contains(&port)
+    }
+}
+
+/// A mailbox forwarded elsewhere: the host re-sends each message for
+/// `user` to `to` from its own address, with the envelope sender kept (no
+/// SRS), which is what breaks SPF at the next host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(deny_unknown_fields)
+)]
+pub struct Forward {
+    /// The local user whose mail is forwarded.
+    pub user: String,
+    /// The address it goes to.
+    pub to: String,
+    /// Text the host appends to the body on the way (a mailing list's
+    /// footer, CRLF line ends): what breaks a DKIM body hash.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub footer: Option<String>,
+}
+
+impl Host {
+    /// Where mail for local user `user` is forwarded, if it is.
+    pub fn forward_of(&self, user: &str) -> Option<&Forward> {
+        self.forwards
+            .iter()
+            .find(|f| f.user.eq_ignore_ascii_case(user))
     }
 }
 

@@ -23,7 +23,7 @@ use super::checks::ReceiverChecks;
 use super::diagram::Diagram;
 use super::hop::{run_queue_checked, HopRun, Memories, QueueRun};
 use super::queue::{HopResult, HopTry, Queue, QueueEvent, QueuePolicy};
-use super::{Network, NetworkError};
+use super::{Network, NetworkError, ZoneEdit, ZoneEditError};
 use crate::address::Mailbox;
 use crate::client::Recipient;
 use crate::world::{Delivery, Destination, Envelope, Mailstore, JUNK_FOLDER};
@@ -262,6 +262,12 @@ impl Simulation {
         &self.network
     }
 
+    /// Changes the network's DNS (see [`ZoneEdit`]); the next check or
+    /// route asks the changed zones. A refused edit changes nothing.
+    pub fn edit_dns(&mut self, edit: &ZoneEdit) -> Result<(), ZoneEditError> {
+        self.network.apply_edit(edit)
+    }
+
     /// The simulated time (Unix seconds).
     pub fn now(&self) -> u64 {
         self.now
@@ -472,13 +478,16 @@ impl Simulation {
                     recipients,
                     content,
                 } => {
-                    let message = LocalMessage {
-                        queue_id: id,
-                        mail_from,
-                        recipients,
-                        content,
-                    };
-                    self.file_local(host, &message);
+                    let kept = self.forward(host, mail_from, recipients, content);
+                    if !kept.is_empty() {
+                        let message = LocalMessage {
+                            queue_id: id,
+                            mail_from,
+                            recipients: &kept,
+                            content,
+                        };
+                        self.file_local(host, &message);
+                    }
                 }
                 QueueEvent::Deferred { retry_at, .. } => {
                     let wait = retry_at.saturating_sub(self.now);
@@ -508,6 +517,53 @@ struct LocalMessage<'a> {
 }
 
 impl Simulation {
+    /// Sends on the recipients of a message for final delivery at `host`
+    /// whose mailbox is forwarded: into the host's own queue under a new
+    /// id, the envelope sender kept and the forward's footer appended.
+    /// Returns the recipients to file here.
+    fn forward(
+        &mut self,
+        host: &str,
+        mail_from: &str,
+        recipients: &[String],
+        content: &[u8],
+    ) -> Vec<String> {
+        let Some(config) = self.network.host(host).cloned() else {
+            return recipients.to_vec();
+        };
+        let mut kept = Vec::new();
+        for recipient in recipients {
+            let users = local_users(&config.world, recipient);
+            let forward = match users.as_slice() {
+                [user] => config.forward_of(user),
+                _ => None,
+            };
+            let Some(forward) = forward else {
+                kept.push(recipient.clone());
+                continue;
+            };
+            let mut body = content.to_vec();
+            if let Some(footer) = &forward.footer {
+                body.extend_from_slice(footer.as_bytes());
+            }
+            let note = format!("forwarded <{recipient}> to <{}>", forward.to);
+            self.diagram.note(host, &note, self.now);
+            let seed = self.seed();
+            let policy = self.policy;
+            let queue = self
+                .queues
+                .entry(host.to_ascii_lowercase())
+                .or_insert_with(|| Queue::new(host, policy, seed));
+            let to = [Recipient {
+                address: forward.to.clone(),
+                parameters: Vec::new(),
+            }];
+            let events = queue.enqueue(mail_from, &[], &to, body, self.now);
+            self.queue_events(host, events);
+        }
+        kept
+    }
+
     /// Final delivery: the Return-Path goes on top (RFC 5321 section 4.4)
     /// and the message into each recipient's mailbox; a recipient with no
     /// mailbox (a report to a sender who is not a user) goes to postmaster.

@@ -334,6 +334,7 @@ fn validate_host(field: &str, host: &Host) -> Result<(), NetworkError> {
             NetworkProblem::InvalidWorld(reason.to_string()),
         )
     })?;
+    validate_forwards(field, host)?;
     host.settings_on(SMTP_PORT)
         .profile
         .validate()
@@ -343,6 +344,35 @@ fn validate_host(field: &str, host: &Host) -> Result<(), NetworkError> {
                 NetworkProblem::InvalidProfile(reason.to_string()),
             )
         })
+}
+
+/// Each forward names a user of the host and a whole address elsewhere.
+fn validate_forwards(field: &str, host: &Host) -> Result<(), NetworkError> {
+    for (at, forward) in host.forwards.iter().enumerate() {
+        let field = format!("{field}.forwards[{at}]");
+        if !host
+            .world
+            .users
+            .iter()
+            .any(|u| u.name.eq_ignore_ascii_case(&forward.user))
+        {
+            let reason = format!("`{}` is not a user of this host", forward.user);
+            return Err(error(field, NetworkProblem::InvalidWorld(reason)));
+        }
+        let domain = forward.to.rsplit_once('@').map(|(_, d)| d);
+        if !domain.is_some_and(|d| is_dns_name(&normalize_name(d), false)) {
+            let reason = format!("`{}` is not an address such as bob@example.org", forward.to);
+            return Err(error(field, NetworkProblem::InvalidWorld(reason)));
+        }
+        if domain.is_some_and(|d| host.is_final_for(d)) {
+            let reason = format!(
+                "`{}` is delivered here: a forward goes to another domain",
+                forward.to
+            );
+            return Err(error(field, NetworkProblem::InvalidWorld(reason)));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@ use core::net::IpAddr;
 
 use super::{apply_settings_reader, Expected, PatchError, PatchValue, Reader};
 use crate::network::{
-    Availability, ClientHost, Domain, Host, Login, Network, NetworkError, Record, SMTP_PORT,
+    Availability, ClientHost, Domain, Forward, Host, Login, Network, NetworkError, Record,
+    SMTP_PORT,
 };
 use crate::profile::Profile;
 use crate::world::World;
@@ -188,6 +189,8 @@ fn host<V: PatchValue>(o: &mut Reader<V>) -> Host {
     o.list("relay_domains", &mut relay_domains, Reader::itself);
     let smarthost = o.optional_text("smarthost");
     let smarthost_login = login(o);
+    let mut forwards = Vec::new();
+    o.list("forwards", &mut forwards, forward);
     let (profile, world) = host_settings(o);
     Host {
         name,
@@ -198,8 +201,18 @@ fn host<V: PatchValue>(o: &mut Reader<V>) -> Host {
         relay_domains,
         smarthost,
         smarthost_login,
+        forwards,
         profile,
         world,
+    }
+}
+
+/// One of `forwards`: `{ user, to, footer }`.
+fn forward<V: PatchValue>(o: &mut Reader<V>) -> Forward {
+    Forward {
+        user: o.required_text("user"),
+        to: o.required_text("to"),
+        footer: o.optional_text("footer"),
     }
 }
 

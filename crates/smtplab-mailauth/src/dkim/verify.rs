@@ -234,6 +234,14 @@ impl DkimVerification {
         self
     }
 
+    /// The body hash the signature carries (`bh=`), base64, beside which
+    /// [`DkimVerification::computed_body_hash`] is the received body's.
+    pub fn signed_body_hash(&self) -> Option<String> {
+        self.signature
+            .as_ref()
+            .map(|s| STANDARD.encode(&s.body_hash))
+    }
+
     /// One plain-English sentence for a learner.
     pub fn explain(&self) -> String {
         let who = if self.domain.is_empty() {
