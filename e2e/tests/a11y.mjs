@@ -54,7 +54,7 @@ export async function classroomHasNoSeriousViolations(page, t) {
   // And its DNS, editable: a network lesson lists every zone.
   // A new document: a change of the fragment alone would not reopen the page.
   await page.goto('about:blank');
-  await page.goto(t.url + 'lessons.html#lesson=spf-publish');
+  await page.goto(t.url + '#lesson=spf-publish');
   await page.getByRole('region', { name: 'Lesson' }).waitFor();
   await page.getByRole('tab', { name: 'DNS' }).click();
   await page.getByRole('heading', { name: /^isp\.example/ }).waitFor();

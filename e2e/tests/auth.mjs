@@ -22,7 +22,7 @@ async function shown(page, pattern) {
 
 async function openLesson(page, t, id) {
   const lesson = builtin.lessons.find((l) => l.id === id);
-  await page.goto(`${t.url}lessons.html#lesson=${id}`);
+  await page.goto(`${t.url}#lesson=${id}`);
   const panel = page.getByRole('region', { name: 'Lesson' });
   await panel.getByRole('heading', { name: lesson.title }).waitFor();
   return { lesson, panel };
