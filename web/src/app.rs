@@ -25,10 +25,16 @@ pub fn app() -> Html {
         let state = state.clone();
         let lang = lang.clone();
         use_effect_with((), move |_| {
-            crate::address::start_from_address(&state);
             let initial = crate::i18n::initial_lang();
-            if initial != Lang::En {
-                choose_language(&state, &lang, initial, false);
+            if initial == Lang::En {
+                crate::address::start_from_address(&state);
+            } else {
+                // The table first, so the notices and shell lines of the
+                // address's session are made in the language.
+                yew::platform::spawn_local(async move {
+                    switch_language(&state, &lang, initial, false).await;
+                    crate::address::start_from_address(&state);
+                });
             }
         });
     }
@@ -123,16 +129,26 @@ fn choose_language(
 ) {
     let (state, lang) = (state.clone(), lang.clone());
     yew::platform::spawn_local(async move {
-        if chosen != Lang::En {
-            if let Err(problem) = crate::i18n::load_table().await {
-                state.dispatch(Action::Notice(Some(problem)));
-                return;
-            }
-        }
-        crate::i18n::set_current(chosen);
-        crate::i18n::show_in_page(chosen, write_address);
-        lang.set(chosen);
+        switch_language(&state, &lang, chosen, write_address).await;
     });
+}
+
+/// [`choose_language`]'s work, done when it returns.
+async fn switch_language(
+    state: &UseReducerHandle<AppState>,
+    lang: &UseStateHandle<Lang>,
+    chosen: Lang,
+    write_address: bool,
+) {
+    if chosen != Lang::En {
+        if let Err(problem) = crate::i18n::load_table().await {
+            state.dispatch(Action::Notice(Some(problem)));
+            return;
+        }
+    }
+    crate::i18n::set_current(chosen);
+    crate::i18n::show_in_page(chosen, write_address);
+    lang.set(chosen);
 }
 
 /// The confirmation or error of the moment, fixed in view wherever the
