@@ -24,19 +24,7 @@ pub fn app() -> Html {
     {
         let state = state.clone();
         let lang = lang.clone();
-        use_effect_with((), move |_| {
-            let initial = crate::i18n::initial_lang();
-            if initial == Lang::En {
-                crate::address::start_from_address(&state);
-            } else {
-                // The table first, so the notices and shell lines of the
-                // address's session are made in the language.
-                yew::platform::spawn_local(async move {
-                    switch_language(&state, &lang, initial, false).await;
-                    crate::address::start_from_address(&state);
-                });
-            }
-        });
+        use_effect_with((), move |_| start_up(state, lang));
     }
     #[cfg(feature = "lessons")]
     {
@@ -116,6 +104,21 @@ fn language_menu(state: &UseReducerHandle<AppState>, lang: &UseStateHandle<Lang>
             <select id="lang-select" {onchange}>{ for options }</select>
         </label>
     }
+}
+
+/// The address's session, in the language the page starts in: for a
+/// language other than English the table first, so the notices and shell
+/// lines the session makes read in it.
+fn start_up(state: UseReducerHandle<AppState>, lang: UseStateHandle<Lang>) {
+    let initial = crate::i18n::initial_lang();
+    if initial == Lang::En {
+        crate::address::start_from_address(&state);
+        return;
+    }
+    yew::platform::spawn_local(async move {
+        switch_language(&state, &lang, initial, false).await;
+        crate::address::start_from_address(&state);
+    });
 }
 
 /// Shows the page in `chosen`: at once for English, after the table has
