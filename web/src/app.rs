@@ -34,16 +34,7 @@ pub fn app(props: &AppProps) -> Html {
         let state = state.clone();
         let lang = lang.clone();
         let problem = props.problem.clone();
-        use_effect_with((), move |_| {
-            crate::address::start_from_address(&state, problem.is_some());
-            if problem.is_some() {
-                state.dispatch(Action::Notice(problem));
-            }
-            let initial = crate::i18n::initial_lang();
-            if initial != Lang::En {
-                choose_language(&state, &lang, initial, false);
-            }
-        });
+        use_effect_with((), move |_| start_up(state, lang, problem));
     }
     #[cfg(feature = "lessons")]
     {
@@ -165,6 +156,31 @@ fn language_menu(state: &UseReducerHandle<AppState>, lang: &UseStateHandle<Lang>
     }
 }
 
+/// The address's session, in the language the page starts in: for a
+/// language other than English the table first, so the notices and shell
+/// lines the session makes read in it.
+fn start_up(
+    state: UseReducerHandle<AppState>,
+    lang: UseStateHandle<Lang>,
+    problem: Option<String>,
+) {
+    let from_address = move |state: &UseReducerHandle<AppState>| {
+        crate::address::start_from_address(state, problem.is_some());
+        if problem.is_some() {
+            state.dispatch(Action::Notice(problem));
+        }
+    };
+    let initial = crate::i18n::initial_lang();
+    if initial == Lang::En {
+        from_address(&state);
+        return;
+    }
+    yew::platform::spawn_local(async move {
+        switch_language(&state, &lang, initial, false).await;
+        from_address(&state);
+    });
+}
+
 /// Shows the page in `chosen`: at once for English, after the table has
 /// loaded for Chinese (a failed load says so and keeps English). With
 /// `write_address`, the address's `?lang=` follows.
@@ -176,16 +192,26 @@ fn choose_language(
 ) {
     let (state, lang) = (state.clone(), lang.clone());
     yew::platform::spawn_local(async move {
-        if chosen != Lang::En {
-            if let Err(problem) = crate::i18n::load_table().await {
-                state.dispatch(Action::Notice(Some(problem)));
-                return;
-            }
-        }
-        crate::i18n::set_current(chosen);
-        crate::i18n::show_in_page(chosen, write_address);
-        lang.set(chosen);
+        switch_language(&state, &lang, chosen, write_address).await;
     });
+}
+
+/// [`choose_language`]'s work, done when it returns.
+async fn switch_language(
+    state: &UseReducerHandle<AppState>,
+    lang: &UseStateHandle<Lang>,
+    chosen: Lang,
+    write_address: bool,
+) {
+    if chosen != Lang::En {
+        if let Err(problem) = crate::i18n::load_table().await {
+            state.dispatch(Action::Notice(Some(problem)));
+            return;
+        }
+    }
+    crate::i18n::set_current(chosen);
+    crate::i18n::show_in_page(chosen, write_address);
+    lang.set(chosen);
 }
 
 /// The confirmation or error of the moment, fixed in view wherever the

@@ -456,6 +456,24 @@ impl Conversation {
         if !matches!(verb, Verb::Mail | Verb::Rcpt) {
             return;
         }
+        self.parameter_findings(line, out);
+        let path = line
+            .split_once('<')
+            .and_then(|(_, r)| r.split_once('>'))
+            .map_or("", |(p, _)| p);
+        let utf8 = line.to_ascii_uppercase().contains(" SMTPUTF8");
+        let allowed = path.is_ascii() || utf8 || (verb == Verb::Rcpt && self.smtputf8);
+        if !allowed {
+            out.push(finding(
+                Severity::Warning,
+                t("a non-ASCII address without the SMTPUTF8 parameter"),
+                "RFC 6531 section 3.4",
+            ));
+        }
+    }
+
+    /// MAIL/RCPT parameters the server did not offer, and a SIZE over its limit.
+    fn parameter_findings(&self, line: &str, out: &mut Vec<Finding>) {
         let after_path = line.split_once('>').map_or("", |(_, rest)| rest);
         for parameter in after_path.split(' ').filter(|p| !p.is_empty()) {
             let (keyword, value) = parameter.split_once('=').unwrap_or((parameter, ""));
@@ -486,19 +504,6 @@ impl Conversation {
                     out.push(finding(Severity::Warning, tf("SIZE={} is over the {} octets the server announced; it will refuse the message", &[&size, &limit]), "RFC 1870 section 6"));
                 }
             }
-        }
-        let path = line
-            .split_once('<')
-            .and_then(|(_, r)| r.split_once('>'))
-            .map_or("", |(p, _)| p);
-        let utf8 = line.to_ascii_uppercase().contains(" SMTPUTF8");
-        let allowed = path.is_ascii() || utf8 || (verb == Verb::Rcpt && self.smtputf8);
-        if !allowed {
-            out.push(finding(
-                Severity::Warning,
-                t("a non-ASCII address without the SMTPUTF8 parameter"),
-                "RFC 6531 section 3.4",
-            ));
         }
     }
 

@@ -42,7 +42,7 @@ impl Library {
             )),
             Some(found) if found.lesson(lesson).is_none() => Some(trf(
                 "The pack \"{}\" has no lesson `{}`.",
-                &[found.title(), lesson],
+                &[crate::lessons::translated::pack_title(found), lesson],
             )),
             Some(_) => None,
         }
