@@ -236,7 +236,7 @@ fn a_pack_alone_is_validated_and_listed() {
     );
     let (ok, stdout, _) = check(&["builtin"]);
     assert!(ok);
-    assert!(stdout.contains("21 lessons"), "{stdout}");
+    assert!(stdout.contains("25 lessons"), "{stdout}");
 }
 
 #[test]
