@@ -1,5 +1,5 @@
 //! Server profiles: every setting that changes how the server answers, and
-//! the four presets (default, strict, locked-down, classic).
+//! the five presets (default, strict, locked-down, classic, submission).
 
 use crate::catalogue::Verb;
 use crate::enhanced_code::EnhancedCode;
@@ -200,6 +200,10 @@ pub const PRESETS: &[(&str, &str)] = &[
         "classic",
         "An RFC 821 server: no EHLO, no extensions, no enhanced status codes.",
     ),
+    (
+        "submission",
+        "A mail submission server as on port 587 (RFC 6409): AUTH is offered only after STARTTLS, so passwords never cross the wire in clear.",
+    ),
 ];
 
 impl Profile {
@@ -228,6 +232,11 @@ impl Profile {
                 banner: "Simple Mail Transfer Service Ready".into(),
                 ehlo: false,
                 extensions: Extensions::NONE,
+                ..base
+            },
+            "submission" => Self {
+                name: name.into(),
+                require_tls_for_auth: true,
                 ..base
             },
             _ => return None,

@@ -544,24 +544,37 @@ fn starttls_resets_to_just_greeted_and_drops_pipelined_bytes() {
 fn tls_required_for_auth_hides_and_refuses_auth_until_starttls() {
     let mut tls_first = settings("default");
     tls_first.profile.require_tls_for_auth = true;
-    let run = run_chunks(
-        tls_first,
-        &[
-            b"EHLO x\r\nAUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=\r\nSTARTTLS\r\n",
-            b"EHLO x\r\nAUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=\r\n",
-        ],
-    );
-    let lines = run.after_greeting();
-    assert!(lines[0].contains("250-STARTTLS"), "{}", lines[0]);
-    assert!(
-        !lines[0].contains("AUTH"),
-        "not offered in clear text: {}",
-        lines[0]
-    );
-    assert_eq!(lines[1], "530 5.7.0 Must issue a STARTTLS command first");
-    assert_eq!(lines[2], "220 2.0.0 Ready to start TLS");
-    assert!(lines[3].contains("250-AUTH PLAIN LOGIN"), "{}", lines[3]);
-    assert_eq!(lines[4], "235 2.7.0 Authentication successful");
+    // The submission preset is the same switch, named for port 587.
+    for (name, settings) in [
+        ("toggle", tls_first),
+        ("submission", settings("submission")),
+    ] {
+        let run = run_chunks(
+            settings,
+            &[
+                b"EHLO x\r\nAUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=\r\nSTARTTLS\r\n",
+                b"EHLO x\r\nAUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=\r\n",
+            ],
+        );
+        let lines = run.after_greeting();
+        assert!(lines[0].contains("250-STARTTLS"), "{name}: {}", lines[0]);
+        assert!(
+            !lines[0].contains("AUTH"),
+            "{name}: not offered in clear text: {}",
+            lines[0]
+        );
+        assert_eq!(
+            lines[1], "530 5.7.0 Must issue a STARTTLS command first",
+            "{name}"
+        );
+        assert_eq!(lines[2], "220 2.0.0 Ready to start TLS", "{name}");
+        assert!(
+            lines[3].contains("250-AUTH PLAIN LOGIN"),
+            "{name}: {}",
+            lines[3]
+        );
+        assert_eq!(lines[4], "235 2.7.0 Authentication successful", "{name}");
+    }
 }
 
 #[test]

@@ -146,7 +146,7 @@ fn each_problem_names_the_lesson_the_field_and_what_is_wrong() {
             |p| p["lessons"][0]["server"] = json!({"preset": "fancy"}),
             Some("first"),
             "server.preset",
-            "unknown preset `fancy` (known: default, strict, locked-down, classic)",
+            "unknown preset `fancy` (known: default, strict, locked-down, classic, submission)",
         ),
         (
             "unknown profile setting",
@@ -473,7 +473,7 @@ fn every_problem_of_every_lesson_is_reported_at_once() {
             "pack, field `title`: must not be empty",
             "lesson `first`, field `hints[0]`: must not be empty",
             "lesson `first`, field `goals[0].to`: unknown mailbox `dave`: `dave` is not a user, alias or list in this lesson's world",
-            "lesson `second`, field `server.preset`: unknown preset `fancy` (known: default, strict, locked-down, classic)",
+            "lesson `second`, field `server.preset`: unknown preset `fancy` (known: default, strict, locked-down, classic, submission)",
         ]
     );
 }

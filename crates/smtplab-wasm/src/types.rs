@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::*;
 #[allow(dead_code)]
 const TYPES: &str = r#"
 /** A server preset. */
-export type ProfileName = "default" | "strict" | "locked-down" | "classic";
+export type ProfileName = "default" | "strict" | "locked-down" | "classic" | "submission";
 
 /** Options of `new Session(options)`. Every field is optional. */
 export interface SessionOptions {

@@ -320,7 +320,7 @@ fn bad_options_throw_errors_that_name_the_option() {
         ),
         (
             r#"{"profile": "strictest"}"#,
-            "options.profile: unknown profile `strictest` (known: default, strict, locked-down, classic)",
+            "options.profile: unknown profile `strictest` (known: default, strict, locked-down, classic, submission)",
         ),
         (
             r#"{"profile": 5}"#,
@@ -598,7 +598,10 @@ fn commands_and_presets_come_from_the_catalogue() {
         .iter()
         .map(|p| p["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["default", "strict", "locked-down", "classic"]);
+    assert_eq!(
+        names,
+        ["default", "strict", "locked-down", "classic", "submission"]
+    );
     assert_eq!(presets[1]["settings"]["profile"]["require_helo"], true);
     for (preset, (name, description)) in presets.as_array().unwrap().iter().zip(PRESETS) {
         assert_eq!(preset["description"], *description);

@@ -539,7 +539,7 @@ mod tests {
         assert_eq!(lines.len(), planned.len() + 1);
         assert_eq!(
             lines[2],
-            "  127.0.0.1:2507 -> smtp.isp.example:587  submission: AUTH before MAIL"
+            "  127.0.0.1:2507 -> smtp.isp.example:587    submission: AUTH before MAIL"
         );
         assert!(lines[5].ends_with("(unreachable: connections are closed at once)"));
     }

@@ -556,7 +556,7 @@ fn log_start(args: &ServeArgs, shared: &Shared, source: &str) {
 }
 
 fn log_limits(args: &ServeArgs, shared: &Shared, idle: u64, message_size: usize) {
-    log_tls(args, shared);
+    log_tls(shared);
     info!(
         "limits: {} sessions at once, idle timeout {idle} s, a command line within {} s, \
          message content within {} s, messages up to {message_size} octets, {} octets of \
@@ -572,13 +572,14 @@ fn log_limits(args: &ServeArgs, shared: &Shared, idle: u64, message_size: usize)
 /// Whether and how TLS is offered, and the certificate's fingerprint (for
 /// a client to pin, or a student to compare with what `openssl s_client`
 /// shows).
-fn log_tls(args: &ServeArgs, shared: &Shared) {
+fn log_tls(shared: &Shared) {
     let Some(tls) = &shared.tls else {
         info!("TLS is off (--no-tls): STARTTLS is not offered");
         return;
     };
-    let auth = match args.require_tls_for_auth {
-        true => "; AUTH only after STARTTLS (--require-tls-for-auth)",
+    // The profile decides (the submission preset, a --world file, or the flag).
+    let auth = match shared.settings.profile.require_tls_for_auth {
+        true => "; AUTH only after STARTTLS",
         false => "",
     };
     info!("TLS: STARTTLS where the profile offers it{auth}");

@@ -140,7 +140,7 @@ mod tests {
 
     #[test]
     fn an_empty_file_is_the_preset_itself() {
-        for preset in ["default", "strict", "locked-down", "classic"] {
+        for preset in ["default", "strict", "locked-down", "classic", "submission"] {
             assert_eq!(load("{}", preset), Ok(Settings::preset(preset).unwrap()));
         }
     }

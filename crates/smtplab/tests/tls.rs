@@ -154,21 +154,28 @@ fn smtplib_starttls_then_auth_and_smtp_ssl_send() {
 
 #[test]
 fn auth_is_refused_and_hidden_before_tls_when_required() {
-    let server = Server::start("tls_auth_required", &["--require-tls-for-auth"]);
-    server.wait_for_log("AUTH only after STARTTLS (--require-tls-for-auth)");
-    let result = python("starttls-auth", &server, server.addr.port());
-    let before = result["before_tls"].to_string();
-    assert!(
-        before.contains("starttls") && !before.contains("auth"),
-        "{before}"
-    );
-    assert_eq!(
-        result["clear_auth"],
-        serde_json::json!([530, "5.7.0 Must issue a STARTTLS command first"])
-    );
-    assert_eq!(result["tls_auth"][0], 235, "{result}");
-    let (_, message) = server.only_saved();
-    assert!(message.contains(" with ESMTPSA id "), "{message}");
+    // The flag over the default profile, and the submission preset.
+    for (name, args) in [
+        ("tls_auth_required", ["--require-tls-for-auth"]),
+        ("tls_auth_submission", ["--profile=submission"]),
+    ] {
+        let server = Server::start(name, &args);
+        server.wait_for_log("AUTH only after STARTTLS");
+        let result = python("starttls-auth", &server, server.addr.port());
+        let before = result["before_tls"].to_string();
+        assert!(
+            before.contains("starttls") && !before.contains("auth"),
+            "{name}: {before}"
+        );
+        assert_eq!(
+            result["clear_auth"],
+            serde_json::json!([530, "5.7.0 Must issue a STARTTLS command first"]),
+            "{name}"
+        );
+        assert_eq!(result["tls_auth"][0], 235, "{name}: {result}");
+        let (_, message) = server.only_saved();
+        assert!(message.contains(" with ESMTPSA id "), "{name}: {message}");
+    }
 }
 
 #[test]

@@ -253,7 +253,7 @@ fn host_settings<V: PatchValue>(o: &mut Reader<V>) -> (Profile, World) {
 
 /// The presets' names, for `preset` (kept in step with
 /// [`crate::profile::PRESETS`] by a test).
-const PRESET_NAMES: [&str; 4] = ["default", "strict", "locked-down", "classic"];
+const PRESET_NAMES: [&str; 5] = ["default", "strict", "locked-down", "classic", "submission"];
 
 fn client_host<V: PatchValue>(o: &mut Reader<V>) -> Option<ClientHost> {
     let name = o.required_text("name");
