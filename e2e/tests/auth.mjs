@@ -133,3 +133,71 @@ export async function dkimTamperLessonShowsTheBodyHashes(page, t) {
   await checks.getByText(/^DKIM fail: isp\.example's signature/).first().waitFor();
   await page.screenshot({ path: path.join(t.artifacts, 'auth-lesson-dkim-tamper.png'), fullPage: true });
 }
+
+/**
+ * Types a lesson's reference solution as a learner would: `telnet HOST PORT`,
+ * each line, DNS changes through the DNS tab's Add box, waits with `sleep`.
+ */
+async function typeTheSolution(page, lesson) {
+  for (const part of lesson.solution) {
+    await send(page, `telnet ${part.connect}`);
+    for (const step of part.steps) {
+      if (typeof step === 'string') {
+        await send(page, step);
+      } else if (step.dns) {
+        const [verb, ...record] = step.dns.split(' ');
+        assert.equal(verb, 'add', 'these lessons only publish records');
+        await page.getByRole('tab', { name: 'DNS' }).click();
+        await page.getByLabel('Add a record').fill(record.join(' '));
+        await page.getByRole('tabpanel').getByRole('button', { name: 'Add', exact: true }).click();
+        await shown(page, `[dns] add ${record.join(' ')}`);
+      } else if (step.wait) {
+        await send(page, `sleep ${step.wait}`);
+      }
+    }
+  }
+}
+
+/** spf-publish and forwarding-breaks-spf, typed in Chromium: every goal met, the results in the mailbox view. */
+export async function spfLessonsByTyping(page, t) {
+  const cases = [
+    ['spf-publish', /After SPF/, /spf=pass/],
+    ['forwarding-breaks-spf', /Class reunion/, /spf=fail/],
+  ];
+  for (const [id, subject, verdict] of cases) {
+    await page.goto('about:blank');
+    const { lesson, panel } = await openLesson(page, t, id);
+    await typeTheSolution(page, lesson);
+    await panel.getByText('Lesson complete! Every goal is met.').waitFor();
+    assert.equal(await page.locator('.goal.met').count(), lesson.goals.length, id);
+    await page.getByRole('tab', { name: 'Mailboxes' }).click();
+    const mail = page.getByRole('tabpanel');
+    await mail.getByRole('heading', { name: 'mx1.example.org' }).waitFor();
+    await mail.getByRole('button', { name: subject }).first().click();
+    const results = await mail.locator('section.auth-results pre').first().textContent();
+    assert.match(results, verdict, `${id}: the receiver's verdict is shown`);
+    await page.screenshot({ path: path.join(t.artifacts, `auth-lesson-${id}.png`), fullPage: true });
+  }
+}
+
+/** The submission preset in the sandbox: AUTH hidden until STARTTLS, the handshake explained, AUTH offered after EHLO again. */
+export async function submissionPresetOffersAuthOnlyAfterStarttls(page, t) {
+  await page.goto(t.url);
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await page.getByLabel('Server profile').selectOption('submission');
+  for (const line of ['telnet localhost smtp', 'EHLO pc.example']) await send(page, line);
+  await shown(page, /250-STARTTLS/);
+  const before = await page.getByRole('log', { name: 'Transcript' }).textContent();
+  assert.doesNotMatch(before, /250-AUTH/, 'AUTH is not offered in clear text');
+  await send(page, 'AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=');
+  await shown(page, '530 5.7.0 Must issue a STARTTLS command first');
+  await send(page, 'STARTTLS');
+  await shown(page, /^220 2\.0\.0 Ready to start TLS/);
+  await shown(page, /the server sends its certificate/);
+  await shown(page, /send EHLO again/);
+  await send(page, 'EHLO pc.example');
+  await shown(page, /250-AUTH PLAIN LOGIN/);
+  await send(page, 'AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=');
+  await shown(page, /^235 2\.7\.0 Authentication successful/);
+  await page.screenshot({ path: path.join(t.artifacts, 'auth-submission-preset.png'), fullPage: true });
+}
