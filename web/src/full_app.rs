@@ -32,10 +32,18 @@ extern "C" {
 /// The full app's script when this page can load it: in the sandbox build
 /// of `index.html` only (the full app itself, tests and the widget have no
 /// second half to load).
+/// Read once: the tab row asks on every render.
 pub fn bundle() -> Option<String> {
     if cfg!(feature = "lessons") || cfg!(not(target_arch = "wasm32")) {
         return None;
     }
+    thread_local! {
+        static SCRIPT: std::cell::OnceCell<Option<String>> = const { std::cell::OnceCell::new() };
+    }
+    SCRIPT.with(|script| script.get_or_init(bundle_in_page).clone())
+}
+
+fn bundle_in_page() -> Option<String> {
     let meta = web_sys::window()?
         .document()?
         .query_selector(&format!("meta[name='{BUNDLE_META}']"))
