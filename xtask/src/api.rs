@@ -48,6 +48,8 @@ pub fn build_api_only() -> Result {
     }
     let options = Bindgen {
         features: &[],
+        default_features: true,
+        bin: None,
         typescript: true,
         converge: true,
     };

@@ -44,6 +44,8 @@ pub fn build_explainer() -> Result {
     let out = root().join("dist").join(EXPLAINER_SUBDIR);
     let options = Bindgen {
         features: &[],
+        default_features: true,
+        bin: None,
         typescript: false,
         converge: true,
     };
@@ -155,6 +157,8 @@ pub fn build_widget() -> Result {
     let out = root.join("dist").join("widget");
     let console = Bindgen {
         features: &[],
+        default_features: true,
+        bin: None,
         typescript: false,
         converge: false,
     };

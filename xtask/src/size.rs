@@ -9,6 +9,7 @@ use crate::api;
 use crate::build::{self, BASELINE_DIR};
 use crate::gzip::{gzip_size, kb};
 use crate::util::{banner, root, Result};
+use crate::wasm::{bindgen_package, Bindgen};
 
 /// The app's whole `dist/` may weigh at most this much gzip -9 (1 KB = 1000 bytes).
 pub const BUDGET_BYTES: u64 = 200_000;
@@ -37,11 +38,13 @@ pub fn size(build_app: bool) -> Result {
     build::build_baseline()?;
 
     let sizes = measure_pages(&dist)?;
+    let network = measure_network_cost()?;
     banner(&format!(
         "size: blank Yew baseline ({BASELINE_DIR}/dist/), gzip -9"
     ));
     let baseline = report(&root().join(BASELINE_DIR).join("dist"))?;
     sizes.print_totals(baseline);
+    network.print(sizes.app);
     let api_fits = api::size_api()?;
     let mut failures = Vec::new();
     for (what, bytes) in [
@@ -149,6 +152,61 @@ impl PageSizes {
             "zh-CN on first use:   {} (downloaded when Chinese is chosen; English costs nothing extra; sandbox + zh-CN: {})",
             kb(self.chinese),
             kb(self.app + self.chinese)
+        );
+    }
+}
+
+/// What the mail network adds to the sandbox build: the web app's binary
+/// built twice in the same way (cargo, wasm-bindgen, `wasm-opt -Oz`, as
+/// Trunk does), without and with the `network` feature.
+struct NetworkCost {
+    without: u64,
+    with: u64,
+}
+
+/// Builds the two variants into `target/size/` and sizes their wasm and JS.
+fn measure_network_cost() -> Result<NetworkCost> {
+    banner("size: what the mail network costs the sandbox build (web/ built without and with the `network` feature), gzip -9");
+    let out = root().join("target/size");
+    let mut sized = [0; 2];
+    for (slot, (name, features)) in sized.iter_mut().zip([
+        ("sandbox-without-network", &[][..]),
+        ("sandbox-with-network", &["network"][..]),
+    ]) {
+        let dir = out.join(name);
+        let options = Bindgen {
+            features,
+            default_features: false,
+            bin: Some("smtplab-web"),
+            typescript: false,
+            converge: false,
+        };
+        let js = bindgen_package("smtplab-web", "smtplab_web", options, &dir)?;
+        *slot = report_files(&dir, &[js, dir.join("smtplab_web_bg.wasm")])?;
+    }
+    Ok(NetworkCost {
+        without: sized[0],
+        with: sized[1],
+    })
+}
+
+impl NetworkCost {
+    /// The network's cost, and what the sandbox page would weigh with it in
+    /// its first download (`page`: the page as built, without it).
+    fn print(&self, page: u64) {
+        let added = self.with.saturating_sub(self.without);
+        let page_with_network = page + added;
+        println!(
+            "mail network in the sandbox build: +{} ({} without it, {} with it)",
+            kb(added),
+            kb(self.without),
+            kb(self.with)
+        );
+        println!(
+            "sandbox page with the network in its first download: {} ({} the budget of {}); the page loads the network with the full app on first use instead",
+            kb(page_with_network),
+            if page_with_network <= BUDGET_BYTES { "within" } else { "over" },
+            kb(BUDGET_BYTES)
         );
     }
 }

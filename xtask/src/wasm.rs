@@ -21,14 +21,20 @@ pub const WASM_OPT_FEATURES: &[&str] = &[
 pub struct Bindgen<'a> {
     /// Cargo features of the package.
     pub features: &'a [&'a str],
+    /// Whether the package's default features are on.
+    pub default_features: bool,
+    /// A binary target to build instead of the library (its wasm file is
+    /// named after it).
+    pub bin: Option<&'a str>,
     /// Whether to write TypeScript declarations.
     pub typescript: bool,
     /// Whether wasm-opt repeats its passes until the size stops shrinking.
     pub converge: bool,
 }
 
-/// Release build of a cdylib for wasm32, `wasm-bindgen --target web` into
-/// `out`, then `wasm-opt -Oz` in place. Returns the path of the JS module.
+/// Release build of a cdylib (or of `options.bin`) for wasm32,
+/// `wasm-bindgen --target web` into `out` with the file names `artifact`,
+/// then `wasm-opt -Oz` in place. Returns the path of the JS module.
 pub fn bindgen_package(
     package: &str,
     artifact: &str,
@@ -48,15 +54,22 @@ pub fn bindgen_package(
     if !options.features.is_empty() {
         cargo.args(["--features", &options.features.join(",")]);
     }
+    if !options.default_features {
+        cargo.arg("--no-default-features");
+    }
+    if let Some(bin) = options.bin {
+        cargo.args(["--bin", bin]);
+    }
     run("cargo build (wasm32)", &mut cargo)?;
     let wasm = root
         .join("target/wasm32-unknown-unknown/release")
-        .join(format!("{artifact}.wasm"));
+        .join(format!("{}.wasm", options.bin.unwrap_or(artifact)));
     let mut bindgen = command("wasm-bindgen");
     bindgen.args(["--target", "web"]);
     if !options.typescript {
         bindgen.arg("--no-typescript");
     }
+    bindgen.args(["--out-name", artifact]);
     run("wasm-bindgen", bindgen.arg("--out-dir").arg(out).arg(&wasm))?;
     let bindgen_wasm = out.join(format!("{artifact}_bg.wasm"));
     let mut opt = command("wasm-opt");
