@@ -8,6 +8,12 @@
 use smtplab_web::app::{App, AppProps};
 use smtplab_web::full_app;
 
+/// The app's allocator: talc, smaller than the default dlmalloc (see
+/// `cargo xtask size`).
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 fn main() {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;

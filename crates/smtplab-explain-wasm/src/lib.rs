@@ -16,6 +16,12 @@ use smtplab_explain::{html, ExplainedLine, Explainer, Summary};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
+/// The module's allocator: talc, smaller than the default dlmalloc (see
+/// `cargo xtask size`).
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 thread_local! {
     /// The page's translation table (a parsed JSON object), or undefined.
     static TABLE: RefCell<JsValue> = const { RefCell::new(JsValue::UNDEFINED) };

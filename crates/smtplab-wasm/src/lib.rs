@@ -36,6 +36,12 @@ pub use session::ApiSession;
 
 use view::CodeExplanation;
 
+/// The module's allocator: talc, smaller than the default dlmalloc (see
+/// `cargo xtask size`).
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// Explains a reply code (`550`, `"550"`) or an enhanced status code
 /// (`"5.1.1"`): what its class means and every catalogue entry with that code.
 #[wasm_bindgen(js_name = explainCode, unchecked_return_type = "CodeExplanation")]

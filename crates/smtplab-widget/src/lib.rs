@@ -12,6 +12,12 @@ use smtplab_web::widget_host::{HostCall, HostEvent, HostLink, SharedHostLink};
 use wasm_bindgen::prelude::*;
 use yew::AppHandle;
 
+/// The module's allocator: talc, smaller than the default dlmalloc (see
+/// `cargo xtask size`).
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// The stylesheet the shadow root adopts: the app's own, so the widget and
 /// the app always look alike.
 const STYLE: &str = include_str!("../../../web/style.css");
