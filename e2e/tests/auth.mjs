@@ -201,3 +201,38 @@ export async function submissionPresetOffersAuthOnlyAfterStarttls(page, t) {
   await shown(page, /^235 2\.7\.0 Authentication successful/);
   await page.screenshot({ path: path.join(t.artifacts, 'auth-submission-preset.png'), fullPage: true });
 }
+
+/**
+ * A DNS tab change travels in the share link, in its place among the typed
+ * lines: the other page replays the dig from before it (old records only),
+ * then the change; the console's history recalls what was typed, not the change.
+ */
+export async function dnsChangesTravelInShareLinks(page, t) {
+  await page.goto(`${t.url}#tab=lessons`);
+  const record = 'example.org. 3600 IN TXT "shared-link-check"';
+  const answer = (scope) => scope.getByRole('log', { name: 'Transcript' }).getByText('"shared-link-check"', { exact: true });
+  await send(page, 'dig TXT example.org +short');
+  await shown(page, '"v=spf1 mx -all"');
+  await page.getByRole('tab', { name: 'DNS' }).click();
+  await page.getByLabel('Add a record').fill(record);
+  await page.getByRole('tabpanel').getByRole('button', { name: 'Add', exact: true }).click();
+  await shown(page, `[dns] add ${record}`);
+  const input = page.getByRole('textbox', { name: 'Command' });
+  await input.focus();
+  await input.press('ArrowUp');
+  assert.equal(await input.inputValue(), 'dig TXT example.org +short', 'history holds typed lines only');
+  await input.fill('');
+
+  await page.getByRole('button', { name: 'Share link' }).click();
+  const link = await page.getByRole('textbox', { name: 'Share link' }).inputValue();
+  const other = await t.context.newPage();
+  await other.goto(link);
+  await shown(other, `[dns] add ${record}`);
+  assert.equal(await answer(other).count(), 0, 'the replayed dig came before the change');
+  await send(other, 'dig TXT example.org +short');
+  await answer(other).first().waitFor();
+  await other.getByRole('tab', { name: 'DNS' }).click();
+  await other.getByRole('tabpanel').getByText(record, { exact: true }).waitFor();
+  await other.screenshot({ path: path.join(t.artifacts, 'auth-dns-share-link.png'), fullPage: true });
+  await other.close();
+}

@@ -241,7 +241,13 @@ pub fn console(
 ) -> Html {
     let lab = state.lab.borrow();
     let lines = Rc::new(lab.lines.clone());
-    let history = Rc::new(lab.script.clone());
+    let history = Rc::new(
+        lab.script
+            .iter()
+            .filter(|entry| !crate::lab::is_dns_change(entry))
+            .cloned()
+            .collect::<Vec<_>>(),
+    );
     let prompt = Prompt::of(&lab);
     drop(lab);
     let dispatch = |make: fn(String) -> Action| {

@@ -66,8 +66,21 @@ pub struct PhaseMark {
 }
 
 /// What the learner has typed, in order, to rebuild a session (share
-/// links, guided steps, lesson replays).
+/// links, guided steps, lesson replays), with the DNS tab's changes in
+/// their place among the lines (see [`DNS_CHANGE_MARK`]).
 pub type Script = Vec<String>;
+
+/// Starts a [`Script`] entry that is a change from the DNS tab rather than
+/// a typed line: the mark, then `add LINE` or `delete LINE`. No keyboard
+/// types it, so a share link or a replay carries the network's DNS as the
+/// learner left it, in order with what was sent.
+pub const DNS_CHANGE_MARK: char = '\u{1}';
+
+/// Whether a script entry is a DNS change, not something typed (the
+/// console's history leaves those out).
+pub fn is_dns_change(entry: &str) -> bool {
+    entry.starts_with(DNS_CHANGE_MARK)
+}
 
 /// How a `telnet`/`nc` invocation resolved.
 enum Dial {
@@ -301,6 +314,10 @@ impl Lab {
     /// once (sent as one chunk, as a pipelining client would). `now` is
     /// Unix seconds.
     pub fn submit(&mut self, text: &str, now: u64) {
+        if let Some(change) = text.strip_prefix(DNS_CHANGE_MARK) {
+            self.replay_dns_change(change);
+            return;
+        }
         let text = text.trim_end_matches(['\r', '\n']);
         self.script.push(text.to_owned());
         #[cfg(feature = "lessons")]

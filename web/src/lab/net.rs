@@ -352,8 +352,38 @@ impl Lab {
                 Server::Lesson(lesson) => lesson.edit_dns(edit)?,
             }
             self.push(LineKind::ShellOutput, format!("[dns] {edit}"));
+            self.script
+                .push(format!("{}{edit}", super::DNS_CHANGE_MARK));
         }
         Ok(())
+    }
+
+    /// Makes a DNS change a script recorded (`add LINE` / `delete LINE`,
+    /// after [`super::DNS_CHANGE_MARK`]) again; one that no longer applies
+    /// says why in the console and changes nothing.
+    pub(super) fn replay_dns_change(&mut self, change: &str) {
+        let result = change.parse::<ZoneEdit>().and_then(|edit| {
+            let change = match edit {
+                ZoneEdit::Add(record) => DnsChange {
+                    delete: None,
+                    add: Some(record.to_string()),
+                },
+                ZoneEdit::Delete(record) => DnsChange {
+                    delete: Some(record.to_string()),
+                    add: None,
+                },
+            };
+            self.change_dns(&change)
+        });
+        if let Err(problem) = result {
+            self.push(
+                LineKind::ShellOutput,
+                crate::i18n::trf(
+                    "[dns] not replayed: {}",
+                    &[&crate::components::dns_panel::problem_text(&problem)],
+                ),
+            );
+        }
     }
 }
 
@@ -583,6 +613,67 @@ mod tests {
             lab.change_dns(&typo),
             Err(ZoneEditError::BadRecord(_))
         ));
+    }
+
+    #[test]
+    fn dns_changes_travel_in_the_script_in_order_and_replay() {
+        let mut lab = lab();
+        lab.submit("dig TXT example.org +short", 1_000);
+        let change = DnsChange {
+            delete: Some("example.org. 3600 IN TXT \"v=spf1 mx -all\"".to_owned()),
+            add: Some("example.org. 3600 IN TXT \"v=spf1 mx ~all\"".to_owned()),
+        };
+        lab.change_dns(&change).unwrap();
+        lab.submit("dig TXT example.org +short", 1_000);
+        assert_eq!(lab.script.len(), 4, "{:?}", lab.script);
+        assert!(lab.script[1].starts_with(crate::lab::DNS_CHANGE_MARK));
+        assert!(lab.script[2].ends_with("IN TXT \"v=spf1 mx ~all\""));
+        assert!(!crate::lab::is_dns_change(&lab.script[3]));
+
+        // A share link carries the change; its replay makes it again, between
+        // the two digs, so the first still shows the old record.
+        let shared = crate::share::Shared {
+            profile: "default".into(),
+            script: lab.script.clone(),
+            lesson: None,
+            switches: Vec::new(),
+            lang: crate::i18n::Lang::En,
+        };
+        let decoded = crate::share::decode(&crate::share::encode(&shared))
+            .unwrap()
+            .unwrap();
+        assert_eq!(decoded.script, lab.script);
+        let again = Lab::replay("default", Settings::default(), &decoded.script, 1_000);
+        assert_eq!(shown(&again), shown(&lab));
+        assert_eq!(again.script, lab.script);
+        assert_eq!(
+            again.simulation().unwrap().network(),
+            lab.simulation().unwrap().network()
+        );
+        let text = shown(&again).join("\n");
+        let (before, after) = text.split_once("[dns] add").unwrap();
+        assert!(before.contains("\"v=spf1 mx -all\""), "{text}");
+        assert!(after.contains("\"v=spf1 mx ~all\""), "{text}");
+    }
+
+    #[test]
+    fn a_recorded_dns_change_that_no_longer_applies_is_said_and_changes_nothing() {
+        let mut lab = lab();
+        let network = lab.simulation().unwrap().network().clone();
+        let stale = format!(
+            "{}delete example.org. 3600 IN TXT \"not there\"",
+            crate::lab::DNS_CHANGE_MARK
+        );
+        lab.submit(&stale, 1_000);
+        lab.submit(&format!("{}frobnicate", crate::lab::DNS_CHANGE_MARK), 1_000);
+        assert_eq!(lab.simulation().unwrap().network(), &network);
+        assert!(lab.script.is_empty(), "{:?}", lab.script);
+        let said: Vec<&str> = shown(&lab)
+            .into_iter()
+            .filter(|line| line.starts_with("[dns] not replayed"))
+            .collect();
+        assert_eq!(said.len(), 2, "{:?}", shown(&lab));
+        assert!(said[1].contains("frobnicate"), "{}", said[1]);
     }
 
     #[cfg(feature = "lessons")]

@@ -74,6 +74,19 @@ impl Lab {
         true
     }
 
+    /// A DNS change in a replayed script needs the network: the page loads
+    /// it when it can (then replays the session there, change included).
+    pub(super) fn replay_dns_change(&mut self, change: &str) {
+        self.script
+            .push(format!("{}{change}", super::DNS_CHANGE_MARK));
+        if !self.ask_for_network() {
+            self.push(
+                LineKind::ShellOutput,
+                tr("(This session changed the mail network's DNS, which this page does not have.)"),
+            );
+        }
+    }
+
     pub(super) fn feed_remote(&mut self, _bytes: &[u8]) -> Vec<Output> {
         Vec::new()
     }
