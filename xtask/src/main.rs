@@ -13,6 +13,7 @@ mod gzip;
 mod serve;
 mod setup;
 mod size;
+mod size_diff;
 mod test;
 mod util;
 mod wasm;
@@ -64,6 +65,14 @@ enum Cmd {
         #[arg(long)]
         no_build: bool,
     },
+    /// What commits did to the wasm bundles: each built at the commit's first
+    /// parent and at the commit (in a worktree under target/size-diff/), with
+    /// the gzip -9 sizes before and after and the sums.
+    SizeDiff {
+        /// The commits (any git revision names).
+        #[arg(required = true)]
+        revs: Vec<String>,
+    },
     /// Web speed benchmarks (navigation to usable console vs. the blank baseline).
     BenchWeb {
         /// Page loads per app (the median is reported).
@@ -92,6 +101,7 @@ fn main() -> ExitCode {
         Cmd::ServeDir { dir, port } => serve::serve_dir(&dir, port),
         Cmd::Test => test::test(),
         Cmd::Size { no_build } => size::size(!no_build),
+        Cmd::SizeDiff { revs } => size_diff::size_diff(&revs),
         Cmd::BenchWeb { runs } => bench::bench_web(runs),
         Cmd::Fuzz(args) => fuzz::fuzz(&args),
         Cmd::BenchServe { runs } => bench_serve::bench_serve(runs),

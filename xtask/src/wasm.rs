@@ -32,6 +32,15 @@ pub struct Bindgen<'a> {
     pub converge: bool,
 }
 
+/// Where a wasm build runs: the source tree and cargo's target directory.
+#[derive(Debug, Clone, Copy)]
+pub struct Tree<'a> {
+    /// The workspace to build.
+    pub dir: &'a Path,
+    /// `CARGO_TARGET_DIR` (`None`: the workspace's own `target/`).
+    pub target_dir: Option<&'a Path>,
+}
+
 /// Release build of a cdylib (or of `options.bin`) for wasm32,
 /// `wasm-bindgen --target web` into `out` with the file names `artifact`,
 /// then `wasm-opt -Oz` in place. Returns the path of the JS module.
@@ -42,8 +51,24 @@ pub fn bindgen_package(
     out: &Path,
 ) -> Result<PathBuf> {
     let root = root();
+    let tree = Tree {
+        dir: &root,
+        target_dir: None,
+    };
+    bindgen_package_in(tree, package, artifact, options, out)
+}
+
+/// [`bindgen_package`] on another source tree (`cargo xtask size-diff`
+/// builds older revisions in a worktree of their own).
+pub fn bindgen_package_in(
+    tree: Tree,
+    package: &str,
+    artifact: &str,
+    options: Bindgen,
+    out: &Path,
+) -> Result<PathBuf> {
     let mut cargo = command("cargo");
-    cargo.args([
+    cargo.current_dir(tree.dir).args([
         "build",
         "--release",
         "--target",
@@ -51,6 +76,9 @@ pub fn bindgen_package(
         "-p",
         package,
     ]);
+    if let Some(target_dir) = tree.target_dir {
+        cargo.env("CARGO_TARGET_DIR", target_dir);
+    }
     if !options.features.is_empty() {
         cargo.args(["--features", &options.features.join(",")]);
     }
@@ -61,8 +89,10 @@ pub fn bindgen_package(
         cargo.args(["--bin", bin]);
     }
     run("cargo build (wasm32)", &mut cargo)?;
-    let wasm = root
-        .join("target/wasm32-unknown-unknown/release")
+    let wasm = tree
+        .target_dir
+        .map_or_else(|| tree.dir.join("target"), Path::to_path_buf)
+        .join("wasm32-unknown-unknown/release")
         .join(format!("{}.wasm", options.bin.unwrap_or(artifact)));
     let mut bindgen = command("wasm-bindgen");
     bindgen.args(["--target", "web"]);
