@@ -991,9 +991,9 @@ mod tests {
                     match step {
                         smtplab_lessons::Step::Send(lines) => lab.submit(&lines.join("\n"), clock),
                         smtplab_lessons::Step::Wait(seconds) => clock += seconds,
-                        smtplab_lessons::Step::Dns(edit) => lab
-                            .change_dns(&crate::lessons::solution::dns_change(edit))
-                            .unwrap(),
+                        smtplab_lessons::Step::Dns(edit) => {
+                            lab.change_dns(&DnsChange::from(edit)).unwrap()
+                        }
                     }
                 }
             }

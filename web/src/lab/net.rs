@@ -300,6 +300,22 @@ pub struct DnsChange {
     pub add: Option<String>,
 }
 
+impl From<&ZoneEdit> for DnsChange {
+    /// The DNS tab's change that makes `edit`.
+    fn from(edit: &ZoneEdit) -> Self {
+        match edit {
+            ZoneEdit::Add(record) => Self {
+                delete: None,
+                add: Some(record.to_string()),
+            },
+            ZoneEdit::Delete(record) => Self {
+                delete: Some(record.to_string()),
+                add: None,
+            },
+        }
+    }
+}
+
 impl DnsChange {
     /// The edits, in order (the delete first), or the first line that is
     /// not a record.
@@ -362,19 +378,9 @@ impl Lab {
     /// after [`super::DNS_CHANGE_MARK`]) again; one that no longer applies
     /// says why in the console and changes nothing.
     pub(super) fn replay_dns_change(&mut self, change: &str) {
-        let result = change.parse::<ZoneEdit>().and_then(|edit| {
-            let change = match edit {
-                ZoneEdit::Add(record) => DnsChange {
-                    delete: None,
-                    add: Some(record.to_string()),
-                },
-                ZoneEdit::Delete(record) => DnsChange {
-                    delete: Some(record.to_string()),
-                    add: None,
-                },
-            };
-            self.change_dns(&change)
-        });
+        let result = change
+            .parse::<ZoneEdit>()
+            .and_then(|edit| self.change_dns(&DnsChange::from(&edit)));
         if let Err(problem) = result {
             self.push(
                 LineKind::ShellOutput,

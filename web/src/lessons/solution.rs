@@ -1,7 +1,6 @@
 //! The reference solution, played step by step in a lab of its own while
 //! the learner's lab is kept aside.
 
-use smtplab_engine::network::ZoneEdit;
 use smtplab_lessons::{Endpoint, Lesson, Step};
 
 use super::{new_lab, LessonEffect, LessonState, SharedLab};
@@ -19,20 +18,6 @@ pub enum SolutionStep {
     Dns(DnsChange),
 }
 
-/// The DNS tab's change that makes `edit`.
-pub fn dns_change(edit: &ZoneEdit) -> DnsChange {
-    match edit {
-        ZoneEdit::Add(record) => DnsChange {
-            delete: None,
-            add: Some(record.to_string()),
-        },
-        ZoneEdit::Delete(record) => DnsChange {
-            delete: Some(record.to_string()),
-            add: None,
-        },
-    }
-}
-
 /// A lesson's reference solution as console steps: each connection opens
 /// with `telnet localhost smtp`, or `telnet HOST PORT` for a network host.
 pub fn solution_steps(lesson: &Lesson) -> Vec<SolutionStep> {
@@ -40,7 +25,7 @@ pub fn solution_steps(lesson: &Lesson) -> Vec<SolutionStep> {
     let mut steps: Vec<SolutionStep> = solution
         .before
         .iter()
-        .map(|edit| SolutionStep::Dns(dns_change(edit)))
+        .map(|edit| SolutionStep::Dns(DnsChange::from(edit)))
         .collect();
     for (index, connection) in solution.connections.iter().enumerate() {
         steps.push(SolutionStep::Type(connect_command(solution.target(index))));
@@ -48,7 +33,7 @@ pub fn solution_steps(lesson: &Lesson) -> Vec<SolutionStep> {
             steps.push(match step {
                 Step::Send(lines) => SolutionStep::Type(lines.join("\n")),
                 Step::Wait(seconds) => SolutionStep::Wait(*seconds),
-                Step::Dns(edit) => SolutionStep::Dns(dns_change(edit)),
+                Step::Dns(edit) => SolutionStep::Dns(DnsChange::from(edit)),
             });
         }
     }
