@@ -50,6 +50,7 @@ pub fn build_api_only() -> Result {
         bin: None,
         typescript: true,
         converge: true,
+        lean_std: true,
     };
     let js = bindgen_package(PACKAGE, ARTIFACT, options, &out)?;
     // The .d.ts keeps the documentation for editors; pages need not download it.

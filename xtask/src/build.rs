@@ -6,7 +6,7 @@ use anyhow::anyhow;
 
 use crate::setup;
 use crate::util::{banner, command, root, run, Result};
-use crate::wasm::{bindgen_package, Bindgen};
+use crate::wasm::{bindgen_package, with_lean_std, Bindgen};
 
 /// Directory (relative to the repository root) of the blank Yew size/speed baseline.
 pub const BASELINE_DIR: &str = "bench/blank-yew";
@@ -48,6 +48,7 @@ pub fn build_explainer() -> Result {
         bin: None,
         typescript: false,
         converge: true,
+        lean_std: true,
     };
     bindgen_package(
         "smtplab-explain-wasm",
@@ -74,7 +75,7 @@ pub fn build_full_app() -> Result {
     let staging = root.join("target").join("trunk-full-app");
     run(
         "trunk build (full app)",
-        command("trunk")
+        with_lean_std(&mut command("trunk"))
             .args(["build", "--release", "--offline", "--dist"])
             .arg(&staging)
             .arg("app-full.html")
@@ -161,6 +162,7 @@ pub fn build_widget() -> Result {
         bin: None,
         typescript: false,
         converge: false,
+        lean_std: true,
     };
     bindgen_package("smtplab-widget", "smtplab_widget", console, &out)?;
     // Widgets with a `lesson` attribute load this larger build instead.
@@ -206,7 +208,7 @@ pub fn build_baseline() -> Result {
 fn trunk_build(dir: &Path) -> Result {
     run(
         "trunk build",
-        command("trunk")
+        with_lean_std(&mut command("trunk"))
             .args(["build", "--release", "--offline"])
             .current_dir(dir),
     )

@@ -43,6 +43,7 @@ pub fn ensure() -> Result {
 pub fn setup(args: &SetupArgs) -> Result {
     banner("setup: checking tools (installs only what is missing)");
     wasm_target()?;
+    rust_src()?;
     trunk()?;
     wasm_bindgen()?;
     npm_packages()?;
@@ -68,6 +69,22 @@ fn wasm_target() -> Result {
     run(
         "rustup target add",
         command("rustup").args(["target", "add", "wasm32-unknown-unknown"]),
+    )
+}
+
+/// The standard library's source, which the release wasm builds compile
+/// with the program (`wasm::with_lean_std`). rust-toolchain.toml lists it
+/// too; asking here covers a rustup that does not install listed components.
+fn rust_src() -> Result {
+    let installed = capture("rustup", &["component", "list", "--installed"]).unwrap_or_default();
+    if installed.lines().any(|l| l.trim() == "rust-src") {
+        println!("setup: rust component rust-src: present");
+        return Ok(());
+    }
+    println!("setup: adding rust component rust-src");
+    run(
+        "rustup component add",
+        command("rustup").args(["component", "add", "rust-src"]),
     )
 }
 

@@ -9,7 +9,7 @@ use crate::api;
 use crate::build::{self, BASELINE_DIR};
 use crate::gzip::{gzip_size, kb};
 use crate::util::{banner, root, Result};
-use crate::wasm::{bindgen_package, Bindgen};
+use crate::wasm::{bindgen_package_in, Bindgen, Tree};
 
 /// The app's whole `dist/` may weigh at most this much gzip -9 (1 KB = 1000 bytes).
 pub const BUDGET_BYTES: u64 = 200_000;
@@ -38,13 +38,13 @@ pub fn size(build_app: bool) -> Result {
     build::build_baseline()?;
 
     let sizes = measure_pages(&dist)?;
-    let network = measure_network_cost()?;
+    let variants = measure_sandbox_variants()?;
     banner(&format!(
         "size: blank Yew baseline ({BASELINE_DIR}/dist/), gzip -9"
     ));
     let baseline = report(&root().join(BASELINE_DIR).join("dist"))?;
     sizes.print_totals(baseline);
-    network.print(sizes.app);
+    variants.print(sizes.app);
     let api_fits = api::size_api()?;
     let mut failures = Vec::new();
     for (what, bytes) in [
@@ -156,22 +156,25 @@ impl PageSizes {
     }
 }
 
-/// What the mail network adds to the sandbox build: the web app's binary
-/// built twice in the same way (cargo, wasm-bindgen, `wasm-opt -Oz`, as
-/// Trunk does), without and with the `network` feature.
-struct NetworkCost {
-    without: u64,
-    with: u64,
+/// What the mail network adds to the sandbox build, and what compiling std
+/// with the program saves it: the web app's binary built three times in the
+/// same way (cargo, wasm-bindgen, `wasm-opt -Oz`, as Trunk does): without
+/// and with the `network` feature, and without it against the prebuilt std.
+struct SandboxVariants {
+    without_network: u64,
+    with_network: u64,
+    prebuilt_std: u64,
 }
 
-/// Builds the two variants into `target/size/` and sizes their wasm and JS.
-fn measure_network_cost() -> Result<NetworkCost> {
-    banner("size: what the mail network costs the sandbox build (web/ built without and with the `network` feature), gzip -9");
+/// Builds the variants into `target/size/` and sizes their wasm and JS.
+fn measure_sandbox_variants() -> Result<SandboxVariants> {
+    banner("size: the sandbox build (web/) without and with the `network` feature, and with the prebuilt std, gzip -9");
     let out = root().join("target/size");
-    let mut sized = [0; 2];
-    for (slot, (name, features)) in sized.iter_mut().zip([
-        ("sandbox-without-network", &[][..]),
-        ("sandbox-with-network", &["network"][..]),
+    let mut sized = [0; 3];
+    for (slot, (name, features, lean_std)) in sized.iter_mut().zip([
+        ("sandbox-without-network", &[][..], true),
+        ("sandbox-with-network", &["network"][..], true),
+        ("sandbox-prebuilt-std", &[][..], false),
     ]) {
         let dir = out.join(name);
         let options = Bindgen {
@@ -180,33 +183,50 @@ fn measure_network_cost() -> Result<NetworkCost> {
             bin: Some("smtplab-web"),
             typescript: false,
             converge: false,
+            lean_std,
         };
-        let js = bindgen_package("smtplab-web", "smtplab_web", options, &dir)?;
+        // The prebuilt std builds in a target directory of its own: sharing
+        // target/ would rebuild every wasm crate twice per run (the flags differ).
+        let root = root();
+        let own_target = out.join("prebuilt-std-target");
+        let tree = Tree {
+            dir: &root,
+            target_dir: (!lean_std).then_some(own_target.as_path()),
+        };
+        let js = bindgen_package_in(tree, "smtplab-web", "smtplab_web", options, &dir)?;
         *slot = report_files(&dir, &[js, dir.join("smtplab_web_bg.wasm")])?;
     }
-    Ok(NetworkCost {
-        without: sized[0],
-        with: sized[1],
+    Ok(SandboxVariants {
+        without_network: sized[0],
+        with_network: sized[1],
+        prebuilt_std: sized[2],
     })
 }
 
-impl NetworkCost {
-    /// The network's cost, and what the sandbox page would weigh with it in
-    /// its first download (`page`: the page as built, without it).
+impl SandboxVariants {
+    /// The network's cost, what the sandbox page would weigh with it in
+    /// its first download (`page`: the page as built, without it), and
+    /// what the std compiled with the program saves.
     fn print(&self, page: u64) {
-        let added = self.with.saturating_sub(self.without);
+        let added = self.with_network.saturating_sub(self.without_network);
         let page_with_network = page + added;
         println!(
             "mail network in the sandbox build: +{} ({} without it, {} with it)",
             kb(added),
-            kb(self.without),
-            kb(self.with)
+            kb(self.without_network),
+            kb(self.with_network)
         );
         println!(
             "sandbox page with the network in its first download: {} ({} the budget of {}); the page loads the network with the full app on first use instead",
             kb(page_with_network),
             if page_with_network <= BUDGET_BYTES { "within" } else { "over" },
             kb(BUDGET_BYTES)
+        );
+        println!(
+            "std compiled with the program (panics as traps) saves the sandbox build {} ({} with the prebuilt std, {} as shipped)",
+            kb(self.prebuilt_std.saturating_sub(self.without_network)),
+            kb(self.prebuilt_std),
+            kb(self.without_network)
         );
     }
 }

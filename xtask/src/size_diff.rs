@@ -101,6 +101,7 @@ fn measure_at(rev: &str, tree: &Path, target: &Path) -> Result<Sizes> {
                     bin: Some("smtplab-web"),
                     typescript: false,
                     converge: false,
+                    lean_std: true,
                 };
                 sized(place, "smtplab-web", "app", options, &out.join(page)).map(Some)
             }
@@ -122,6 +123,7 @@ fn measure_at(rev: &str, tree: &Path, target: &Path) -> Result<Sizes> {
             bin: None,
             typescript: false,
             converge,
+            lean_std: true,
         };
         sized(place, package, artifact, options, &out.join(package)).map(Some)
     };

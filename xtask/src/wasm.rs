@@ -2,8 +2,28 @@
 //! a release wasm32 cdylib, `wasm-bindgen --target web`, then `wasm-opt -Oz`.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use crate::util::{command, root, run, Result};
+
+/// Makes `cargo` (or Trunk, which runs it) build release wasm against a
+/// standard library compiled with the program, from the toolchain's
+/// `rust-src` (which rust-toolchain.toml installs), with every panic a bare
+/// trap (`-Cpanic=immediate-abort`). Panics are bugs here (nothing may panic
+/// on any input), so their messages only cost bytes: the formatting and
+/// location data they pull in, and std's code built for speed rather than
+/// size. `cargo xtask size` prints what it saves, bundle by bundle. Both
+/// switches are unstable, so `RUSTC_BOOTSTRAP` lets the pinned stable
+/// toolchain take them; the same compiler builds the tests. Only wasm32
+/// gets the flags: build scripts and the native tests are built as before.
+pub fn with_lean_std(cmd: &mut Command) -> &mut Command {
+    cmd.env("RUSTC_BOOTSTRAP", "1")
+        .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+            "-Zunstable-options -Cpanic=immediate-abort",
+        )
+}
 
 /// Features rustc 1.95 turns on for wasm32 (and wasm-bindgen keeps), which
 /// wasm-opt must be told about to accept the module.
@@ -30,6 +50,9 @@ pub struct Bindgen<'a> {
     pub typescript: bool,
     /// Whether wasm-opt repeats its passes until the size stops shrinking.
     pub converge: bool,
+    /// Whether std is compiled with the program ([`with_lean_std`]);
+    /// `false` only to measure what that saves.
+    pub lean_std: bool,
 }
 
 /// Where a wasm build runs: the source tree and cargo's target directory.
@@ -87,6 +110,9 @@ pub fn bindgen_package_in(
     }
     if let Some(bin) = options.bin {
         cargo.args(["--bin", bin]);
+    }
+    if options.lean_std {
+        with_lean_std(&mut cargo);
     }
     run("cargo build (wasm32)", &mut cargo)?;
     let wasm = tree
