@@ -2,7 +2,10 @@
 //! Each bundle is built at a commit's first parent and at the commit, the
 //! same way both times, in a git worktree of its own (`target/size-diff/`),
 //! and its gzip -9 size (wasm and its JS) printed before, after and the
-//! difference, with the sums over the commits given.
+//! difference, with the sums over the commits given. "The same way" is
+//! this xtask's way (its wasm-opt flags, `wasm::with_lean_std`), whatever
+//! the revision's own xtask did: so it shows what the source changed, and a
+//! change to the build itself is measured by `cargo xtask size` instead.
 
 use std::collections::HashMap;
 use std::fs;
