@@ -110,3 +110,49 @@ export async function embedThisSnippet(page, t) {
   await page.goto(src);
   await page.getByRole('log').getByText('250 2.1.5 Bob Builder <bob@example.com>').waitFor();
 }
+
+/** A session that went into the mail network embeds a widget with the
+ *  network (both forms replay it there); a console without it says so. */
+export async function aNetworkSessionEmbedsWithTheNetwork(page, t) {
+  await page.goto(t.url);
+  const input = page.getByRole('textbox', { name: 'Command' });
+  await input.waitFor();
+  await input.fill('dig MX example.org');
+  await input.press('Enter');
+  const log = page.getByRole('log', { name: 'Transcript' });
+  await log.getByText(/MX\s+20 mx2\.example\.org\./).waitFor({ timeout: 30_000 });
+  const shell = page.getByRole('textbox', { name: 'Command' });
+  await shell.fill('telnet mx1.example.org 25');
+  await shell.press('Enter');
+  await log.getByText('220 mx1.example.org ESMTP smtplab').waitFor();
+  await page.getByRole('button', { name: 'Embed this' }).click();
+  const snippet = await page.getByRole('textbox', { name: 'Embed snippet' }).inputValue();
+  assert.match(snippet, /<smtp-lab profile="default" script="dig MX example\.org\ntelnet mx1\.example\.org 25" network><\/smtp-lab>/);
+  assert.match(snippet, /embed\.html\?profile=default&amp;script=[^"]+&amp;network"/);
+
+  await page.goto(t.url + 'demo.html');
+  await page.evaluate((html) => {
+    const holder = document.createElement('section');
+    holder.id = 'pasted';
+    holder.innerHTML = html;
+    document.body.append(holder);
+  }, snippet);
+  const pasted = page.locator('#pasted smtp-lab');
+  await pasted.getByRole('log').getByText('220 mx1.example.org ESMTP smtplab').waitFor({ timeout: 30_000 });
+  assert.match(await pasted.getByRole('log').textContent(), /example\.org\.\s+3600\s+IN\s+MX\s+10 mx1\.example\.org\./);
+  await pasted.scrollIntoViewIfNeeded();
+  await pasted.screenshot({ path: path.join(t.artifacts, 'widget-network.png') });
+
+  // The console widget has no network, and tells the reader and the author.
+  const strict = page.locator('#free-strict');
+  await sendTo(strict, 'dig MX example.org');
+  await strict.getByRole('log').getByText('dig: this console has no mail network, so there is no DNS to ask').waitFor();
+  await strict.getByRole('log').getByText(/with <smtp-lab network> has the whole mail network/).waitFor();
+  await sendTo(strict, 'telnet mx1.example.org 25');
+  await strict.getByRole('log').getByText('telnet: could not resolve mx1.example.org/25: Name or service not known').waitFor();
+
+  const src = snippet.match(/<iframe title="smtplab" src="([^"]+)"/)[1].replaceAll('&amp;', '&');
+  await page.goto(src);
+  await page.getByRole('log').getByText('220 mx1.example.org ESMTP smtplab').waitFor({ timeout: 30_000 });
+  assert.deepEqual(t.pageErrors, []);
+}

@@ -295,6 +295,7 @@ pub fn shared(state: &AppState) -> Shared {
         script,
         lesson,
         lang: crate::i18n::current(),
+        network: lab.needs_network,
     }
 }
 

@@ -161,6 +161,10 @@ pub struct Lab {
     /// A command asked for the mail network, which this page loads on
     /// first use (the sandbox build; see `full_app.rs`).
     network_asked: bool,
+    /// The session asked the mail network for something (a DNS tool, a
+    /// network host dialled, a DNS change): an embed snippet of it asks for
+    /// the widget build that has the network.
+    pub needs_network: bool,
     /// What the receivers' checks found for mail filed before a DNS change.
     #[cfg(feature = "lessons")]
     frozen_checks: auth::Frozen,
@@ -218,6 +222,7 @@ impl Lab {
             remote: None,
             log_reported: 0,
             network_asked: false,
+            needs_network: false,
             #[cfg(feature = "lessons")]
             frozen_checks: auth::Frozen::new(),
         }
@@ -315,6 +320,7 @@ impl Lab {
     /// Unix seconds.
     pub fn submit(&mut self, text: &str, now: u64) {
         if let Some(change) = text.strip_prefix(DNS_CHANGE_MARK) {
+            self.needs_network = true;
             self.replay_dns_change(change);
             return;
         }
@@ -390,7 +396,7 @@ impl Lab {
                 }
             }
             ["clear"] => self.lines.clear(),
-            _ if self.run_dns_tool(&words, now) => {}
+            _ if self.run_dns_tool(&words, now) => self.needs_network = true,
             ["sleep", seconds] => match seconds.parse::<u64>() {
                 Ok(seconds) if seconds <= 86_400 => self.wait(seconds),
                 _ => self.push(
@@ -401,7 +407,10 @@ impl Lab {
             [program @ ("telnet" | "nc" | "netcat" | "ncat"), args @ ..] => {
                 match dial(program, args) {
                     Dial::Connect { telnet, host } => self.connect(telnet, &host, now),
-                    Dial::Network { host, port } => self.connect_network(program, &host, port),
+                    Dial::Network { host, port } => {
+                        self.needs_network = true;
+                        self.connect_network(program, &host, port);
+                    }
                     Dial::Refused(message) | Dial::Usage(message) => {
                         for text in message.lines() {
                             self.push(LineKind::ShellOutput, text.to_owned());

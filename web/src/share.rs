@@ -22,6 +22,10 @@ pub struct Shared {
     pub switches: Vec<(String, bool)>,
     /// The page's language (`&l=` when not English).
     pub lang: Lang,
+    /// The session asked the mail network for something, so its embed
+    /// snippet asks for the widget build that has it. Share links leave it
+    /// out: the page loads the network when the replay asks for it.
+    pub network: bool,
 }
 
 impl Shared {
@@ -209,6 +213,7 @@ pub fn decode(fragment: &str) -> Result<Option<Shared>, String> {
         lesson,
         switches,
         lang,
+        network: false,
     }))
 }
 
@@ -274,7 +279,9 @@ fn query_value(text: &str) -> String {
 /// `<smtp-lab>` element, and the iframe route for hosts that strip scripts.
 /// `base` is the URL of the smtplab site, ending in `/`. A lesson session
 /// embeds the lesson (only built-in lessons can be embedded: the widget has
-/// no teacher's packs). A page not in English gives the widget its `lang`.
+/// no teacher's packs). A page not in English gives the widget its `lang`;
+/// a session that used the mail network asks for it (`network`; a lesson
+/// brings its own).
 pub fn embed_snippet(base: &str, shared: &Shared) -> String {
     let script = shared.script.join("\n");
     let (name, value) = match &shared.lesson {
@@ -290,6 +297,10 @@ pub fn embed_snippet(base: &str, shared: &Shared) -> String {
     if shared.lang != Lang::En {
         element.push_str(&format!(" lang=\"{}\"", shared.lang.tag()));
         query.push_str(&format!("&amp;lang={}", shared.lang.tag()));
+    }
+    if shared.network && shared.lesson.is_none() {
+        element.push_str(" network");
+        query.push_str("&amp;network");
     }
     format!(
         "<script type=\"module\" src=\"{base}widget/smtp-lab.js\"></script>\n{element}></smtp-lab>\n\n<!-- Where pages may not load scripts: -->\n<iframe title=\"smtplab\" src=\"{base}embed.html?{query}\" width=\"100%\" height=\"420\"></iframe>\n"
@@ -313,11 +324,44 @@ mod tests {
                 lesson: None,
                 switches: Vec::new(),
                 lang: Lang::En,
+                network: false,
             },
         );
         assert!(snippet.starts_with("<script type=\"module\" src=\"https://lab.example/smtp/widget/smtp-lab.js\"></script>\n"));
         assert!(snippet.contains("<smtp-lab profile=\"strict\" script=\"telnet localhost smtp\nMAIL FROM:&lt;a@example.com&gt; &quot;x&quot; &amp; y\"></smtp-lab>"));
         assert!(snippet.contains("embed.html?profile=strict&amp;script=telnet%20localhost%20smtp%0AMAIL%20FROM%3A%3Ca%40example.com%3E%20%22x%22%20%26%20y\""));
+    }
+
+    #[test]
+    fn a_session_on_the_network_embeds_a_widget_with_the_network() {
+        let mut shared = Shared {
+            profile: "default".into(),
+            script: vec!["dig MX example.org".into()],
+            lesson: None,
+            switches: Vec::new(),
+            lang: Lang::En,
+            network: true,
+        };
+        let snippet = embed_snippet("https://lab.example/", &shared);
+        assert!(
+            snippet.contains(
+                "<smtp-lab profile=\"default\" script=\"dig MX example.org\" network></smtp-lab>"
+            ),
+            "{snippet}"
+        );
+        assert!(
+            snippet.contains(
+                "embed.html?profile=default&amp;script=dig%20MX%20example.org&amp;network\""
+            ),
+            "{snippet}"
+        );
+        // A lesson brings its own network (or none): the lesson build is loaded anyway.
+        shared.lesson = Some("find-the-mx".into());
+        let snippet = embed_snippet("https://lab.example/", &shared);
+        assert!(!snippet.contains("network"), "{snippet}");
+        // Share links leave it out; the page loads the network on replay.
+        shared.lesson = None;
+        assert!(!decode(&encode(&shared)).unwrap().unwrap().network);
     }
 
     #[test]
@@ -328,6 +372,7 @@ mod tests {
             lesson: None,
             switches: Vec::new(),
             lang: Lang::ZhCn,
+            network: false,
         };
         let snippet = embed_snippet("https://lab.example/", &shared);
         assert!(
@@ -352,6 +397,7 @@ mod tests {
             lesson: None,
             switches: Vec::new(),
             lang: Lang::En,
+            network: false,
         };
         let fragment = encode(&shared);
         assert!(!fragment.contains(['\n', ' ', '+', '/']));
@@ -366,6 +412,7 @@ mod tests {
             lesson: Some("dot-stuffing".into()),
             switches: Vec::new(),
             lang: Lang::En,
+            network: false,
         };
         let fragment = encode(&shared);
         assert!(
@@ -413,6 +460,7 @@ mod tests {
             lesson: None,
             switches,
             lang: Lang::En,
+            network: false,
         };
         let fragment = encode(&shared);
         assert!(
@@ -436,6 +484,7 @@ mod tests {
             lesson: None,
             switches: Vec::new(),
             lang: Lang::ZhCn,
+            network: false,
         };
         let fragment = encode(&shared);
         assert!(fragment.starts_with("#p=default&l=zh-CN&s="), "{fragment}");

@@ -1,6 +1,6 @@
 // The iframe route (embed.html): the same widget, configured from URL
 // parameters (profile, script, autoplay, panels, height, theme, lesson,
-// lang, click-to-load), for hosts that strip scripts from their own pages.
+// lang, network, click-to-load), for hosts that strip scripts from their own pages.
 // In a frame it talks to its parent page by postMessage: every event goes up
 // as { source: 'smtp-lab', type, detail }, and the parent may call
 //   { target: 'smtp-lab', method: 'send' | 'reset' | 'load' | 'transcript', args, id }
@@ -17,7 +17,7 @@ for (const name of ['profile', 'script', 'panels', 'height', 'theme', 'lesson', 
   const value = params.get(name);
   if (value !== null) lab.setAttribute(name, value);
 }
-for (const flag of ['autoplay', 'click-to-load']) {
+for (const flag of ['autoplay', 'click-to-load', 'network']) {
   if (params.has(flag) && params.get(flag) !== 'false') lab.setAttribute(flag, '');
 }
 

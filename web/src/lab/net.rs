@@ -368,6 +368,7 @@ impl Lab {
                 Server::Lesson(lesson) => lesson.edit_dns(edit)?,
             }
             self.push(LineKind::ShellOutput, format!("[dns] {edit}"));
+            self.needs_network = true;
             self.script
                 .push(format!("{}{edit}", super::DNS_CHANGE_MARK));
         }
@@ -644,6 +645,7 @@ mod tests {
             lesson: None,
             switches: Vec::new(),
             lang: crate::i18n::Lang::En,
+            network: false,
         };
         let decoded = crate::share::decode(&crate::share::encode(&shared))
             .unwrap()
@@ -711,6 +713,37 @@ mod tests {
         let bob = lab.simulation().unwrap().mailbox("mx1.example.org", "bob");
         assert_eq!(bob.len(), 1, "the second one was refused");
         assert!(lab.lines.iter().any(|l| l.text.starts_with("550 5.7.23")));
+    }
+
+    #[test]
+    fn a_session_needs_the_network_once_it_asks_the_network_for_something() {
+        let mut local = lab();
+        type_all(
+            &mut local,
+            &["telnet localhost smtp", "EHLO me", "QUIT", "sleep 5"],
+        );
+        assert!(
+            !local.needs_network,
+            "localhost and sleep are this machine's"
+        );
+        for first in [
+            "dig MX example.org",
+            "host example.org",
+            "telnet mx1.example.org 25",
+        ] {
+            let mut lab = lab();
+            type_all(&mut lab, &[first]);
+            assert!(lab.needs_network, "{first}");
+        }
+        let mut changed = lab();
+        let change = DnsChange {
+            delete: None,
+            add: Some("example.org. 3600 IN TXT \"v=spf1 -all\"".into()),
+        };
+        changed.change_dns(&change).unwrap();
+        assert!(changed.needs_network, "a DNS change");
+        let replayed = Lab::replay("default", Settings::default(), &changed.script, 0);
+        assert!(replayed.needs_network, "a DNS change replayed from a link");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use smtplab_engine::network::simulation::Simulation;
 use smtplab_engine::Output;
 
 use super::{Lab, LineKind};
-use crate::i18n::tr;
+use crate::i18n::{tr, trf};
 
 /// No network in this build: a type with no values, so the lab's
 /// network field costs no code.
@@ -42,10 +42,23 @@ impl Lab {
     pub(super) fn advance_own_network(&mut self, _seconds: u64) {}
 
     /// `dig`, `host` and `nslookup` need the network: the page loads it
-    /// when it can (then replays the session there), else they are unknown.
+    /// when it can (then replays the session there); a console without it
+    /// (the console widget) says so.
     pub(super) fn run_dns_tool(&mut self, words: &[&str], _now: u64) -> bool {
-        let dns_tool = matches!(words.first(), Some(&("dig" | "host" | "nslookup")));
-        dns_tool && self.ask_for_network()
+        let Some(tool @ ("dig" | "host" | "nslookup")) = words.first().copied() else {
+            return false;
+        };
+        if !self.ask_for_network() {
+            self.push(
+                LineKind::ShellOutput,
+                trf(
+                    "{}: this console has no mail network, so there is no DNS to ask",
+                    &[tool],
+                ),
+            );
+            self.say_there_is_no_network();
+        }
+        true
     }
 
     pub(super) fn connect_network(&mut self, program: &str, target: &str, port: u16) {
@@ -56,10 +69,14 @@ impl Lab {
             LineKind::ShellOutput,
             format!("{program}: could not resolve {target}/{port}: Name or service not known"),
         );
-        self.push(
-            LineKind::ShellOutput,
-            crate::i18n::tr("(in this sandbox only localhost and mail.example.com exist)"),
-        );
+        self.say_there_is_no_network();
+    }
+
+    /// What a console without the network (the console widget) says when a
+    /// command wants it: which hosts there are, and how a page gets the rest.
+    fn say_there_is_no_network(&mut self) {
+        let hint = tr("(in this console only localhost and mail.example.com exist; a page that embeds it with <smtp-lab network> has the whole mail network)");
+        self.push(LineKind::ShellOutput, hint);
     }
 
     /// Asks the page for the full app when this page has it to load.
