@@ -156,3 +156,38 @@ export async function aNetworkSessionEmbedsWithTheNetwork(page, t) {
   await page.getByRole('log').getByText('220 mx1.example.org ESMTP smtplab').waitFor({ timeout: 30_000 });
   assert.deepEqual(t.pageErrors, []);
 }
+
+/** The mailboxes and sequence panels follow a message through the network;
+ *  a panel typo, or the sequence panel without the network, is said. */
+export async function mailboxesAndSequencePanels(page, t) {
+  await page.goto(t.url + 'demo.html');
+  const script = [
+    'telnet smtp.isp.example 587', 'EHLO pc42.dsl.isp.example', 'AUTH PLAIN AHlvdQBzZWNyZXQ=',
+    'MAIL FROM:<you@isp.example>', 'RCPT TO:<carol@example.org>', 'DATA',
+    'Subject: Two hops', '', 'Through my provider.', '.', 'QUIT',
+  ].join('\n');
+  await page.evaluate((script) => {
+    const add = (id, attributes) => {
+      const lab = document.createElement('smtp-lab');
+      lab.id = id;
+      for (const [name, value] of Object.entries(attributes)) lab.setAttribute(name, value);
+      document.querySelector('main').prepend(lab);
+    };
+    add('panel-typo', { panels: 'table tabel' });
+    add('sequence-without-network', { panels: 'sequence' });
+    add('relay', { network: '', panels: 'mailboxes sequence noexplain', script });
+  }, script);
+  const relay = page.locator('#relay');
+  await relay.getByRole('log').getByText('Connection closed by foreign host.').waitFor({ timeout: 30_000 });
+  await relay.getByRole('heading', { name: 'mx1.example.org' }).waitFor();
+  await relay.getByRole('button', { name: /Two hops — from you@isp\.example/ }).click();
+  const hops = relay.getByRole('list', { name: 'Hops' }).getByRole('listitem');
+  assert.equal(await hops.count(), 2);
+  assert.match(await hops.nth(1).textContent(), /smtp\.isp\.example.*mx1\.example\.org/);
+  const hosts = await relay.locator('.diagram svg text.host').allTextContents();
+  for (const host of ['pc42.dsl.isp.example', 'smtp.isp.example', 'mx1.example.org']) assert.ok(hosts.includes(host), `${host} in ${hosts}`);
+  await relay.screenshot({ path: path.join(t.artifacts, 'widget-mailboxes-sequence.png') });
+  await page.locator('#panel-typo').getByText('smtplab: unknown panel `tabel` in the panels attribute; use any of: diagram, table, mailboxes, sequence, noexplain.').waitFor();
+  await page.locator('#sequence-without-network').getByText(/the sequence panel draws the mail network.*add the network attribute/).waitFor();
+  assert.deepEqual(t.pageErrors, []);
+}

@@ -113,7 +113,8 @@ fn transcript_view(state: &UseReducerHandle<AppState>) -> Html {
     html! { <ExplainPanel {settings} {profile} /> }
 }
 
-fn mailboxes_view(state: &UseReducerHandle<AppState>) -> Html {
+/// Delivered mail (also the widget's mailboxes panel).
+pub fn mailboxes_view(state: &UseReducerHandle<AppState>) -> Html {
     let lab = state.lab.borrow();
     let users: Vec<String> = lab
         .settings
@@ -210,9 +211,9 @@ fn dns_view(state: &UseReducerHandle<AppState>) -> Html {
     html! { <DnsPanel zones={std::rc::Rc::new(zones)} {problem} {applied} {on_change} /> }
 }
 
-/// The network's sequence diagram, with its SVG download.
+/// The network's sequence diagram, with its SVG download (also the widget's sequence panel).
 #[cfg(feature = "network")]
-fn diagram_view(state: &UseReducerHandle<AppState>) -> Html {
+pub fn diagram_view(state: &UseReducerHandle<AppState>) -> Html {
     use crate::components::network_diagram::NetworkDiagram;
 
     let lab = state.lab.borrow();

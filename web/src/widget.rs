@@ -36,6 +36,15 @@ pub struct WidgetOptions {
     /// Show the explanation of the selected reply.
     #[prop_or(true)]
     pub explain: bool,
+    /// Show the mail delivered (envelope, headers, the Received chain).
+    #[prop_or_default]
+    pub mailboxes: bool,
+    /// Show the mail network's sequence diagram (needs the network).
+    #[prop_or_default]
+    pub sequence: bool,
+    /// Words of the panels attribute that name no panel.
+    #[prop_or_default]
+    pub unknown_panels: Vec<String>,
     /// CSS height of the transcript.
     #[prop_or_default]
     pub height: Option<AttrValue>,
@@ -47,10 +56,46 @@ pub struct WidgetOptions {
     pub host: Option<SharedHostLink>,
 }
 
+/// The words the `panels` attribute takes.
+pub const PANEL_NAMES: &[&str] = &["diagram", "table", "mailboxes", "sequence", "noexplain"];
+
 impl WidgetOptions {
+    /// Sets the panels a `panels` attribute (space-separated words of
+    /// [`PANEL_NAMES`]) asks for; other words are kept for [`Self::problem`].
+    pub fn set_panels(&mut self, words: &str) {
+        let named = |name: &str| words.split_whitespace().any(|word| word == name);
+        self.diagram = named("diagram");
+        self.table = named("table");
+        self.mailboxes = named("mailboxes");
+        self.sequence = named("sequence");
+        self.explain = !named("noexplain");
+        self.unknown_panels = words
+            .split_whitespace()
+            .filter(|word| !PANEL_NAMES.contains(word))
+            .map(str::to_owned)
+            .collect();
+    }
+
+    /// What is wrong with the panels asked for, given whether this build
+    /// has the mail network.
+    fn panels_problem(&self, has_network: bool) -> Option<String> {
+        if let Some(word) = self.unknown_panels.first() {
+            return Some(format!(
+                "smtplab: unknown panel `{word}` in the panels attribute; use any of: {}.",
+                PANEL_NAMES.join(", ")
+            ));
+        }
+        (self.sequence && !has_network).then(|| {
+            "smtplab: the sequence panel draws the mail network, which this console does not have: add the network attribute.".to_owned()
+        })
+    }
+
     /// What is wrong with the attributes, in a sentence for the page
     /// author, or `None`.
     pub fn problem(&self) -> Option<String> {
+        if let Some(problem) = self.panels_problem(cfg!(feature = "network")) {
+            return Some(problem);
+        }
         if smtplab_engine::Settings::preset(&self.profile).is_none() {
             let known: Vec<&str> = smtplab_engine::profile::PRESETS
                 .iter()
@@ -169,6 +214,12 @@ pub fn widget(options: &WidgetOptions) -> Html {
             if options.table {
                 <div class="panel">{ crate::panels::commands_view(&state) }</div>
             }
+            if options.mailboxes {
+                <div class="panel">{ crate::panels::mailboxes_view(&state) }</div>
+            }
+            if options.sequence {
+                <div class="panel">{ sequence_view(&state) }</div>
+            }
         </div>
     }
 }
@@ -266,6 +317,18 @@ fn demo_bar(
     }
 }
 
+/// The network's sequence diagram (the `problem` stops a build without
+/// the network before it comes here).
+fn sequence_view(state: &UseReducerHandle<AppState>) -> Html {
+    #[cfg(feature = "network")]
+    return crate::panels::diagram_view(state);
+    #[cfg(not(feature = "network"))]
+    {
+        let _ = state;
+        Html::default()
+    }
+}
+
 /// The lesson panel, when the widget runs a lesson.
 fn lesson_view(state: &UseReducerHandle<AppState>, options: &WidgetOptions) -> Html {
     #[cfg(feature = "lessons")]
@@ -304,6 +367,48 @@ mod tests {
                 "quit"
             ]
         );
+    }
+
+    fn options_with_panels(words: &str) -> WidgetOptions {
+        let mut options = WidgetOptions {
+            profile: "default".into(),
+            script: Vec::new(),
+            autoplay: false,
+            diagram: false,
+            table: false,
+            explain: true,
+            mailboxes: false,
+            sequence: false,
+            unknown_panels: Vec::new(),
+            height: None,
+            lesson: None,
+            host: None,
+        };
+        options.set_panels(words);
+        options
+    }
+
+    #[test]
+    fn the_panels_attribute_names_panels_and_a_typo_is_said() {
+        let options = options_with_panels("table  mailboxes noexplain");
+        assert!(options.table && options.mailboxes);
+        assert!(!options.explain && !options.diagram && !options.sequence);
+        assert_eq!(options.problem(), None);
+
+        let typo = options_with_panels("table tabel");
+        assert_eq!(
+            typo.problem().as_deref(),
+            Some("smtplab: unknown panel `tabel` in the panels attribute; use any of: diagram, table, mailboxes, sequence, noexplain.")
+        );
+    }
+
+    #[test]
+    fn the_sequence_panel_needs_the_network() {
+        let options = options_with_panels("sequence");
+        assert_eq!(options.panels_problem(true), None);
+        assert!(options
+            .panels_problem(false)
+            .is_some_and(|p| p.contains("add the network attribute")));
     }
 
     #[test]

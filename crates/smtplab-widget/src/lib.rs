@@ -144,8 +144,9 @@ pub fn widget_css() -> String {
 /// Mounts a widget into `root` (an element inside the shadow root).
 /// `lesson` (a built-in lesson id) works in the build with the `lessons`
 /// feature; the other build says it cannot show lessons.
-/// `panels` lists extra panels, space-separated: `diagram`, `table`,
-/// `explain` (on unless `noexplain` is given). `table` is the zh-CN
+/// `panels` lists extra panels, space-separated ([`smtplab_web::widget::PANEL_NAMES`]):
+/// `diagram`, `table`, `mailboxes`, `sequence` (the network's; the lesson
+/// build only) and `noexplain` (the explanation is on without it). `table` is the zh-CN
 /// translation table's JSON text when the element reads in Chinese (its
 /// `lang` attribute, else the browser's language; smtp-lab.js fetches it),
 /// else absent: English. The language is the page's, so the last element
@@ -171,18 +172,21 @@ pub fn mount(
         // A listener's exception is the host's business, not the widget's.
         let _ = on_event.call2(&JsValue::NULL, &event.name().into(), &event_detail(event));
     }));
-    let panel = |name: &str| panels.split_whitespace().any(|p| p == name);
-    let options = WidgetOptions {
+    let mut options = WidgetOptions {
         profile: profile.into(),
         script: WidgetOptions::parse_script(&script),
         autoplay,
-        diagram: panel("diagram"),
-        table: panel("table"),
-        explain: !panel("noexplain"),
+        diagram: false,
+        table: false,
+        explain: true,
+        mailboxes: false,
+        sequence: false,
+        unknown_panels: Vec::new(),
         height: height.filter(|h| is_css_length(h)).map(Into::into),
         lesson: lesson.map(Into::into),
         host: Some(SharedHostLink(link.clone())),
     };
+    options.set_panels(&panels);
     let problem = options.problem();
     let app = yew::Renderer::<Widget>::with_root_and_props(root, options).render();
     WidgetHandle {
