@@ -36,10 +36,11 @@ pub struct WidgetOptions {
     /// Show the explanation of the selected reply.
     #[prop_or(true)]
     pub explain: bool,
-    /// Show the mail delivered (envelope, headers, the Received chain).
+    /// Show the mail delivered (envelope, headers, the Received chain;
+    /// the build with the network only, as the sequence diagram).
     #[prop_or_default]
     pub mailboxes: bool,
-    /// Show the mail network's sequence diagram (needs the network).
+    /// Show the mail network's sequence diagram (the build with the network).
     #[prop_or_default]
     pub sequence: bool,
     /// Words of the panels attribute that name no panel.
@@ -85,8 +86,8 @@ impl WidgetOptions {
                 PANEL_NAMES.join(", ")
             ));
         }
-        (self.sequence && !has_network).then(|| {
-            "smtplab: the sequence panel draws the mail network, which this console does not have: add the network attribute.".to_owned()
+        ((self.mailboxes || self.sequence) && !has_network).then(|| {
+            "smtplab: the mailboxes and sequence panels are in the larger build, which this copy of the widget is not; load widget/smtp-lab.js, which picks it by itself.".to_owned()
         })
     }
 
@@ -214,12 +215,7 @@ pub fn widget(options: &WidgetOptions) -> Html {
             if options.table {
                 <div class="panel">{ crate::panels::commands_view(&state) }</div>
             }
-            if options.mailboxes {
-                <div class="panel">{ crate::panels::mailboxes_view(&state) }</div>
-            }
-            if options.sequence {
-                <div class="panel">{ sequence_view(&state) }</div>
-            }
+            { network_panels(&state, options) }
         </div>
     }
 }
@@ -317,14 +313,26 @@ fn demo_bar(
     }
 }
 
-/// The network's sequence diagram (the `problem` stops a build without
-/// the network before it comes here).
-fn sequence_view(state: &UseReducerHandle<AppState>) -> Html {
+/// The mailboxes and the sequence diagram, when asked for. Only the build
+/// with the network has them (the console build stays small; `problem`
+/// says so there, and smtp-lab.js picks the larger build for them).
+fn network_panels(state: &UseReducerHandle<AppState>, options: &WidgetOptions) -> Html {
     #[cfg(feature = "network")]
-    return crate::panels::diagram_view(state);
+    {
+        html! {
+            <>
+                if options.mailboxes {
+                    <div class="panel">{ crate::panels::mailboxes_view(state) }</div>
+                }
+                if options.sequence {
+                    <div class="panel">{ crate::panels::diagram_view(state) }</div>
+                }
+            </>
+        }
+    }
     #[cfg(not(feature = "network"))]
     {
-        let _ = state;
+        let _ = (state, options);
         Html::default()
     }
 }
@@ -403,12 +411,21 @@ mod tests {
     }
 
     #[test]
-    fn the_sequence_panel_needs_the_network() {
-        let options = options_with_panels("sequence");
-        assert_eq!(options.panels_problem(true), None);
-        assert!(options
-            .panels_problem(false)
-            .is_some_and(|p| p.contains("add the network attribute")));
+    fn the_network_panels_are_the_larger_builds() {
+        for words in ["sequence", "mailboxes", "table mailboxes sequence"] {
+            let options = options_with_panels(words);
+            assert_eq!(options.panels_problem(true), None, "{words}");
+            assert!(
+                options
+                    .panels_problem(false)
+                    .is_some_and(|p| p.contains("the larger build")),
+                "{words}"
+            );
+        }
+        assert_eq!(
+            options_with_panels("table diagram").panels_problem(false),
+            None
+        );
     }
 
     #[test]

@@ -4,7 +4,8 @@
 // Each element renders into its own shadow root and runs its own session.
 // Attributes: profile, script, autoplay, panels, height, theme (light|dark),
 // lesson (a built-in lesson id; loads the larger lesson build, once),
-// network (the mail network: DNS, the other hosts, relaying; the lesson build too),
+// network (the mail network: DNS, the other hosts, relaying; the lesson build too,
+// as are the panels mailboxes and sequence),
 // click-to-load (shows the script and loads the engine on the first click),
 // lang (en or zh-CN; without it, the browser's language).
 // The element tells the page what happens (events command, reply,
@@ -175,8 +176,10 @@ class SmtpLab extends HTMLElement {
 
   async startSession(shadow, container) {
     const lesson = this.getAttribute('lesson');
-    // The lesson build is the one with the mail network in it.
-    const larger = lesson || this.hasAttribute('network');
+    // The lesson build is the one with the mail network in it (and the
+    // panels that show it: the mail delivered, the sequence diagram).
+    const networkPanels = /(^|\s)(mailboxes|sequence)(\s|$)/.test(this.getAttribute('panels') ?? '');
+    const larger = lesson || this.hasAttribute('network') || networkPanels;
     const path = larger ? './lessons/smtplab_widget.js' : './smtplab_widget.js';
     let module;
     let translations;

@@ -146,7 +146,7 @@ pub fn widget_css() -> String {
 /// feature; the other build says it cannot show lessons.
 /// `panels` lists extra panels, space-separated ([`smtplab_web::widget::PANEL_NAMES`]):
 /// `diagram`, `table`, `mailboxes`, `sequence` (the network's; the lesson
-/// build only) and `noexplain` (the explanation is on without it). `table` is the zh-CN
+/// build only, as `mailboxes`) and `noexplain` (the explanation is on without it). `table` is the zh-CN
 /// translation table's JSON text when the element reads in Chinese (its
 /// `lang` attribute, else the browser's language; smtp-lab.js fetches it),
 /// else absent: English. The language is the page's, so the last element
