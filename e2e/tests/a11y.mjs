@@ -65,8 +65,15 @@ export async function classroomHasNoSeriousViolations(page, t) {
 /** The widget pages (demo, events, click-to-load) and the iframe page. */
 export async function widgetPagesHaveNoSeriousViolations(page, t) {
   const found = [];
-  for (const url of ['demo.html', 'embed.html?profile=strict&script=EHLO%20x', 'embed.html?lesson=first-message', 'widget-events.html']) {
+  // The network widget with its mailboxes and sequence panels, after a delivery.
+  const relay = ['telnet mx1.example.org 25', 'EHLO me', 'MAIL FROM:<you@isp.example>', 'RCPT TO:<bob@example.org>', 'DATA', 'Subject: Hi', '', 'Hello.', '.', 'QUIT'];
+  const network = `embed.html?network&panels=mailboxes%20sequence&script=${encodeURIComponent(relay.join('\n'))}`;
+  for (const url of ['demo.html', 'embed.html?profile=strict&script=EHLO%20x', 'embed.html?lesson=first-message', network, 'widget-events.html']) {
     await ready(page, t.url + url);
+    if (url === network) {
+      await page.getByRole('heading', { name: 'mx1.example.org' }).waitFor();
+      await page.locator('.diagram svg').waitFor();
+    }
     await page.waitForTimeout(300);
     found.push(...(await seriousViolations(page)).map((v) => `${url}: ${v}`));
   }
