@@ -16,11 +16,11 @@ async function sendTo(widget, line) {
   await input.press('Enter');
 }
 
-/** Three widgets, each its own session; the demo plays itself; CSP holds. */
-export async function threeIndependentWidgets(page, t) {
+/** Four widgets, each its own session; the demo plays itself; CSP holds. */
+export async function fourIndependentWidgets(page, t) {
   await recordCspViolations(t.context);
   await page.goto(t.url + 'demo.html');
-  assert.equal(await page.locator('smtp-lab').count(), 3);
+  assert.equal(await page.locator('smtp-lab').count(), 4);
   const seed = page.locator('#demo-seed');
   const strict = page.locator('#free-strict');
   const lesson = page.locator('#lesson');
@@ -39,6 +39,12 @@ export async function threeIndependentWidgets(page, t) {
   await lesson.getByRole('log').getByText('250 2.1.0 Ok').waitFor();
   assert.doesNotMatch(await strict.getByRole('log').textContent(), /250 2\.1\.0/);
   assert.equal(await strict.getByRole('table', { name: 'SMTP commands' }).count(), 1);
+  // The network console delivered to mx1, and its panels show it.
+  const network = page.locator('#network');
+  await network.getByRole('log').getByText('Connection closed by foreign host.').waitFor({ timeout: 20_000 });
+  await network.getByRole('button', { name: /Straight to the MX — from you@isp\.example/ }).waitFor();
+  assert.ok((await network.locator('.diagram svg text.host').allTextContents()).includes('mx1.example.org'));
+  assert.doesNotMatch(await strict.getByRole('log').textContent(), /mx1\.example\.org/);
   await page.screenshot({ path: path.join(t.artifacts, 'widget-demo.png'), fullPage: true });
   assert.deepEqual(await page.evaluate(() => window.__csp), [], 'CSP violations');
   assert.deepEqual(t.pageErrors, []);
