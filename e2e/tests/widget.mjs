@@ -16,6 +16,23 @@ async function sendTo(widget, line) {
   await input.press('Enter');
 }
 
+/** Drops an "Embed this" snippet's element into the demo page (which
+ *  loads the widget already), as `#pasted`. */
+async function pasteIntoDemoPage(page, t, snippet) {
+  await page.goto(t.url + 'demo.html');
+  await page.evaluate((html) => {
+    const holder = document.createElement('section');
+    holder.id = 'pasted';
+    holder.innerHTML = html;
+    document.body.append(holder);
+  }, snippet);
+}
+
+/** The address of an "Embed this" snippet's iframe form. */
+function iframeAddress(snippet) {
+  return snippet.match(/<iframe title="smtplab" src="([^"]+)"/)[1].replaceAll('&amp;', '&');
+}
+
 /** Four widgets, each its own session; the demo plays itself; CSP holds. */
 export async function fourIndependentWidgets(page, t) {
   await recordCspViolations(t.context);
@@ -103,17 +120,10 @@ export async function embedThisSnippet(page, t) {
   const snippet = await page.getByRole('textbox', { name: 'Embed snippet' }).inputValue();
   assert.match(snippet, /^<script type="module" src="http:\/\/127\.0\.0\.1:\d+\/widget\/smtp-lab\.js"><\/script>\n<smtp-lab profile="default" script="telnet localhost smtp\nVRFY bob"><\/smtp-lab>/);
   // The element form, dropped into a page that already loads the widget.
-  await page.goto(t.url + 'demo.html');
-  await page.evaluate((html) => {
-    const holder = document.createElement('section');
-    holder.id = 'pasted';
-    holder.innerHTML = html;
-    document.body.append(holder);
-  }, snippet);
+  await pasteIntoDemoPage(page, t, snippet);
   await page.locator('#pasted smtp-lab').getByRole('log').getByText('250 2.1.5 Bob Builder <bob@example.com>').waitFor();
   // The iframe form.
-  const src = snippet.match(/<iframe title="smtplab" src="([^"]+)"/)[1].replaceAll('&amp;', '&');
-  await page.goto(src);
+  await page.goto(iframeAddress(snippet));
   await page.getByRole('log').getByText('250 2.1.5 Bob Builder <bob@example.com>').waitFor();
 }
 
@@ -127,22 +137,15 @@ export async function aNetworkSessionEmbedsWithTheNetwork(page, t) {
   await input.press('Enter');
   const log = page.getByRole('log', { name: 'Transcript' });
   await log.getByText(/MX\s+20 mx2\.example\.org\./).waitFor({ timeout: 30_000 });
-  const shell = page.getByRole('textbox', { name: 'Command' });
-  await shell.fill('telnet mx1.example.org 25');
-  await shell.press('Enter');
+  await input.fill('telnet mx1.example.org 25');
+  await input.press('Enter');
   await log.getByText('220 mx1.example.org ESMTP smtplab').waitFor();
   await page.getByRole('button', { name: 'Embed this' }).click();
   const snippet = await page.getByRole('textbox', { name: 'Embed snippet' }).inputValue();
   assert.match(snippet, /<smtp-lab profile="default" script="dig MX example\.org\ntelnet mx1\.example\.org 25" network><\/smtp-lab>/);
   assert.match(snippet, /embed\.html\?profile=default&amp;script=[^"]+&amp;network"/);
 
-  await page.goto(t.url + 'demo.html');
-  await page.evaluate((html) => {
-    const holder = document.createElement('section');
-    holder.id = 'pasted';
-    holder.innerHTML = html;
-    document.body.append(holder);
-  }, snippet);
+  await pasteIntoDemoPage(page, t, snippet);
   const pasted = page.locator('#pasted smtp-lab');
   await pasted.getByRole('log').getByText('220 mx1.example.org ESMTP smtplab').waitFor({ timeout: 30_000 });
   assert.match(await pasted.getByRole('log').textContent(), /example\.org\.\s+3600\s+IN\s+MX\s+10 mx1\.example\.org\./);
@@ -157,8 +160,7 @@ export async function aNetworkSessionEmbedsWithTheNetwork(page, t) {
   await sendTo(strict, 'telnet mx1.example.org 25');
   await strict.getByRole('log').getByText('telnet: could not resolve mx1.example.org/25: Name or service not known').waitFor();
 
-  const src = snippet.match(/<iframe title="smtplab" src="([^"]+)"/)[1].replaceAll('&amp;', '&');
-  await page.goto(src);
+  await page.goto(iframeAddress(snippet));
   await page.getByRole('log').getByText('220 mx1.example.org ESMTP smtplab').waitFor({ timeout: 30_000 });
   assert.deepEqual(t.pageErrors, []);
 }

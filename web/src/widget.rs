@@ -27,25 +27,9 @@ pub struct WidgetOptions {
     /// Demo mode: play `script` step by step, read-only, with Replay.
     #[prop_or_default]
     pub autoplay: bool,
-    /// Show the state diagram.
+    /// The panels shown beside the console.
     #[prop_or_default]
-    pub diagram: bool,
-    /// Show the command table.
-    #[prop_or_default]
-    pub table: bool,
-    /// Show the explanation of the selected reply.
-    #[prop_or(true)]
-    pub explain: bool,
-    /// Show the mail delivered (envelope, headers, the Received chain;
-    /// the build with the network only, as the sequence diagram).
-    #[prop_or_default]
-    pub mailboxes: bool,
-    /// Show the mail network's sequence diagram (the build with the network).
-    #[prop_or_default]
-    pub sequence: bool,
-    /// Words of the panels attribute that name no panel.
-    #[prop_or_default]
-    pub unknown_panels: Vec<String>,
+    pub panels: Panels,
     /// CSS height of the transcript.
     #[prop_or_default]
     pub height: Option<AttrValue>,
@@ -60,27 +44,53 @@ pub struct WidgetOptions {
 /// The words the `panels` attribute takes.
 pub const PANEL_NAMES: &[&str] = &["diagram", "table", "mailboxes", "sequence", "noexplain"];
 
-impl WidgetOptions {
-    /// Sets the panels a `panels` attribute (space-separated words of
-    /// [`PANEL_NAMES`]) asks for; other words are kept for [`Self::problem`].
-    pub fn set_panels(&mut self, words: &str) {
+/// The panels a `panels` attribute asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panels {
+    /// The state diagram.
+    pub diagram: bool,
+    /// The command table.
+    pub table: bool,
+    /// The explanation of the selected reply (on unless `noexplain`).
+    pub explain: bool,
+    /// The mail delivered (envelope, headers, the Received chain; the
+    /// build with the network only, as the sequence diagram).
+    pub mailboxes: bool,
+    /// The mail network's sequence diagram (the build with the network).
+    pub sequence: bool,
+    /// Words that name no panel, for [`WidgetOptions::problem`].
+    pub unknown: Vec<String>,
+}
+
+impl Default for Panels {
+    /// No `panels` attribute: the explanation only.
+    fn default() -> Self {
+        Self::parse("")
+    }
+}
+
+impl Panels {
+    /// The panels that space-separated words of [`PANEL_NAMES`] name.
+    pub fn parse(words: &str) -> Self {
         let named = |name: &str| words.split_whitespace().any(|word| word == name);
-        self.diagram = named("diagram");
-        self.table = named("table");
-        self.mailboxes = named("mailboxes");
-        self.sequence = named("sequence");
-        self.explain = !named("noexplain");
-        self.unknown_panels = words
-            .split_whitespace()
-            .filter(|word| !PANEL_NAMES.contains(word))
-            .map(str::to_owned)
-            .collect();
+        Self {
+            diagram: named("diagram"),
+            table: named("table"),
+            explain: !named("noexplain"),
+            mailboxes: named("mailboxes"),
+            sequence: named("sequence"),
+            unknown: words
+                .split_whitespace()
+                .filter(|word| !PANEL_NAMES.contains(word))
+                .map(str::to_owned)
+                .collect(),
+        }
     }
 
     /// What is wrong with the panels asked for, given whether this build
     /// has the mail network.
-    fn panels_problem(&self, has_network: bool) -> Option<String> {
-        if let Some(word) = self.unknown_panels.first() {
+    fn problem(&self, has_network: bool) -> Option<String> {
+        if let Some(word) = self.unknown.first() {
             return Some(format!(
                 "smtplab: unknown panel `{word}` in the panels attribute; use any of: {}.",
                 PANEL_NAMES.join(", ")
@@ -90,11 +100,13 @@ impl WidgetOptions {
             "smtplab: the mailboxes and sequence panels are in the larger build, which this copy of the widget is not; load widget/smtp-lab.js, which picks it by itself.".to_owned()
         })
     }
+}
 
+impl WidgetOptions {
     /// What is wrong with the attributes, in a sentence for the page
     /// author, or `None`.
     pub fn problem(&self) -> Option<String> {
-        if let Some(problem) = self.panels_problem(cfg!(feature = "network")) {
+        if let Some(problem) = self.panels.problem(cfg!(feature = "network")) {
             return Some(problem);
         }
         if smtplab_engine::Settings::preset(&self.profile).is_none() {
@@ -202,17 +214,17 @@ pub fn widget(options: &WidgetOptions) -> Html {
         <div class="widget">
             { lesson_view(&state, options) }
             { crate::app::notice(&state) }
-            if options.diagram {
+            if options.panels.diagram {
                 <StateDiagram {phase} {last_transition} />
             }
             { crate::app::console(&state, options.autoplay, options.height.clone(), false) }
             if options.autoplay {
                 { demo_bar(&state, &played, options) }
             }
-            if options.explain {
+            if options.panels.explain {
                 <div class="panel">{ crate::panels::explain_view(&state) }</div>
             }
-            if options.table {
+            if options.panels.table {
                 <div class="panel">{ crate::panels::commands_view(&state) }</div>
             }
             { network_panels(&state, options) }
@@ -321,10 +333,10 @@ fn network_panels(state: &UseReducerHandle<AppState>, options: &WidgetOptions) -
     {
         html! {
             <>
-                if options.mailboxes {
+                if options.panels.mailboxes {
                     <div class="panel">{ crate::panels::mailboxes_view(state) }</div>
                 }
-                if options.sequence {
+                if options.panels.sequence {
                     <div class="panel">{ crate::panels::diagram_view(state) }</div>
                 }
             </>
@@ -358,7 +370,7 @@ fn lesson_view(state: &UseReducerHandle<AppState>, options: &WidgetOptions) -> H
 
 #[cfg(test)]
 mod tests {
-    use super::WidgetOptions;
+    use super::{Panels, WidgetOptions};
 
     #[test]
     fn scripts_split_into_steps_with_message_content_as_one() {
@@ -378,29 +390,23 @@ mod tests {
     }
 
     fn options_with_panels(words: &str) -> WidgetOptions {
-        let mut options = WidgetOptions {
+        WidgetOptions {
             profile: "default".into(),
             script: Vec::new(),
             autoplay: false,
-            diagram: false,
-            table: false,
-            explain: true,
-            mailboxes: false,
-            sequence: false,
-            unknown_panels: Vec::new(),
+            panels: Panels::parse(words),
             height: None,
             lesson: None,
             host: None,
-        };
-        options.set_panels(words);
-        options
+        }
     }
 
     #[test]
     fn the_panels_attribute_names_panels_and_a_typo_is_said() {
         let options = options_with_panels("table  mailboxes noexplain");
-        assert!(options.table && options.mailboxes);
-        assert!(!options.explain && !options.diagram && !options.sequence);
+        let panels = &options.panels;
+        assert!(panels.table && panels.mailboxes);
+        assert!(!panels.explain && !panels.diagram && !panels.sequence);
         assert_eq!(options.problem(), None);
 
         let typo = options_with_panels("table tabel");
@@ -414,16 +420,17 @@ mod tests {
     fn the_network_panels_are_the_larger_builds() {
         for words in ["sequence", "mailboxes", "table mailboxes sequence"] {
             let options = options_with_panels(words);
-            assert_eq!(options.panels_problem(true), None, "{words}");
+            assert_eq!(options.panels.problem(true), None, "{words}");
             assert!(
                 options
-                    .panels_problem(false)
+                    .panels
+                    .problem(false)
                     .is_some_and(|p| p.contains("the larger build")),
                 "{words}"
             );
         }
         assert_eq!(
-            options_with_panels("table diagram").panels_problem(false),
+            options_with_panels("table diagram").panels.problem(false),
             None
         );
     }

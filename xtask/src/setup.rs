@@ -57,34 +57,28 @@ pub fn setup(args: &SetupArgs) -> Result {
 }
 
 fn wasm_target() -> Result {
-    let installed = capture("rustup", &["target", "list", "--installed"]).unwrap_or_default();
-    if installed
-        .lines()
-        .any(|l| l.trim() == "wasm32-unknown-unknown")
-    {
-        println!("setup: rust target wasm32-unknown-unknown: present");
-        return Ok(());
-    }
-    println!("setup: adding rust target wasm32-unknown-unknown");
-    run(
-        "rustup target add",
-        command("rustup").args(["target", "add", "wasm32-unknown-unknown"]),
-    )
+    rustup_add("target", "wasm32-unknown-unknown")
 }
 
 /// The standard library's source, which the release wasm builds compile
 /// with the program (`wasm::with_lean_std`). rust-toolchain.toml lists it
 /// too; asking here covers a rustup that does not install listed components.
 fn rust_src() -> Result {
-    let installed = capture("rustup", &["component", "list", "--installed"]).unwrap_or_default();
-    if installed.lines().any(|l| l.trim() == "rust-src") {
-        println!("setup: rust component rust-src: present");
+    rustup_add("component", "rust-src")
+}
+
+/// `rustup <kind> add <name>` (kind: `target` or `component`) unless
+/// `rustup <kind> list --installed` lists it already.
+fn rustup_add(kind: &str, name: &str) -> Result {
+    let installed = capture("rustup", &[kind, "list", "--installed"]).unwrap_or_default();
+    if installed.lines().any(|l| l.trim() == name) {
+        println!("setup: rust {kind} {name}: present");
         return Ok(());
     }
-    println!("setup: adding rust component rust-src");
+    println!("setup: adding rust {kind} {name}");
     run(
-        "rustup component add",
-        command("rustup").args(["component", "add", "rust-src"]),
+        &format!("rustup {kind} add"),
+        command("rustup").args([kind, "add", name]),
     )
 }
 

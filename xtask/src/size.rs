@@ -169,7 +169,11 @@ struct SandboxVariants {
 /// Builds the variants into `target/size/` and sizes their wasm and JS.
 fn measure_sandbox_variants() -> Result<SandboxVariants> {
     banner("size: the sandbox build (web/) without and with the `network` feature, and with the prebuilt std, gzip -9");
-    let out = root().join("target/size");
+    let root = root();
+    let out = root.join("target/size");
+    // The prebuilt std builds in a target directory of its own: sharing
+    // target/ would rebuild every wasm crate twice per run (the flags differ).
+    let own_target = out.join("prebuilt-std-target");
     let mut sized = [0; 3];
     for (slot, (name, features, lean_std)) in sized.iter_mut().zip([
         ("sandbox-without-network", &[][..], true),
@@ -185,10 +189,6 @@ fn measure_sandbox_variants() -> Result<SandboxVariants> {
             converge: false,
             lean_std,
         };
-        // The prebuilt std builds in a target directory of its own: sharing
-        // target/ would rebuild every wasm crate twice per run (the flags differ).
-        let root = root();
-        let own_target = out.join("prebuilt-std-target");
         let tree = Tree {
             dir: &root,
             target_dir: (!lean_std).then_some(own_target.as_path()),

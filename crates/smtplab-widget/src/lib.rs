@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Reflect};
 use smtplab_web::i18n::{self, Lang};
-use smtplab_web::widget::{Widget, WidgetOptions};
+use smtplab_web::widget::{Panels, Widget, WidgetOptions};
 use smtplab_web::widget_host::{HostCall, HostEvent, HostLink, SharedHostLink};
 use wasm_bindgen::prelude::*;
 use yew::AppHandle;
@@ -172,21 +172,15 @@ pub fn mount(
         // A listener's exception is the host's business, not the widget's.
         let _ = on_event.call2(&JsValue::NULL, &event.name().into(), &event_detail(event));
     }));
-    let mut options = WidgetOptions {
+    let options = WidgetOptions {
         profile: profile.into(),
         script: WidgetOptions::parse_script(&script),
         autoplay,
-        diagram: false,
-        table: false,
-        explain: true,
-        mailboxes: false,
-        sequence: false,
-        unknown_panels: Vec::new(),
+        panels: Panels::parse(&panels),
         height: height.filter(|h| is_css_length(h)).map(Into::into),
         lesson: lesson.map(Into::into),
         host: Some(SharedHostLink(link.clone())),
     };
-    options.set_panels(&panels);
     let problem = options.problem();
     let app = yew::Renderer::<Widget>::with_root_and_props(root, options).render();
     WidgetHandle {
