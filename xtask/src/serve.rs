@@ -113,8 +113,11 @@ fn respond(
     body: &[u8],
     head: bool,
 ) -> io::Result<()> {
+    // Any origin may load the site, as static hosts allow: a documentation
+    // page elsewhere imports widget/smtp-lab.js, and module scripts, wasm
+    // and the zh-CN table are fetched with CORS.
     let header = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {status}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\nAccess-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n",
         body.len()
     );
     stream.write_all(header.as_bytes())?;
@@ -276,6 +279,10 @@ mod tests {
             "{wasm}"
         );
         assert!(wasm.contains("Content-Length: 8\r\n"), "{wasm}");
+        assert!(
+            wasm.contains("Access-Control-Allow-Origin: *\r\n"),
+            "a page elsewhere may load it: {wasm}"
+        );
 
         let head = get(addr, "HEAD / HTTP/1.1\r\n\r\n");
         assert!(
